@@ -1,0 +1,1 @@
+"""Dossiers: the contrat de professionnalisation, its tabs, rules, workflow and views."""

@@ -1,0 +1,46 @@
+"""The gestionnaire's back office (a first list; review and decisions come with their own issue)."""
+from django.contrib import admin
+
+from .models import Dispositif, Dossier, DossierEvenement, Employeur, SousDispositif
+
+
+class EmployeurInline(admin.StackedInline):
+    model = Employeur
+    can_delete = False
+    extra = 0
+
+
+class EvenementInline(admin.TabularInline):
+    model = DossierEvenement
+    extra = 0
+    can_delete = False
+    readonly_fields = ["created_at", "transition", "from_state", "to_state", "user", "comment"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Dossier)
+class DossierAdmin(admin.ModelAdmin):
+    list_display = ["numero", "state", "employeur_raison_sociale", "type_contrat", "created_at"]
+    list_filter = ["state", "sous_dispositif", "type_contrat"]
+    search_fields = ["numero", "employeur__raison_sociale", "employeur__siret"]
+    list_select_related = ["employeur", "sous_dispositif"]
+    readonly_fields = ["numero", "state", "version", "created_by", "created_at", "updated_at"]
+    inlines = [EmployeurInline, EvenementInline]
+
+    @admin.display(description="Entreprise", ordering="employeur__raison_sociale")
+    def employeur_raison_sociale(self, obj):
+        return obj.employeur.raison_sociale
+
+
+class SousDispositifInline(admin.TabularInline):
+    model = SousDispositif
+    extra = 0
+
+
+@admin.register(Dispositif)
+class DispositifAdmin(admin.ModelAdmin):
+    list_display = ["libelle", "code", "ouvert", "ordre"]
+    list_editable = ["ouvert"]
+    inlines = [SousDispositifInline]

@@ -1,0 +1,174 @@
+"""The dossier of a contrat de professionnalisation and its parts, one model per tab's data."""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from referentiels.models import Etablissement
+
+from .enums import DossierState, TypeContrat, TypePublic
+
+
+class Dispositif(models.Model):
+    """*Quel dispositif ?* — data, so that AKTO opens or closes one without a release."""
+
+    code = models.CharField("Code", max_length=10, unique=True)
+    libelle = models.CharField("Libellé", max_length=100)
+    ordre = models.PositiveSmallIntegerField(default=0)
+    ouvert = models.BooleanField("Ouvert à la saisie", default=False)
+    idcc_ouverts = models.JSONField(
+        "Branches (IDCC) ouvertes",
+        default=list,
+        blank=True,
+        help_text="Liste d'IDCC pour lesquels le dispositif est ouvert ; vide = toutes les branches.",
+    )
+
+    class Meta:
+        ordering = ["ordre"]
+
+    def __str__(self):
+        return self.libelle
+
+    def ouvert_pour(self, etablissement: Etablissement) -> bool:
+        return self.ouvert and (not self.idcc_ouverts or etablissement.idcc in self.idcc_ouverts)
+
+
+class SousDispositif(models.Model):
+    dispositif = models.ForeignKey(Dispositif, on_delete=models.PROTECT, related_name="sous_dispositifs")
+    code = models.CharField("Code", max_length=20, unique=True)
+    libelle = models.CharField("Libellé", max_length=100)
+    ordre = models.PositiveSmallIntegerField(default=0)
+    ouvert = models.BooleanField("Ouvert à la saisie", default=True)
+
+    class Meta:
+        ordering = ["dispositif__ordre", "ordre"]
+
+    def __str__(self):
+        return self.libelle
+
+
+class DossierQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The only way a view gets dossiers: anything outside this answers 404."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_gestionnaire:
+            return self.all()
+        if user.is_prestataire:
+            return self.filter(created_by=user)
+        etablissements = Etablissement.objects.rattaches_a(user)
+        return self.filter(etablissement__in=etablissements).exclude(
+            state__in=[DossierState.BROUILLON_PRESTATAIRE, DossierState.REFUSE_PAR_ADHERENT]
+        )
+
+    def for_list(self):
+        """Everything a list row shows, in one query."""
+        return self.select_related(
+            "dispositif", "sous_dispositif", "employeur", "salarie", "contrat", "formation"
+        )
+
+
+class Dossier(models.Model):
+    numero = models.CharField("Numéro", max_length=20, unique=True, blank=True)
+    state = models.CharField("Etat", max_length=30, choices=DossierState.choices, default=DossierState.BROUILLON)
+    etablissement = models.ForeignKey(Etablissement, on_delete=models.PROTECT, related_name="dossiers")
+    dispositif = models.ForeignKey(Dispositif, on_delete=models.PROTECT)
+    sous_dispositif = models.ForeignKey(SousDispositif, on_delete=models.PROTECT)
+    type_contrat = models.CharField("Type de contrat ou d'avenant", max_length=2, choices=TypeContrat.choices)
+    type_public = models.CharField(
+        "Type de public", max_length=20, choices=TypePublic.choices, blank=True
+    )
+    notice_lue = models.BooleanField(
+        "J'ai pris connaissance de la notice comprenant les informations liées au traitement des données "
+        "à caractère personnel.",
+        default=False,
+    )
+    version = models.PositiveIntegerField(default=1, help_text="Verrou optimiste : incrémenté à chaque enregistrement.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="dossiers_crees")
+    created_at = models.DateTimeField("Créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("Modifié le", auto_now=True)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "-created_at"])]
+
+    def __str__(self):
+        return self.numero or f"Dossier {self.pk}"
+
+    @property
+    def est_modifiable(self) -> bool:
+        return self.state in (DossierState.BROUILLON, DossierState.A_COMPLETER)
+
+
+class Employeur(models.Model):
+    """Snapshot of the establishment's INSEE data at creation, plus what the user may edit."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="employeur")
+    raison_sociale = models.CharField("Raison Sociale", max_length=200)
+    siret = models.CharField("Siret de l'établissement d'exécution du contrat", max_length=14)
+    numero_voie = models.CharField("N° et voie", max_length=200)
+    complement_adresse = models.CharField("Complément d'adresse", max_length=200, blank=True)
+    code_postal = models.CharField("Code postal", max_length=5)
+    commune = models.CharField("Commune", max_length=100)
+    naf = models.CharField("NAF", max_length=5)
+    idcc = models.CharField("IDCC", max_length=4)
+    categorie_juridique = models.CharField("Catégorie juridique", max_length=4, blank=True)
+    travail_temporaire = models.BooleanField(default=False)
+    geiq = models.BooleanField(default=False)
+    # Editable by the user.
+    telephone = models.CharField("Téléphone", max_length=20, blank=True)
+    email = models.EmailField("Email", max_length=300, blank=True)
+    effectif_total = models.PositiveIntegerField("Effectif total de l'entreprise", null=True, blank=True)
+    caisse_retraite = models.CharField("Caisse de retraite complémentaire", max_length=200, blank=True)
+    organisme_prevoyance = models.CharField("Organisme de prévoyance", max_length=200, blank=True)
+
+    def __str__(self):
+        return f"{self.raison_sociale} ({self.siret})"
+
+
+class Salarie(models.Model):
+    """The employee; the Salarié tab fills it (its fields arrive with that tab's issue)."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="salarie")
+    nom_naissance = models.CharField("Nom de naissance", max_length=50, blank=True)
+    prenom = models.CharField("Prénom", max_length=50, blank=True)
+
+    @property
+    def nom_complet(self) -> str:
+        return " ".join(p for p in [self.prenom, self.nom_naissance.upper()] if p)
+
+
+class Contrat(models.Model):
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="contrat")
+    date_debut = models.DateField("Date de début d'exécution du contrat", null=True, blank=True)
+    date_fin = models.DateField(
+        "Date de fin du CDD ou de l'action de professionnalisation si CDI", null=True, blank=True
+    )
+
+
+class Formation(models.Model):
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="formation")
+    intitule = models.CharField("Intitulé précis", max_length=255, blank=True)
+
+
+class DossierEvenement(models.Model):
+    """The log of every transition: who, when, from, to, comment."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="evenements")
+    transition = models.CharField(max_length=50)
+    from_state = models.CharField(max_length=30, choices=DossierState.choices, blank=True)
+    to_state = models.CharField(max_length=30, choices=DossierState.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_state=models.F("to_state")),
+                name="evenement_change_state",
+                violation_error_message="Un événement change l'état du dossier.",
+            )
+        ]

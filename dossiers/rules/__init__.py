@@ -1,0 +1,145 @@
+"""The rules engine: every check of a dossier, declared once with a stable code.
+
+``check(dossier)`` is a pure function of the dossier (saved or held in memory with unsaved
+values) returning ``Anomalie`` rows. Tab bullets, messages under fields, *Transmettre* and the
+CERFA all read this one result. Rule modules (one per tab) register their rules on import.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from dossiers.enums import AnomalieKind
+
+MESSAGE_OBLIGATOIRE = "Saisie obligatoire"
+
+
+@dataclass(frozen=True)
+class Anomalie:
+    onglet: str
+    field: str
+    kind: str
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A check speaking of ``fields`` of tab ``onglet``.
+
+    ``violated(dossier)`` returns True when the rule is broken. A business rule is evaluated
+    only when every field in ``reads`` is filled (``filled(dossier, name)``): the guide shows
+    cross-field messages only once all their fields are entered; a missing field has its own
+    *Saisie obligatoire* rule.
+    """
+
+    code: str
+    onglet: str
+    fields: tuple[str, ...]
+    kind: str
+    message: str
+    violated: Callable[[object], bool]
+    reads: tuple[str, ...] = ()
+    description: str = ""
+    conditional: bool = False
+
+    def anomalies(self, dossier) -> list[Anomalie]:
+        if self.reads and not all(_filled(value_of(dossier, self.onglet, name)) for name in self.reads):
+            return []
+        if not self.violated(dossier):
+            return []
+        return [Anomalie(self.onglet, name, self.kind, self.code, self.message) for name in self.fields]
+
+
+@dataclass
+class Registry:
+    rules: list[Rule] = field(default_factory=list)
+    getters: dict[str, Callable[[object], object]] = field(default_factory=dict)
+
+    def register(self, rule: Rule) -> Rule:
+        if any(r.code == rule.code for r in self.rules):
+            raise ValueError(f"Règle déclarée deux fois : {rule.code}")
+        self.rules.append(rule)
+        return rule
+
+
+REGISTRY = Registry()
+
+
+def source(onglet: str, getter: Callable[[object], object]) -> None:
+    """Declare where a tab's fields live: ``getter(dossier)`` returns the object holding them."""
+    REGISTRY.getters[onglet] = getter
+
+
+def value_of(dossier, onglet: str, name: str):
+    return getattr(REGISTRY.getters[onglet](dossier), name)
+
+
+def _filled(value) -> bool:
+    if value is None or value is False:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    return True
+
+
+def obligatoire(onglet: str, name: str, *, when: Callable[[object], bool] | None = None, code: str | None = None):
+    """A mandatory field; with ``when``, mandatory only under that condition."""
+    return REGISTRY.register(
+        Rule(
+            code=code or f"{onglet.upper()}_{name.upper()}_OBLIGATOIRE",
+            onglet=onglet,
+            fields=(name,),
+            kind=AnomalieKind.OBLIGATOIRE,
+            message=MESSAGE_OBLIGATOIRE,
+            violated=lambda d: (when is None or when(d)) and not _filled(value_of(d, onglet, name)),
+            conditional=when is not None,
+        )
+    )
+
+
+def regle(code: str, onglet: str, fields: Iterable[str], message: str, *, reads: Iterable[str] = (), description=""):
+    """Decorator declaring a business rule: the function returns True when the rule is broken."""
+
+    def decorator(violated):
+        REGISTRY.register(
+            Rule(
+                code=code,
+                onglet=onglet,
+                fields=tuple(fields),
+                kind=AnomalieKind.REGLE,
+                message=message,
+                violated=violated,
+                reads=tuple(reads),
+                description=description or (violated.__doc__ or "").strip(),
+            )
+        )
+        return violated
+
+    return decorator
+
+
+def check(dossier) -> list[Anomalie]:
+    """Every anomaly of the dossier, in declaration order."""
+    return [a for rule in REGISTRY.rules for a in rule.anomalies(dossier)]
+
+
+def check_onglet(dossier, onglet: str) -> list[Anomalie]:
+    return [a for rule in REGISTRY.rules if rule.onglet == onglet for a in rule.anomalies(dossier)]
+
+
+def mandatory_fields(onglet: str) -> set[str]:
+    """Fields always mandatory on a tab (shown with a leading *)."""
+    return {
+        rule.fields[0]
+        for rule in REGISTRY.rules
+        if rule.onglet == onglet and rule.kind == AnomalieKind.OBLIGATOIRE and not rule.conditional
+    }
+
+
+def onglets_en_anomalie(anomalies: Iterable[Anomalie]) -> set[str]:
+    return {a.onglet for a in anomalies}
+
+
+# Rule modules register on import, in the tabs' order.
+from . import employeur, introduction  # noqa: E402, F401

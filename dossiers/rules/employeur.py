@@ -1,0 +1,25 @@
+"""Rules of the Employeur tab (RULES.md §1.3.1, §2.1)."""
+from . import obligatoire, regle, source
+
+source("employeur", lambda dossier: dossier.employeur)
+
+obligatoire("employeur", "email", code="EMPLOYEUR_EMAIL_OBLIGATOIRE")
+obligatoire("employeur", "effectif_total", code="EMPLOYEUR_EFFECTIF_OBLIGATOIRE")
+obligatoire("employeur", "caisse_retraite", code="EMPLOYEUR_CAISSE_RETRAITE_OBLIGATOIRE")
+obligatoire("employeur", "organisme_prevoyance", code="EMPLOYEUR_PREVOYANCE_OBLIGATOIRE")
+
+
+@regle(
+    "EMPLOYEUR_PERSONNE_PUBLIQUE",  # EMP-01
+    "employeur",
+    fields=["siret"],
+    reads=["categorie_juridique"],
+    message=(
+        "L'Etat, les collectivités territoriales et leurs établissements publics administratifs ne peuvent "
+        "pas conclure de contrat de professionnalisation (article L6325-1 du code du travail) : "
+        "rapprochez-vous de votre conseiller AKTO."
+    ),
+)
+def personne_publique(dossier):
+    """Employeur de droit public administratif (catégorie juridique INSEE 7xxx) : contrat impossible."""
+    return dossier.employeur.categorie_juridique.startswith("7")

@@ -1,0 +1,6 @@
+"""Rules of the Introduction tab: the notice must be acknowledged."""
+from . import obligatoire, source
+
+source("introduction", lambda dossier: dossier)
+
+obligatoire("introduction", "notice_lue", code="INTRODUCTION_NOTICE_OBLIGATOIRE")

@@ -1,0 +1,16 @@
+"""URLs of dossiers: wizard, lists, the dossier page and its tabs."""
+from django.urls import path
+
+from .views import listes, onglets, wizard
+
+urlpatterns = [
+    path("nouvelle-demande/", wizard.start, name="nouvelle_demande_start"),
+    path("nouvelle-demande/quitter/", wizard.quit, name="nouvelle_demande_quitter"),
+    path("nouvelle-demande/<slug:slug>/", wizard.step, name="nouvelle_demande_step"),
+    path("dossiers/", listes.liste, {"page": "dossiers"}, name="dossiers"),
+    path("brouillons/", listes.liste, {"page": "brouillons"}, name="brouillons"),
+    path("dossiers/<int:pk>/", onglets.dossier_detail, name="dossier_detail"),
+    path("dossiers/<int:pk>/action/<slug:action>/", onglets.action_indisponible, name="dossier_action"),
+    path("dossiers/<int:pk>/<slug:slug>/", onglets.onglet_view, name="dossier_onglet"),
+    path("dossiers/<int:pk>/<slug:slug>/verifier/", onglets.verifier_champ, name="dossier_verifier"),
+]

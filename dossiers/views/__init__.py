@@ -1,0 +1,1 @@
+"""Web layer of dossiers, split by use case: wizard, tabs, lists."""

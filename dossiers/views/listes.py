@@ -1,0 +1,90 @@
+"""*Dossiers* and *Brouillons*: the user's dossiers in a filterable, sortable, paginated table."""
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import render
+
+from ..enums import DossierState
+from ..models import Dossier
+
+PAR_PAGE = 20
+
+# Sortable columns: parameter → ORDER BY (a whitelist: the parameter never reaches the ORM as is).
+TRIS = {
+    "numero": "numero",
+    "dep": "dispositif__code",
+    "formation": "formation__intitule",
+    "debut": "contrat__date_debut",
+    "fin": "contrat__date_fin",
+    "entreprise": "employeur__raison_sociale",
+    "beneficiaire": "salarie__nom_naissance",
+    "etat": "state",
+}
+COLONNES = [
+    ("numero", "Numéro"),
+    ("dep", "Dep"),
+    ("formation", "Formation"),
+    ("debut", "Début"),
+    ("fin", "Fin"),
+    ("entreprise", "Entreprise"),
+    ("beneficiaire", "Bénéficiaire"),
+    ("etat", "Etat"),
+]
+
+PAGES = {
+    "brouillons": {"titre": "Brouillons", "states": DossierState.brouillons},
+    "dossiers": {"titre": "Dossiers", "states": DossierState.dossiers},
+}
+
+
+def _states_for(user, page):
+    states = PAGES[page]["states"]()
+    if user.is_prestataire and page == "brouillons":
+        states = [DossierState.BROUILLON_PRESTATAIRE, *states]
+    return states
+
+
+@login_required
+def liste(request, page):
+    config = PAGES[page]
+    states = _states_for(request.user, page)
+    queryset = Dossier.objects.visible_to(request.user).filter(state__in=states).for_list()
+
+    etat = request.GET.get("etat", "")
+    if etat in states:
+        queryset = queryset.filter(state=etat)
+    else:
+        etat = ""
+    q = request.GET.get("q", "").strip()
+    if q:
+        queryset = queryset.filter(
+            Q(numero__icontains=q)
+            | Q(salarie__nom_naissance__icontains=q)
+            | Q(salarie__prenom__icontains=q)
+            | Q(employeur__raison_sociale__icontains=q)
+            | Q(formation__intitule__icontains=q)
+        )
+    tri = request.GET.get("tri", "")
+    champ = TRIS.get(tri.removeprefix("-"))
+    if champ:
+        queryset = queryset.order_by(("-" if tri.startswith("-") else "") + champ, "-pk")
+    else:
+        tri = ""
+        queryset = queryset.order_by("-created_at", "-pk")
+
+    page_obj = Paginator(queryset, PAR_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page_name": page,
+        "titre": config["titre"],
+        "page_obj": page_obj,
+        "etats": [(s, DossierState(s).label) for s in states],
+        "etat": etat,
+        "q": q,
+        "tri": tri,
+        "colonnes": COLONNES,
+        "peut_creer": request.user.is_adherent,
+    }
+    template = "dossiers/liste.html#resultats" if request.htmx else "dossiers/liste.html"
+    return render(request, template, context)

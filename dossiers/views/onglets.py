@@ -1,0 +1,165 @@
+"""The dossier page: one generic view per tab (show, save, check a field), plus the action buttons."""
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from .. import onglets, rules
+from ..enums import AnomalieKind
+from ..models import Dossier
+from ..services import onglet_save
+
+MSG_VERSION_PERIMEE = (
+    "Ce dossier a été modifié ailleurs (par un autre utilisateur ou dans un autre onglet du navigateur) "
+    "depuis que vous l'avez ouvert : vos modifications n'ont pas été enregistrées. Elles sont toujours "
+    "affichées ci-dessous ; rechargez l'onglet pour voir la dernière version puis saisissez-les à nouveau."
+)
+MSG_NON_MODIFIABLE = "Ce dossier n'est plus modifiable dans son état actuel."
+
+
+def _dossier(request, pk) -> Dossier:
+    queryset = Dossier.objects.visible_to(request.user).select_related(
+        "employeur", "sous_dispositif", "dispositif", "etablissement__entreprise"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _onglet(slug) -> onglets.Onglet:
+    onglet = onglets.get(slug)
+    if onglet is None:
+        raise Http404
+    return onglet
+
+
+def _form(onglet, dossier, data=None):
+    return onglet.form_class(
+        data,
+        instance=onglet.instance(dossier),
+        initial={"version": dossier.version},
+        check_url=reverse("dossier_verifier", args=[dossier.pk, onglet.slug]),
+        editable=dossier.est_modifiable,
+    )
+
+
+def _messages_by_field(onglet, anomalies, form=None) -> dict[str, list[dict]]:
+    """Format errors first (the value was not written), then the engine's messages for the tab."""
+    result: dict[str, list[dict]] = {}
+    format_errors = set()
+    if form is not None and form.is_bound:
+        for name, errors in form.errors.items():
+            if name in ("version", "__all__"):
+                continue
+            format_errors.add(name)
+            result[name] = [{"kind": AnomalieKind.FORMAT.value, "message": e} for e in errors]
+    for anomalie in anomalies:
+        if anomalie.onglet == onglet.slug and anomalie.field not in format_errors:
+            result.setdefault(anomalie.field, []).append({"kind": anomalie.kind, "message": anomalie.message})
+    return result
+
+
+def _render(request, dossier, onglet, *, form=None, show_messages=False, alert=None, status=200):
+    anomalies = rules.check(dossier)
+    if form is None and onglet.disponible:
+        form = _form(onglet, dossier)
+    precedent, suivant = onglets.voisins(onglet)
+    context = {
+        "dossier": dossier,
+        "onglet": onglet,
+        "form": form,
+        "puces": onglets.puces(anomalies),
+        "messages_champs": _messages_by_field(onglet, anomalies if show_messages else [], form),
+        "obligatoires": rules.mandatory_fields(onglet.slug),
+        "precedent": precedent,
+        "suivant": suivant,
+        "alert": alert,
+        "non_enregistre": bool(form is not None and form.is_bound and (form.errors or alert)),
+    }
+    template = "dossiers/dossier.html#swap" if request.htmx else "dossiers/dossier.html"
+    return render(request, template, context, status=status)
+
+
+@login_required
+def dossier_detail(request, pk):
+    dossier = _dossier(request, pk)
+    return redirect("dossier_onglet", pk=dossier.pk, slug="introduction")
+
+
+@login_required
+def onglet_view(request, pk, slug):
+    dossier = _dossier(request, pk)
+    onglet = _onglet(slug)
+    if request.method != "POST":
+        return _render(request, dossier, onglet)
+    if not onglet.disponible:
+        raise Http404
+    if not dossier.est_modifiable:
+        return _render(request, dossier, onglet, alert={"kind": "danger", "text": MSG_NON_MODIFIABLE}, status=409)
+    form = _form(onglet, dossier, request.POST)
+    form.is_valid()  # Partial save: the well-formed fields are in cleaned_data, the rest keep their errors.
+    version = form.cleaned_data.get("version")
+    if version is None or not onglet_save(dossier=dossier, form=form, version=version):
+        # Nothing written: the input stays on screen, bound, with the reason.
+        fresh = _dossier(request, pk)  # bullets speak of what is stored, not of the rejected input
+        return _render(
+            request, fresh, onglet, form=form, alert={"kind": "danger", "text": MSG_VERSION_PERIMEE}, status=409
+        )
+    dossier = _dossier(request, pk)  # re-read what is now stored: messages speak of saved data
+    saved_form = _form(onglet, dossier, request.POST) if form.errors else _form(onglet, dossier)
+    if form.errors:
+        saved_form.is_valid()
+    return _render(
+        request,
+        dossier,
+        onglet,
+        form=saved_form,
+        show_messages=True,
+        alert={
+            "kind": "warning" if form.errors else "success",
+            "text": "Enregistrement effectué. Les champs signalés en format invalide n'ont pas été enregistrés."
+            if form.errors
+            else "Enregistrement effectué.",
+        },
+    )
+
+
+@login_required
+@require_POST
+def verifier_champ(request, pk, slug):
+    """A field's messages as the user leaves it, computed on the unsaved input by the same engine."""
+    dossier = _dossier(request, pk)
+    onglet = _onglet(slug)
+    if not onglet.disponible:
+        raise Http404
+    name = request.POST.get("_field", "")
+    form = _form(onglet, dossier, request.POST)
+    if name not in form.fields or name == "version":
+        raise Http404
+    form.is_valid()  # applies the well-formed values to the in-memory instance only
+    messages = _messages_by_field(onglet, rules.check_onglet(dossier, onglet.slug), form).get(name, [])
+    return render(request, "dossiers/includes/messages.html", {"name": name, "messages": messages})
+
+
+@login_required
+@require_POST
+def action_indisponible(request, pk, action):
+    """*Générer le CERFA* and *Transmettre* have their own issues: say so, never pretend."""
+    dossier = _dossier(request, pk)
+    textes = {
+        "cerfa": (
+            "Générer le CERFA",
+            "La génération du CERFA n'est pas encore disponible dans cette version du portail. "
+            "Votre saisie est conservée dans le brouillon.",
+        ),
+        "transmettre": (
+            "Transmettre",
+            "La transmission à AKTO n'est pas encore disponible dans cette version du portail. "
+            "Votre dossier reste enregistré en brouillon et n'a pas été transmis.",
+        ),
+    }
+    if action not in textes:
+        raise Http404
+    titre, texte = textes[action]
+    return render(request, "dossiers/includes/dialog.html", {"dossier": dossier, "titre": titre, "texte": texte})

@@ -1,0 +1,1 @@
+"""Settings packages: base (shared, from the environment), dev, test, prod."""

@@ -1,0 +1,22 @@
+"""Root URLconf."""
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+from .forms import LoginForm
+
+admin.site.site_header = "AKTO — back office des contrats de professionnalisation"
+admin.site.site_title = "Back office AKTO"
+
+urlpatterns = [
+    path("", views.accueil, name="accueil"),
+    path(
+        "connexion/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("", include("dossiers.urls")),
+]

@@ -1,0 +1,1 @@
+"""Reference data: companies, establishments, attachments of users, format validators."""

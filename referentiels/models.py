@@ -1,0 +1,94 @@
+"""Reference data about employers: companies (SIREN), establishments (SIRET) and who may act for them."""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from .validators import validate_postal_code, validate_siren, validate_siret
+
+
+class Entreprise(models.Model):
+    siren = models.CharField("SIREN", max_length=9, unique=True, validators=[validate_siren])
+    raison_sociale = models.CharField("Raison sociale", max_length=200)
+    categorie_juridique = models.CharField(
+        "Catégorie juridique (INSEE)",
+        max_length=4,
+        blank=True,
+        help_text="Code à 4 chiffres de la nomenclature INSEE ; 7xxx = personne morale de droit public.",
+    )
+
+    class Meta:
+        ordering = ["raison_sociale"]
+
+    def __str__(self):
+        return f"{self.raison_sociale} ({self.siren})"
+
+
+class EtablissementQuerySet(models.QuerySet):
+    def rattaches_a(self, user):
+        """Establishments a user may act for: attached directly or through their company."""
+        rattachements = Rattachement.objects.filter(user=user)
+        return self.filter(
+            Q(pk__in=rattachements.exclude(etablissement=None).values("etablissement"))
+            | Q(entreprise__in=rattachements.exclude(entreprise=None).values("entreprise"))
+        )
+
+
+class Etablissement(models.Model):
+    entreprise = models.ForeignKey(Entreprise, on_delete=models.PROTECT, related_name="etablissements")
+    siret = models.CharField("SIRET", max_length=14, unique=True, validators=[validate_siret])
+    enseigne = models.CharField("Enseigne", max_length=200, blank=True)
+    numero_voie = models.CharField("N° et voie", max_length=200)
+    complement_adresse = models.CharField("Complément d'adresse", max_length=200, blank=True)
+    code_postal = models.CharField("Code postal", max_length=5, validators=[validate_postal_code])
+    commune = models.CharField("Commune", max_length=100)
+    naf = models.CharField("Code NAF", max_length=5)
+    idcc = models.CharField("IDCC", max_length=4)
+    effectif = models.PositiveIntegerField("Effectif de l'établissement", null=True, blank=True)
+    adherent = models.BooleanField("Adhérent AKTO", default=True)
+    travail_temporaire = models.BooleanField("Entreprise de travail temporaire", default=False)
+    geiq = models.BooleanField("Groupement d'employeurs / GEIQ", default=False)
+
+    objects = EtablissementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["entreprise__raison_sociale", "siret"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(siret__regex=r"^[0-9]{14}$"),
+                name="etablissement_siret_14_chiffres",
+                violation_error_message="Le SIRET doit comporter 14 chiffres.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.denomination} — {self.siret} — {self.commune}"
+
+    @property
+    def denomination(self) -> str:
+        return self.enseigne or self.entreprise.raison_sociale
+
+    def save(self, *args, **kwargs):
+        if self.siret[:9] != self.entreprise.siren:
+            raise ValueError("Le SIRET d'un établissement commence par le SIREN de son entreprise.")
+        super().save(*args, **kwargs)
+
+
+class Rattachement(models.Model):
+    """A user acting for a whole company (every establishment) or for one establishment."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rattachements")
+    entreprise = models.ForeignKey(Entreprise, on_delete=models.CASCADE, null=True, blank=True)
+    etablissement = models.ForeignKey(Etablissement, on_delete=models.CASCADE, null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(entreprise__isnull=False, etablissement__isnull=True)
+                | Q(entreprise__isnull=True, etablissement__isnull=False),
+                name="rattachement_entreprise_xor_etablissement",
+                violation_error_message="Un rattachement vise soit une entreprise, soit un établissement.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.entreprise or self.etablissement}"
