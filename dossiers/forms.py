@@ -86,7 +86,7 @@ class ChoixForm(forms.Form):
     """One wizard step: a radio list whose labels are the options' texts."""
 
     choix = forms.ChoiceField(
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         error_messages={
             "required": "Veuillez sélectionner un élément.",
             "invalid_choice": "Ce choix n'est pas proposé : sélectionnez un élément de la liste.",

@@ -1,12 +1,13 @@
 """URLs of dossiers: wizard, lists, the dossier page and its tabs."""
 from django.urls import path
 
-from .views import listes, onglets, wizard
+from .views import listes, onglets, regles, wizard
 
 urlpatterns = [
     path("nouvelle-demande/", wizard.start, name="nouvelle_demande_start"),
     path("nouvelle-demande/quitter/", wizard.quit, name="nouvelle_demande_quitter"),
     path("nouvelle-demande/<slug:slug>/", wizard.step, name="nouvelle_demande_step"),
+    path("regles/", regles.liste_regles, name="regles"),
     path("dossiers/", listes.liste, {"page": "dossiers"}, name="dossiers"),
     path("brouillons/", listes.liste, {"page": "brouillons"}, name="brouillons"),
     path("dossiers/<int:pk>/", onglets.dossier_detail, name="dossier_detail"),

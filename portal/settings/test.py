@@ -10,3 +10,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+
+# Tests run tasks eagerly; the worker test switches that off for its own call.
+CELERY_TASK_ALWAYS_EAGER = True

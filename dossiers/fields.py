@@ -1,0 +1,53 @@
+"""Form fields shared by the tabs: French dates with the calendar, selects that can be deselected."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django import forms
+
+MSG_DATE = "Saisissez une valeur de date au format JJ/MM/AAAA (Ex : 01/01/1990)."
+SELECTIONNEZ = "Sélectionnez un élément"
+
+
+class DateFrInput(forms.TextInput):
+    """A JJ/MM/AAAA text input that static/portal/js/portal.js turns into a calendar."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"data-calendar": "", "placeholder": "JJ/MM/AAAA", "inputmode": "numeric", **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, dt.date):
+            return value.strftime("%d/%m/%Y")
+        return super().format_value(value)
+
+
+class DateFrField(forms.DateField):
+    widget = DateFrInput
+    default_error_messages = {"invalid": MSG_DATE}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "Format : JJ/MM/AAAA")
+        super().__init__(input_formats=["%d/%m/%Y"], **kwargs)
+
+    def to_python(self, value):
+        # A four-digit year is required: "05/10/199" must not become the year 199.
+        if value and isinstance(value, str) and not re.fullmatch(r"\s*\d{1,2}/\d{1,2}/\d{4}\s*", value):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class ChoixSelect(forms.Select):
+    """A select whose first option *Sélectionnez un élément* deselects the current choice."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"class": "form-select", **(attrs or {})}, choices)
+
+    @property
+    def choices(self):
+        return self._choices
+
+    @choices.setter
+    def choices(self, value):
+        rest = [(k, v) for k, v in value if k not in ("", None)]
+        self._choices = [("", SELECTIONNEZ), *rest]

@@ -1,0 +1,403 @@
+#!/usr/bin/env python
+"""Micro-benchmark of the portal (``make bench``): not a pytest module (no ``test_`` prefix).
+
+What it measures, in one run, on a throwaway test database (SQLite in memory by default,
+PostgreSQL when ``DATABASE_URL`` points to one):
+
+1. the server time of saving the *Employeur* tab (POST ``/dossiers/<pk>/employeur/`` as htmx
+   sends it) against a bare baseline view that writes one row (``login_required`` + one UPDATE
+   + a tiny response), both through the same middleware and the same logged-in test client,
+   interleaved A, B, A, B... so that drift (CPU frequency, caches, noisy neighbours) hits both;
+2. the SQL queries of one save (and of one baseline request, for reference);
+3. the SQL queries of the *Brouillons* page with 10 and with 1,000 dossiers: they must be
+   equal (N+1 guard), plus the page's median server time at 1,000 dossiers.
+
+"Server time" is measured by a middleware placed outermost: it covers every middleware, the
+view and the template rendering, not the test client's own request building. Note that
+``setup_test_environment()`` instruments template rendering (the test client copies each
+template's context), which makes template-heavy views look a little slower than in production.
+
+Exit status: 0 when everything ran and the Brouillons query count does not grow with the
+number of dossiers; 1 when it grows (N+1); 2 when the script itself fails.
+
+Options: ``--n`` (measured pairs, default 200), ``--warmup`` (default 20), ``--pages``
+(Brouillons renders timed, default 30), ``--sql`` (print the queries of one save and one page).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+import traceback
+import types
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Run as ``python tests/bench.py``: sys.path[0] is tests/, whose sub-folders would shadow the apps.
+if sys.path and Path(sys.path[0] or ".").resolve() == ROOT / "tests":
+    sys.path[0] = str(ROOT)
+elif str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
+
+import django  # noqa: E402
+
+EXIT_OK, EXIT_N_PLUS_1, EXIT_ERROR = 0, 1, 2
+BENCH_URLCONF = "bench_urlconf"  # a module built at run time (it needs the app registry)
+
+# Two sets of valid values, written alternately so that every save really changes the row.
+EMPLOYEUR_VALUES = [
+    {
+        "telephone": "01 23 45 67 89",
+        "email": "rh@exemple.test",
+        "effectif_total": "12",
+        "caisse_retraite": "AG2R",
+        "organisme_prevoyance": "APICIL",
+    },
+    {
+        "telephone": "06 11 22 33 44",
+        "email": "paie@exemple.test",
+        "effectif_total": "13",
+        "caisse_retraite": "APICIL",
+        "organisme_prevoyance": "AG2R",
+    },
+]
+HTMX = {"HX-Request": "true"}  # the tab form is posted by htmx in the real UI
+
+
+class ServerTimer:
+    """Outermost middleware: stores the server time of the request on the response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        start = time.perf_counter_ns()
+        response = self.get_response(request)
+        response.bench_server_ms = (time.perf_counter_ns() - start) / 1e6
+        return response
+
+
+def build_urlconf(baseline_view):
+    """The portal's URLs plus ``/_bench/baseline/<pk>/``, as an importable module."""
+    from django.urls import include, path
+
+    module = types.ModuleType(BENCH_URLCONF)
+    module.urlpatterns = [
+        path("_bench/baseline/<int:pk>/", baseline_view, name="bench_baseline"),
+        path("", include("portal.urls")),
+    ]
+    sys.modules[BENCH_URLCONF] = module
+    return module
+
+
+def make_baseline_view():
+    from django.contrib.auth.decorators import login_required
+    from django.http import HttpResponse
+    from django.views.decorators.http import require_POST
+
+    from dossiers.models import Employeur
+
+    @login_required
+    @require_POST
+    def baseline(request, pk):
+        Employeur.objects.filter(pk=pk).update(telephone=request.POST["telephone"])
+        return HttpResponse("ok", content_type="text/plain")
+
+    return baseline
+
+
+# --------------------------------------------------------------------------------------------
+# Data
+# --------------------------------------------------------------------------------------------
+
+
+def create_brouillons(user, etablissement, count: int, start: int) -> None:
+    """``count`` drafts with their four parts, in five bulk INSERTs (as DossierFactory's parts)."""
+    from django.db import transaction
+
+    from dossiers.enums import DossierState, TypeContrat
+    from dossiers.models import Contrat, Dossier, Employeur, Formation, Salarie, SousDispositif
+
+    sous_dispositif = SousDispositif.objects.select_related("dispositif").get(code="CPRO")
+    e, entreprise = etablissement, etablissement.entreprise
+    numeros = [f"BENCH{start + i:07d}" for i in range(count)]
+    with transaction.atomic():
+        dossiers = Dossier.objects.bulk_create(
+            Dossier(
+                numero=numero,
+                state=DossierState.BROUILLON,
+                etablissement=e,
+                dispositif=sous_dispositif.dispositif,
+                sous_dispositif=sous_dispositif,
+                type_contrat=TypeContrat.INITIAL,
+                created_by=user,
+            )
+            for numero in numeros
+        )
+        if any(d.pk is None for d in dossiers):  # a backend that cannot return the new ids
+            dossiers = list(Dossier.objects.filter(numero__in=numeros))
+        Employeur.objects.bulk_create(
+            Employeur(
+                dossier=d,
+                raison_sociale=entreprise.raison_sociale,
+                siret=e.siret,
+                numero_voie=e.numero_voie,
+                complement_adresse=e.complement_adresse,
+                code_postal=e.code_postal,
+                commune=e.commune,
+                naf=e.naf,
+                idcc=e.idcc,
+                categorie_juridique=entreprise.categorie_juridique,
+                travail_temporaire=e.travail_temporaire,
+                geiq=e.geiq,
+                email=user.email,
+            )
+            for d in dossiers
+        )
+        Salarie.objects.bulk_create(
+            Salarie(dossier=d, nom_naissance=f"Martin{i}", prenom="Alex") for i, d in enumerate(dossiers)
+        )
+        Contrat.objects.bulk_create(Contrat(dossier=d) for d in dossiers)
+        Formation.objects.bulk_create(
+            Formation(dossier=d, intitule=f"Titre professionnel {i % 7}") for i, d in enumerate(dossiers)
+        )
+
+
+def visible_brouillons(user) -> int:
+    from dossiers.enums import DossierState
+    from dossiers.models import Dossier
+
+    return Dossier.objects.visible_to(user).filter(state__in=DossierState.brouillons()).count()
+
+
+# --------------------------------------------------------------------------------------------
+# Measurements
+# --------------------------------------------------------------------------------------------
+
+
+def summary(values: list[float]) -> tuple[float, float]:
+    """(median, p90) in ms."""
+    p90 = statistics.quantiles(values, n=10, method="inclusive")[8] if len(values) > 1 else values[0]
+    return statistics.median(values), p90
+
+
+class SaveSeries:
+    """Employeur saves through the real URL, tracking the dossier's version."""
+
+    def __init__(self, client, dossier):
+        from django.urls import reverse
+
+        self.client = client
+        self.url = reverse("dossier_onglet", args=[dossier.pk, "employeur"])
+        self.baseline_url = reverse("bench_baseline", args=[dossier.employeur.pk])
+        self.version = dossier.version
+        self.count = 0
+
+    def save(self):
+        values = EMPLOYEUR_VALUES[self.count % 2]
+        response = self.client.post(self.url, {"version": self.version, **values}, headers=HTMX)
+        if response.status_code != 200 or "Enregistrement effectué.".encode() not in response.content:
+            raise RuntimeError(
+                f"Employeur save #{self.count} (version {self.version}) answered {response.status_code}: "
+                f"{response.content[:300]!r}"
+            )
+        self.version += 1
+        self.count += 1
+        return response
+
+    def baseline(self):
+        values = EMPLOYEUR_VALUES[self.count % 2]
+        response = self.client.post(self.baseline_url, {"telephone": values["telephone"]}, headers=HTMX)
+        if response.status_code != 200:
+            raise RuntimeError(f"Baseline answered {response.status_code}: {response.content[:300]!r}")
+        return response
+
+
+def count_queries(connection, call, show_sql=False, label=""):
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = call()
+    if show_sql:
+        print(f"\n  -- SQL: {label} ({len(ctx.captured_queries)} requêtes)")
+        for i, q in enumerate(ctx.captured_queries, 1):
+            print(f"  {i:2d}. {q['sql'][:400]}")
+    return len(ctx.captured_queries), response
+
+
+def get_brouillons(client):
+    response = client.get("/brouillons/")
+    if response.status_code != 200:
+        raise RuntimeError(f"/brouillons/ answered {response.status_code}")
+    return response
+
+
+def check_brouillons_page(response, total: int) -> None:
+    """The guard only means something if the page really lists the user's dossiers."""
+    content = response.content.decode()
+    rows = content.count('aria-label="Ouvrir le dossier ')
+    if f"{total} dossier(s)" not in content or rows != min(total, 20):
+        raise RuntimeError(
+            f"/brouillons/ does not list the {total} dossiers as expected ({rows} rows on the page)"
+        )
+
+
+def run(args) -> int:
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client, override_settings
+
+    from dossiers.models import Dossier, Employeur
+    from tests.factories import DossierFactory, EtablissementFactory, UserFactory, attach
+
+    out = print
+    vendor = connection.vendor
+    out(f"Banc d'essai du portail — base de test {vendor} ({connection.settings_dict['NAME']}), "
+        f"Django {django.get_version()}, Python {sys.version.split()[0]}")
+
+    # -- Data: an adhérent attached to one establishment, one dossier (DossierFactory) -----------
+    user = UserFactory()
+    etablissement = EtablissementFactory()
+    attach(user, etablissement)
+    dossier = DossierFactory(etablissement=etablissement, created_by=user)
+    dossier = Dossier.objects.select_related("employeur").get(pk=dossier.pk)
+
+    baseline_view = make_baseline_view()
+    build_urlconf(baseline_view)
+    overrides = override_settings(
+        ROOT_URLCONF=BENCH_URLCONF,
+        MIDDLEWARE=[f"{__name__}.ServerTimer", *settings.MIDDLEWARE],
+    )
+    with overrides:
+        client = Client()  # after the override: the handler loads the middleware on first request
+        client.force_login(user)
+        series = SaveSeries(client, dossier)
+
+        # -- 1. Employeur save vs baseline, interleaved ---------------------------------------
+        t0 = time.perf_counter()
+        save_ms, base_ms, save_wall, base_wall = [], [], [], []
+        for i in range(args.warmup + args.n):
+            t = time.perf_counter_ns()
+            r_save = series.save()
+            t_save = (time.perf_counter_ns() - t) / 1e6
+            t = time.perf_counter_ns()
+            r_base = series.baseline()
+            t_base = (time.perf_counter_ns() - t) / 1e6
+            if i >= args.warmup:
+                save_ms.append(r_save.bench_server_ms)
+                base_ms.append(r_base.bench_server_ms)
+                save_wall.append(t_save)
+                base_wall.append(t_base)
+        series_s = time.perf_counter() - t0
+
+        stored = Dossier.objects.select_related("employeur").get(pk=dossier.pk)
+        # Each pair ends with the baseline, which wrote the phone of the next save's values.
+        expected_tel = EMPLOYEUR_VALUES[series.count % 2]["telephone"]
+        if stored.version != series.version or stored.employeur.telephone != expected_tel:
+            raise RuntimeError(
+                f"Unexpected state after the series: version {stored.version} (expected {series.version}), "
+                f"telephone {stored.employeur.telephone!r} (expected {expected_tel!r})"
+            )
+
+        save_queries, _ = count_queries(connection, series.save, args.sql, "un enregistrement Employeur")
+        base_queries, _ = count_queries(connection, series.baseline, args.sql, "une requête témoin")
+
+        # -- 2. Brouillons: queries at 10 and 1,000 dossiers ----------------------------------
+        create_brouillons(user, etablissement, 9, start=0)  # + the factory's dossier = 10
+        n10 = visible_brouillons(user)
+        get_brouillons(client)  # warm-up
+        q10, r10 = count_queries(connection, lambda: get_brouillons(client), args.sql, f"/brouillons/ à {n10}")
+        check_brouillons_page(r10, n10)
+
+        t = time.perf_counter()
+        create_brouillons(user, etablissement, 990, start=9)
+        bulk_s = time.perf_counter() - t
+        n1000 = visible_brouillons(user)
+        get_brouillons(client)  # warm-up
+        q1000, r1000 = count_queries(
+            connection, lambda: get_brouillons(client), args.sql, f"/brouillons/ à {n1000}"
+        )
+        check_brouillons_page(r1000, n1000)
+        page_ms = []
+        for _ in range(args.pages):
+            page_ms.append(get_brouillons(client).bench_server_ms)
+
+    # -- Report ---------------------------------------------------------------------------------
+    s_med, s_p90 = summary(save_ms)
+    b_med, b_p90 = summary(base_ms)
+    p_med, p_p90 = summary(page_ms)
+    sw_med, bw_med = statistics.median(save_wall), statistics.median(base_wall)
+    ratio = s_med / b_med if b_med else float("inf")
+
+    out()
+    out(f"1. Enregistrement de l'onglet Employeur — {args.n} paires mesurées après {args.warmup} de chauffe,")
+    out(f"   alternées enregistrement / témoin ({series_s:.1f} s) ; temps serveur en ms")
+    out(f"   {'':34}{'médiane':>9}{'p90':>9}{'client*':>9}")
+    out(f"   {'POST /dossiers/<pk>/employeur/':34}{s_med:9.2f}{s_p90:9.2f}{sw_med:9.2f}")
+    out(f"   {'témoin (1 UPDATE, login_required)':34}{b_med:9.2f}{b_p90:9.2f}{bw_med:9.2f}")
+    out(f"   Ratio médiane(enregistrement) / médiane(témoin) : {ratio:.1f} x")
+    out(f"   Requêtes SQL d'un enregistrement : {save_queries}  (témoin : {base_queries})")
+    out("   * client : aller-retour complet vu du client de test (construction de la requête comprise)")
+    out()
+    out("2. Page Brouillons (/brouillons/, 20 par page)")
+    out(f"   Requêtes SQL à {n10:>5} dossiers : {q10}")
+    out(f"   Requêtes SQL à {n1000:>5} dossiers : {q1000}")
+    equal = q10 == q1000
+    out(f"   Nombre de requêtes identique : {'OUI' if equal else 'NON — N+1 probable'}")
+    out(f"   Rendu à {n1000} dossiers ({args.pages} rendus) : médiane {p_med:.2f} ms, p90 {p_p90:.2f} ms")
+    out(f"   ({n1000 - n10} dossiers créés en bulk_create en {bulk_s:.2f} s)")
+    out()
+    if not equal:
+        out(f"ÉCHEC : le nombre de requêtes de /brouillons/ passe de {q10} à {q1000} (garde N+1).")
+        return EXIT_N_PLUS_1
+    out("OK")
+    return EXIT_OK
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=200, help="paires mesurées (défaut 200)")
+    parser.add_argument("--warmup", type=int, default=20, help="paires de chauffe (défaut 20)")
+    parser.add_argument("--pages", type=int, default=30, help="rendus de /brouillons/ chronométrés (défaut 30)")
+    parser.add_argument("--sql", action="store_true", help="affiche les requêtes SQL comptées")
+    args = parser.parse_args(argv)
+    if args.n < 1 or args.warmup < 0 or args.pages < 1:
+        parser.error("--n et --pages doivent être >= 1, --warmup >= 0")
+
+    started = time.perf_counter()
+    try:
+        django.setup()
+        from django.db import connection
+        from django.test.utils import setup_test_environment, teardown_test_environment
+    except Exception:
+        traceback.print_exc()
+        return EXIT_ERROR
+
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    created = False
+    status = EXIT_ERROR
+    try:
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        created = True
+        status = run(args)
+    except Exception:
+        traceback.print_exc()
+        status = EXIT_ERROR
+    finally:
+        try:
+            if created:
+                connection.creation.destroy_test_db(old_name, verbosity=0)
+        except Exception:
+            traceback.print_exc()
+            status = EXIT_ERROR
+        teardown_test_environment()
+    print(f"Durée totale : {time.perf_counter() - started:.1f} s")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

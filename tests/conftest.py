@@ -1,0 +1,49 @@
+"""Shared fixtures: users attached to companies, logged-in clients."""
+import os
+
+import pytest
+from django.test import Client
+
+from tests.factories import EtablissementFactory, EntrepriseFactory, UserFactory, attach
+
+
+@pytest.fixture
+def adherent(db):
+    """An adhérent attached to one establishment (mono-SIRET)."""
+    user = UserFactory()
+    attach(user, EtablissementFactory())
+    return user
+
+
+@pytest.fixture
+def adherent_multi(db):
+    """An adhérent attached to two companies with two establishments each."""
+    user = UserFactory()
+    for _ in range(2):
+        entreprise = EntrepriseFactory()
+        EtablissementFactory.create_batch(2, entreprise=entreprise)
+        attach(user, entreprise)
+    return user
+
+
+@pytest.fixture
+def adherent_interim(db):
+    user = UserFactory()
+    attach(user, EtablissementFactory(interim=True))
+    return user
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def pytest_collection_modifyitems(config, items):
+    """Worker tests need the real Redis and Celery worker that .ci/run starts: deselect them elsewhere."""
+    if os.environ.get("REDIS_URL") and os.environ.get("CELERY_WORKER_RUNNING"):
+        return
+    worker = [item for item in items if item.get_closest_marker("worker")]
+    if worker:
+        config.hook.pytest_deselected(items=worker)
+        items[:] = [item for item in items if not item.get_closest_marker("worker")]

@@ -1,0 +1,111 @@
+"""factory_boy factories with traits, shared by every test app."""
+import itertools
+
+import factory
+
+from dossiers.enums import DossierState, TypeContrat
+from dossiers.models import Contrat, Dispositif, Dossier, Employeur, Formation, Salarie, SousDispositif
+from portal.models import Role, User
+from referentiels.models import Entreprise, Etablissement, Rattachement
+from referentiels.validators import siren_with_check_digit, siret_with_check_digit
+
+PASSWORD = "mot-de-passe-de-test"
+_siren_counter = itertools.count(10_000_000)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"utilisateur{n}@exemple.test")
+    first_name = "Camille"
+    last_name = factory.Sequence(lambda n: f"Durand{n}")
+    role = Role.ADHERENT
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    class Params:
+        prestataire = factory.Trait(role=Role.PRESTATAIRE)
+        gestionnaire = factory.Trait(role=Role.GESTIONNAIRE, is_staff=True, is_superuser=True)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class EntrepriseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Entreprise
+
+    siren = factory.LazyFunction(lambda: siren_with_check_digit(str(next(_siren_counter))))
+    raison_sociale = factory.Sequence(lambda n: f"ENTREPRISE EXEMPLE {n}")
+    categorie_juridique = "5710"
+
+
+class EtablissementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Etablissement
+
+    entreprise = factory.SubFactory(EntrepriseFactory)
+    siret = factory.LazyAttributeSequence(lambda o, n: siret_with_check_digit(o.entreprise.siren, f"{n % 10000:04d}"))
+    numero_voie = "10 RUE DE LA PAIX"
+    code_postal = "75002"
+    commune = "PARIS"
+    naf = "5610A"
+    idcc = "1979"
+    effectif = 12
+
+    class Params:
+        interim = factory.Trait(travail_temporaire=True, naf="7820Z", idcc="1413")
+
+
+def attach(user, target):
+    """Attach a user to an Entreprise (all its establishments) or to one Etablissement."""
+    if isinstance(target, Entreprise):
+        return Rattachement.objects.create(user=user, entreprise=target)
+    return Rattachement.objects.create(user=user, etablissement=target)
+
+
+def sous_dispositif(code="CPRO"):
+    return SousDispositif.objects.get(code=code)
+
+
+class DossierFactory(factory.django.DjangoModelFactory):
+    """A draft with its employer snapshot and empty parts, as the wizard leaves it."""
+
+    class Meta:
+        model = Dossier
+        skip_postgeneration_save = True
+
+    etablissement = factory.SubFactory(EtablissementFactory)
+    sous_dispositif = factory.LazyFunction(sous_dispositif)
+    dispositif = factory.LazyAttribute(lambda o: o.sous_dispositif.dispositif)
+    type_contrat = TypeContrat.INITIAL
+    created_by = factory.SubFactory(UserFactory)
+    state = DossierState.BROUILLON
+    numero = factory.Sequence(lambda n: f"CP2026{n:06d}")
+
+    class Params:
+        transmis = factory.Trait(state=DossierState.TRANSMIS)
+        a_reprendre = factory.Trait(state=DossierState.A_REPRENDRE)
+        brouillon_prestataire = factory.Trait(state=DossierState.BROUILLON_PRESTATAIRE)
+
+    @factory.post_generation
+    def parts(obj, create, extracted, **kwargs):
+        if not create:
+            return
+        e = obj.etablissement
+        Employeur.objects.create(
+            dossier=obj, raison_sociale=e.entreprise.raison_sociale, siret=e.siret, numero_voie=e.numero_voie,
+            code_postal=e.code_postal, commune=e.commune, naf=e.naf, idcc=e.idcc,
+            categorie_juridique=e.entreprise.categorie_juridique, travail_temporaire=e.travail_temporaire,
+            email=obj.created_by.email,
+        )
+        Salarie.objects.create(dossier=obj, **(extracted or {}).get("salarie", {}))
+        Contrat.objects.create(dossier=obj)
+        Formation.objects.create(dossier=obj)
+
+
+def dispositif(code="CPRO"):
+    return Dispositif.objects.get(code=code)
