@@ -15,6 +15,25 @@ class PermissionRefusee(Exception):
     pass
 
 
+def employeur_snapshot(etablissement: Etablissement, *, email: str) -> dict:
+    """The establishment's INSEE data copied into a dossier's Employeur (fixed for its whole life)."""
+    entreprise = etablissement.entreprise
+    return {
+        "raison_sociale": entreprise.raison_sociale,
+        "siret": etablissement.siret,
+        "numero_voie": etablissement.numero_voie,
+        "complement_adresse": etablissement.complement_adresse,
+        "code_postal": etablissement.code_postal,
+        "commune": etablissement.commune,
+        "naf": etablissement.naf,
+        "idcc": etablissement.idcc,
+        "categorie_juridique": entreprise.categorie_juridique,
+        "travail_temporaire": etablissement.travail_temporaire,
+        "geiq": etablissement.geiq,
+        "email": email,
+    }
+
+
 @transaction.atomic
 def dossier_create(*, user, etablissement: Etablissement, sous_dispositif, type_contrat: str, type_public: str = ""):
     """Create a draft with the employer snapshot of ``etablissement`` (one the user is attached to)."""
@@ -33,22 +52,7 @@ def dossier_create(*, user, etablissement: Etablissement, sous_dispositif, type_
     )
     dossier.numero = f"CP{dossier.created_at:%Y}{dossier.pk:06d}"
     dossier.save(update_fields=["numero"])
-    entreprise = etablissement.entreprise
-    Employeur.objects.create(
-        dossier=dossier,
-        raison_sociale=entreprise.raison_sociale,
-        siret=etablissement.siret,
-        numero_voie=etablissement.numero_voie,
-        complement_adresse=etablissement.complement_adresse,
-        code_postal=etablissement.code_postal,
-        commune=etablissement.commune,
-        naf=etablissement.naf,
-        idcc=etablissement.idcc,
-        categorie_juridique=entreprise.categorie_juridique,
-        travail_temporaire=etablissement.travail_temporaire,
-        geiq=etablissement.geiq,
-        email=user.email,
-    )
+    Employeur.objects.create(dossier=dossier, **employeur_snapshot(etablissement, email=user.email))
     Salarie.objects.create(dossier=dossier)
     Contrat.objects.create(dossier=dossier)
     Formation.objects.create(dossier=dossier)

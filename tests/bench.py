@@ -120,9 +120,10 @@ def create_brouillons(user, etablissement, count: int, start: int) -> None:
 
     from dossiers.enums import DossierState, TypeContrat
     from dossiers.models import Contrat, Dossier, Employeur, Formation, Salarie, SousDispositif
+    from dossiers.services import employeur_snapshot
 
     sous_dispositif = SousDispositif.objects.select_related("dispositif").get(code="CPRO")
-    e, entreprise = etablissement, etablissement.entreprise
+    e = etablissement
     numeros = [f"BENCH{start + i:07d}" for i in range(count)]
     with transaction.atomic():
         dossiers = Dossier.objects.bulk_create(
@@ -140,21 +141,7 @@ def create_brouillons(user, etablissement, count: int, start: int) -> None:
         if any(d.pk is None for d in dossiers):  # a backend that cannot return the new ids
             dossiers = list(Dossier.objects.filter(numero__in=numeros))
         Employeur.objects.bulk_create(
-            Employeur(
-                dossier=d,
-                raison_sociale=entreprise.raison_sociale,
-                siret=e.siret,
-                numero_voie=e.numero_voie,
-                complement_adresse=e.complement_adresse,
-                code_postal=e.code_postal,
-                commune=e.commune,
-                naf=e.naf,
-                idcc=e.idcc,
-                categorie_juridique=entreprise.categorie_juridique,
-                travail_temporaire=e.travail_temporaire,
-                geiq=e.geiq,
-                email=user.email,
-            )
+            Employeur(dossier=d, **employeur_snapshot(e, email=user.email))
             for d in dossiers
         )
         Salarie.objects.bulk_create(

@@ -4,6 +4,7 @@ import itertools
 import factory
 
 from dossiers.enums import DossierState, TypeContrat
+from dossiers.services import employeur_snapshot
 from dossiers.models import Contrat, Dispositif, Dossier, Employeur, Formation, Salarie, SousDispositif
 from portal.models import Role, User
 from referentiels.models import Entreprise, Etablissement, Rattachement
@@ -95,13 +96,7 @@ class DossierFactory(factory.django.DjangoModelFactory):
     def parts(obj, create, extracted, **kwargs):
         if not create:
             return
-        e = obj.etablissement
-        Employeur.objects.create(
-            dossier=obj, raison_sociale=e.entreprise.raison_sociale, siret=e.siret, numero_voie=e.numero_voie,
-            code_postal=e.code_postal, commune=e.commune, naf=e.naf, idcc=e.idcc,
-            categorie_juridique=e.entreprise.categorie_juridique, travail_temporaire=e.travail_temporaire,
-            email=obj.created_by.email,
-        )
+        Employeur.objects.create(dossier=obj, **employeur_snapshot(obj.etablissement, email=obj.created_by.email))
         Salarie.objects.create(dossier=obj, **(extracted or {}).get("salarie", {}))
         Contrat.objects.create(dossier=obj)
         Formation.objects.create(dossier=obj)

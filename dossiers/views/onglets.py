@@ -106,7 +106,8 @@ def onglet_view(request, pk, slug):
         return _render(
             request, fresh, onglet, form=form, alert={"kind": "danger", "text": MSG_VERSION_PERIMEE}, status=409
         )
-    dossier = _dossier(request, pk)  # re-read what is now stored: messages speak of saved data
+    # The in-memory dossier now holds exactly what is stored: the well-formed values were applied
+    # to it and written, the malformed ones were never applied.
     saved_form = _form(onglet, dossier, request.POST) if form.errors else _form(onglet, dossier)
     if form.errors:
         saved_form.is_valid()

@@ -76,17 +76,17 @@ def test_htmx_request_returns_the_results_partial(adherent, etablissement):
     assert response.content.decode().lstrip().startswith('<div id="resultats">')
 
 
-@pytest.mark.parametrize("page", ["/brouillons/", "/dossiers/"])
-def test_query_count_does_not_depend_on_the_number_of_rows(adherent, etablissement, page):
-    state = DossierState.BROUILLON if page == "/brouillons/" else DossierState.TRANSMIS
+@pytest.mark.parametrize("url", ["/brouillons/", "/dossiers/"])
+def test_query_count_does_not_depend_on_the_number_of_rows(adherent, etablissement, url):
+    state = DossierState.BROUILLON if url == "/brouillons/" else DossierState.TRANSMIS
     client = client_for(adherent)
     DossierFactory.create_batch(2, etablissement=etablissement, state=state)
-    client.get(page)  # warm the session
+    client.get(url)  # warm the session
     with CaptureQueriesContext(connection) as few:
-        client.get(page)
+        client.get(url)
     DossierFactory.create_batch(25, etablissement=etablissement, state=state)
     with CaptureQueriesContext(connection) as many:
-        response = client.get(page)
+        response = client.get(url)
     assert len(numeros(response)) == 20
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
 

@@ -1,0 +1,328 @@
+"""End-to-end journeys of the adhérent, clicked by the labels a user reads on screen.
+
+Login → *Créer un nouveau dossier* → wizard → Introduction → Employeur → Brouillons, for each
+demo adhérent (mono-SIRET, multi-entreprises, travail temporaire), plus the field checks, the
+unsaved-changes guard and the *Transmettre* dialog once.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from portal.management.commands.load_demo import PASSWORD
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+Q_ENTREPRISE = "Quel établissement ou entreprise réalise cette demande?"
+Q_ETABLISSEMENT = "Quel établissement effectuant la demande?"
+Q_PUBLIC = "Quel est le type de public concerné ?"
+Q_DISPOSITIF = "Quel dispositif ?"
+Q_SOUS_DISPOSITIF = "Quel sous-dispositif ?"
+Q_TYPE_CONTRAT = "Pour quel type de contrat ou d'avenant ?"
+COMMON_STEPS = [
+    (Q_DISPOSITIF, "Contrat de professionnalisation"),
+    (Q_SOUS_DISPOSITIF, "Contrat de Professionnalisation"),
+    (Q_TYPE_CONTRAT, "11 - Contrat Initial"),
+]
+EXACT_CHOICES = {"Contrat de professionnalisation", "Contrat de Professionnalisation", "11 - Contrat Initial", "Intérimaire"}
+SAVED = "Enregistrement effectué."
+NUMERO = re.compile(r"^CP\d{10}$")
+INVALID_VARIABLE = re.compile(r"INVALID_TEMPLATE_VARIABLE\([^)]*\)")
+
+
+@dataclass(frozen=True)
+class Account:
+    email: str
+    raison_sociale: str
+    first_steps: list[tuple[str, str]] = field(default_factory=list)
+    type_public: str = ""
+
+    @property
+    def steps(self) -> list[tuple[str, str]]:
+        return [*self.first_steps, *COMMON_STEPS]
+
+
+MONO = Account("adherent.mono@demo.test", "BRASSERIE DES CELESTINS")
+MULTI = Account(
+    "adherent.multi@demo.test",
+    "PROVENCE DISTRIBUTION ALIMENTAIRE",
+    first_steps=[(Q_ENTREPRISE, "PROVENCE DISTRIBUTION ALIMENTAIRE"), (Q_ETABLISSEMENT, "83000 TOULON")],
+)
+INTERIM = Account(
+    "adherent.interim@demo.test",
+    "RHONE INTERIM EMPLOI",
+    first_steps=[(Q_PUBLIC, "Intérimaire")],
+    type_public="Intérimaire",
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers: what a user does
+# --------------------------------------------------------------------------------------------
+
+
+def expect_no_template_error(page: Page) -> None:
+    """The test settings render an undefined template variable as INVALID_TEMPLATE_VARIABLE(name)."""
+    found = sorted(set(INVALID_VARIABLE.findall(page.content())))
+    assert not found, f"undefined template variable(s) rendered on {page.url}: {', '.join(found)}"
+
+
+def login(page: Page, base_url: str, email: str) -> None:
+    page.goto(f"{base_url}/connexion/")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page).to_have_url(f"{base_url}/")
+    expect(page.get_by_role("heading", name="Bienvenue sur Mon Espace")).to_be_visible()
+
+
+def wizard_question(page: Page):
+    """The current step's question (the fieldset's legend)."""
+    return page.get_by_role("group").first.locator("legend")
+
+
+def answer(page: Page, question: str, choice: str) -> None:
+    expect(page.get_by_role("group", name=question)).to_be_visible()
+    # Exact where other options start alike (… ProDiat, … Hope; 12 - Contrat initial …); the company
+    # and establishment options are matched on part of their label (SIREN/SIRET and address follow).
+    page.get_by_label(choice, exact=choice in EXACT_CHOICES).check()
+    page.get_by_role("button", name="Continuer").click()
+
+
+def walk_wizard(page: Page, account: Account, on_step=None) -> list[str]:
+    """Click *Créer un nouveau dossier* and answer every step; return the questions seen."""
+    page.get_by_role("link", name="Créer un nouveau dossier").click()
+    seen = []
+    for question, choice in account.steps:
+        expect(wizard_question(page)).to_have_text(question)
+        expect_no_template_error(page)
+        seen.append(question)
+        if on_step:
+            on_step(question)
+        answer(page, question, choice)
+    expect(page.get_by_role("heading", name="Nouveau contrat de professionnalisation", level=1)).to_be_visible()
+    return seen
+
+
+def tab(page: Page, label: str):
+    return page.get_by_role("tab", name=label)
+
+
+def expect_tab_shown(page: Page, label: str, *, check_template=True) -> None:
+    expect(tab(page, label)).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_role("tabpanel").get_by_role("heading", name=label, level=2)).to_be_visible()
+    if check_template:
+        expect_no_template_error(page)
+
+
+def save(page: Page) -> None:
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("status")).to_have_text(SAVED)
+
+
+def dossier_numero(page: Page) -> str:
+    return page.get_by_text(NUMERO).inner_text().strip()
+
+
+def open_employeur(page: Page, *, check_template=True) -> None:
+    tab(page, "Employeur").click()
+    expect_tab_shown(page, "Employeur", check_template=check_template)
+
+
+# --------------------------------------------------------------------------------------------
+# The journey, for each demo adhérent
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("account", [MONO, MULTI, INTERIM], ids=["mono", "multi", "interim"])
+def test_parcours_creation_brouillon(page: Page, demo_data, screens_dir, account: Account):
+    from dossiers.models import Dossier
+
+    base_url = demo_data.url
+    login(page, base_url, account.email)
+
+    def on_step(question):
+        if question == Q_ENTREPRISE:
+            # The filter box hides the other company as the user types (client-side).
+            search = page.get_by_role("searchbox", name="Siren, siret ou dénomination...")
+            other = page.get_by_label("ATLANTIQUE PROPRETE SERVICES")
+            chosen = page.get_by_label("PROVENCE DISTRIBUTION ALIMENTAIRE")
+            expect(other).to_be_visible()
+            expect(chosen).to_be_visible()
+            page.screenshot(path=str(screens_dir / "wizard-entreprise.png"), full_page=True)
+            search.fill("provence")
+            expect(other).to_be_hidden()
+            expect(chosen).to_be_visible()
+            page.screenshot(path=str(screens_dir / "wizard-entreprise-filtre.png"), full_page=True)
+        elif question == Q_ETABLISSEMENT:
+            # Only the chosen company's establishments are offered.
+            expect(page.get_by_label(re.compile("MARSEILLE"))).to_be_visible()
+            expect(page.get_by_label(re.compile("SAINT-NAZAIRE|ANGERS|NANTES"))).to_have_count(0)
+            page.screenshot(path=str(screens_dir / "wizard-etablissement.png"), full_page=True)
+        elif question == Q_TYPE_CONTRAT and account is MONO:
+            page.screenshot(path=str(screens_dir / "wizard-type-contrat.png"), full_page=True)
+
+    seen = walk_wizard(page, account, on_step=on_step)
+    if account is MONO:
+        # One establishment: neither the company nor the establishment is asked.
+        assert seen[0] == Q_DISPOSITIF
+        assert Q_ENTREPRISE not in seen and Q_ETABLISSEMENT not in seen
+    assert seen == [q for q, _ in account.steps]
+
+    # The draft exists and its Introduction tab is open.
+    expect(page).to_have_url(re.compile(r"/dossiers/\d+/introduction/$"))
+    expect_tab_shown(page, "Introduction")
+    numero = dossier_numero(page)
+    dossier = Dossier.objects.select_related("employeur").get(numero=numero)
+    assert dossier.created_by.email == account.email
+    assert dossier.employeur.raison_sociale == account.raison_sociale
+
+    page.get_by_label("J'ai pris connaissance de la notice").check()
+    save(page)
+    expect(page.get_by_label("J'ai pris connaissance de la notice")).to_be_checked()
+    expect(tab(page, "Introduction").locator(".tab-bullet")).to_have_attribute("data-status", "valid")
+
+    # Employeur: greyed INSEE data, e-mail pre-filled, four fields to enter.
+    open_employeur(page)
+    raison_sociale = page.get_by_label("Raison Sociale")
+    expect(raison_sociale).to_have_value(account.raison_sociale)
+    expect(raison_sociale).not_to_be_editable()
+    expect(page.get_by_label("Email")).to_have_value(account.email)
+    if account.type_public:
+        expect(page.get_by_label("Type de public")).to_have_value(account.type_public)
+        expect(page.get_by_label("Type de public")).not_to_be_editable()
+    expect(tab(page, "Employeur").locator(".tab-bullet")).to_have_attribute("data-status", "invalid")
+
+    values = {
+        "Téléphone": "0472000000",
+        "Effectif total de l'entreprise": "25",
+        "Caisse de retraite complémentaire": "AG2R",
+        "Organisme de prévoyance": "APICIL",
+    }
+    for label, value in values.items():
+        page.get_by_label(label).fill(value)
+    save(page)
+    expect(tab(page, "Employeur").locator(".tab-bullet")).to_have_attribute("data-status", "valid")
+    expect(page.get_by_label("Téléphone")).to_have_value("04 72 00 00 00")  # normalised on save
+    page.screenshot(path=str(screens_dir / f"employeur-{account.email.split('@')[0]}.png"), full_page=True)
+
+    # A reload shows what is stored.
+    page.reload()
+    expect_tab_shown(page, "Employeur")
+    expected = {**values, "Téléphone": "04 72 00 00 00", "Email": account.email}
+    for label, value in expected.items():
+        expect(page.get_by_label(label)).to_have_value(value)
+    expect(tab(page, "Employeur").locator(".tab-bullet")).to_have_attribute("data-status", "valid")
+    if account.type_public:
+        expect(page.get_by_label("Type de public")).to_have_value(account.type_public)
+
+    # The draft is listed in Brouillons.
+    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Brouillons").click()
+    expect(page.get_by_role("heading", name="Brouillons", level=1)).to_be_visible()
+    expect_no_template_error(page)
+    row = page.get_by_role("row").filter(has=page.get_by_role("cell", name=numero, exact=True))
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text(account.raison_sociale)
+    expect(row).to_contain_text("Brouillon")
+
+
+# --------------------------------------------------------------------------------------------
+# Once, with the mono-SIRET account
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def employeur_page(page: Page, demo_data) -> Page:
+    """The mono account's new draft, on its Employeur tab."""
+    login(page, demo_data.url, MONO.email)
+    walk_wizard(page, MONO)
+    open_employeur(page, check_template=False)  # checked by each test: a failure, not a setup error
+    return page
+
+
+def test_verification_des_champs_en_quittant_le_champ(employeur_page: Page, screens_dir):
+    from dossiers.models import Dossier
+
+    page = employeur_page
+    expect_no_template_error(page)
+    numero = dossier_numero(page)
+    version = Dossier.objects.get(numero=numero).version
+
+    effectif = page.get_by_label("Effectif total de l'entreprise")
+    effectif.fill("abc")
+    effectif.press("Tab")
+    expect(page.locator("#messages-effectif_total")).to_have_text("Saisissez un nombre entier positif ou nul.")
+    expect(effectif).to_have_value("abc")  # the input stays for the user to correct
+
+    caisse = page.get_by_label("Caisse de retraite complémentaire")
+    caisse.fill("AG2R")
+    caisse.press("Tab")
+    expect(page.locator("#messages-caisse_retraite")).to_be_empty()
+    caisse.fill("")
+    caisse.press("Tab")
+    expect(page.locator("#messages-caisse_retraite")).to_have_text("Saisie obligatoire")
+    page.screenshot(path=str(screens_dir / "employeur-messages.png"), full_page=True)
+
+    # Checking a field never saves.
+    expect(page.get_by_role("status")).to_have_count(0)
+    dossier = Dossier.objects.select_related("employeur").get(numero=numero)
+    assert dossier.version == version
+    assert dossier.employeur.effectif_total is None
+    assert dossier.employeur.caisse_retraite == ""
+
+
+def test_garde_modifications_non_enregistrees(employeur_page: Page):
+    page = employeur_page
+    expect_no_template_error(page)
+    dialogs = []
+
+    def on_dialog(dialog):
+        dialogs.append((dialog.type, dialog.message))
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    url = page.url
+    page.get_by_label("Caisse de retraite complémentaire").fill("AG2R")
+    tab(page, "Salarié").click()
+
+    # confirm() blocks the click until the handler answers: the list is filled when click() returns.
+    page.wait_for_timeout(300)  # give a (wrong) tab swap the time to happen
+    assert len(dialogs) == 1
+    kind, message = dialogs[0]
+    assert kind == "confirm"
+    assert "modifications non enregistrées" in message
+    expect_tab_shown(page, "Employeur")
+    expect(tab(page, "Salarié")).to_have_attribute("aria-selected", "false")
+    expect(page.get_by_label("Caisse de retraite complémentaire")).to_have_value("AG2R")
+    assert page.url == url
+
+    # Accepting leaves the tab without saving.
+    page.remove_listener("dialog", on_dialog)
+    page.once("dialog", lambda dialog: dialog.accept())
+    tab(page, "Salarié").click()
+    expect_tab_shown(page, "Salarié")
+    expect(page.get_by_role("tabpanel")).to_contain_text("n'est pas encore disponible")
+
+
+def test_transmettre_indisponible(employeur_page: Page):
+    from dossiers.enums import DossierState
+    from dossiers.models import Dossier
+
+    page = employeur_page
+    expect_no_template_error(page)
+    numero = dossier_numero(page)
+    page.get_by_role("button", name="Transmettre").click()
+
+    dialog = page.get_by_role("dialog", name="Transmettre")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("La transmission à AKTO n'est pas encore disponible")
+    expect(dialog).to_contain_text("reste enregistré en brouillon")
+    dialog.get_by_role("button", name="Fermer").click()
+    expect(dialog).to_be_hidden()
+
+    assert Dossier.objects.get(numero=numero).state == DossierState.BROUILLON
+    page.reload()
+    expect(page.get_by_text(re.compile(r"CP\d{10} · Brouillon"))).to_be_visible()
