@@ -1,4 +1,5 @@
 """The gestionnaire's back office (a first list; review and decisions come with their own issue)."""
+
 from django.contrib import admin
 
 from .models import Dispositif, Dossier, DossierEvenement, Employeur, SousDispositif

@@ -1,4 +1,5 @@
 """Code lists of a dossier, with the guide's labels: one TextChoices per list."""
+
 from django.db import models
 
 
@@ -40,17 +41,26 @@ class TypeContrat(models.TextChoices):
     """*Pour quel type de contrat ou d'avenant ?* (CERFA C3, notice 51650#09)."""
 
     INITIAL = "11", "11 - Contrat Initial"
-    INITIAL_SAISONNIER = "12", (
-        "12 - Contrat initial conclu conjointement avec deux employeurs pour l'exercice d'une activité "
-        "saisonnière : une convention tripartite est nécessaire pour la validation du contrat par l'OPCO "
-        "(contrat régi par l'article L.6325-4-1)"
+    INITIAL_SAISONNIER = (
+        "12",
+        (
+            "12 - Contrat initial conclu conjointement avec deux employeurs pour l'exercice d'une activité "
+            "saisonnière : une convention tripartite est nécessaire pour la validation du contrat par l'OPCO "
+            "(contrat régi par l'article L.6325-4-1)"
+        ),
     )
     ECHEC_EPREUVES = "21", "21 - Nouveau contrat en raison de l'échec aux épreuves de validation"
     DEFAILLANCE_OF = "22", "22 - Nouveau contrat en raison de la défaillance de l'organisme de formation"
-    MATERNITE_MALADIE = "23", "23 - Nouveau contrat en raison de la maternité, de la maladie ou d'un accident de travail"
-    QUALIFICATION_SUPERIEURE = "24", (
-        "24 - Nouveau contrat pour l'obtention d'une qualification supérieure ou complémentaire à celle "
-        "acquise lors du contrat précédent"
+    MATERNITE_MALADIE = (
+        "23",
+        "23 - Nouveau contrat en raison de la maternité, de la maladie ou d'un accident de travail",
+    )
+    QUALIFICATION_SUPERIEURE = (
+        "24",
+        (
+            "24 - Nouveau contrat pour l'obtention d'une qualification supérieure ou complémentaire à celle "
+            "acquise lors du contrat précédent"
+        ),
     )
     AVENANT = "30", "30 - Avenant"
 

@@ -1,4 +1,5 @@
 """Form fields shared by the tabs: French dates with the calendar, selects that can be deselected."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -3,6 +3,7 @@
 A tab form never blocks a draft: every field is optional at form level (mandatory fields and
 business rules are the rules engine's job) and only format errors keep a field from being written.
 """
+
 from __future__ import annotations
 
 from django import forms

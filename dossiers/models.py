@@ -1,9 +1,11 @@
 """The dossier of a contrat de professionnalisation and its parts, one model per tab's data."""
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from referentiels.models import Etablissement
+from referentiels.validators import validate_phone
 
 from .enums import DossierState, TypeContrat, TypePublic
 
@@ -62,9 +64,7 @@ class DossierQuerySet(models.QuerySet):
 
     def for_list(self):
         """Everything a list row shows, in one query."""
-        return self.select_related(
-            "dispositif", "sous_dispositif", "employeur", "salarie", "contrat", "formation"
-        )
+        return self.select_related("dispositif", "sous_dispositif", "employeur", "salarie", "contrat", "formation")
 
 
 class Dossier(models.Model):
@@ -74,9 +74,7 @@ class Dossier(models.Model):
     dispositif = models.ForeignKey(Dispositif, on_delete=models.PROTECT)
     sous_dispositif = models.ForeignKey(SousDispositif, on_delete=models.PROTECT)
     type_contrat = models.CharField("Type de contrat ou d'avenant", max_length=2, choices=TypeContrat.choices)
-    type_public = models.CharField(
-        "Type de public", max_length=20, choices=TypePublic.choices, blank=True
-    )
+    type_public = models.CharField("Type de public", max_length=20, choices=TypePublic.choices, blank=True)
     notice_lue = models.BooleanField(
         "J'ai pris connaissance de la notice comprenant les informations liées au traitement des données "
         "à caractère personnel.",
@@ -117,7 +115,7 @@ class Employeur(models.Model):
     travail_temporaire = models.BooleanField(default=False)
     geiq = models.BooleanField(default=False)
     # Editable by the user.
-    telephone = models.CharField("Téléphone", max_length=20, blank=True)
+    telephone = models.CharField("Téléphone", max_length=20, blank=True, validators=[validate_phone])
     email = models.EmailField("Email", max_length=300, blank=True)
     effectif_total = models.PositiveIntegerField("Effectif total de l'entreprise", null=True, blank=True)
     caisse_retraite = models.CharField("Caisse de retraite complémentaire", max_length=200, blank=True)

@@ -3,6 +3,7 @@
 One generic view serves them all. A tab without a form is not available yet in this release:
 it says so plainly and its bullet stays neutral.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -66,6 +67,5 @@ class Puce:
 def puces(anomalies: list[rules.Anomalie]) -> list[Puce]:
     en_anomalie = rules.onglets_en_anomalie(anomalies)
     return [
-        Puce(o, "neutral" if not o.disponible else ("invalid" if o.slug in en_anomalie else "valid"))
-        for o in ONGLETS
+        Puce(o, "neutral" if not o.disponible else ("invalid" if o.slug in en_anomalie else "valid")) for o in ONGLETS
     ]

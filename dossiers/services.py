@@ -1,4 +1,5 @@
 """Writes that touch a dossier: creation from the wizard, saving a tab under optimistic locking."""
+
 from __future__ import annotations
 
 from django.db import transaction

@@ -1,4 +1,5 @@
 """URLs of dossiers: wizard, lists, the dossier page and its tabs."""
+
 from django.urls import path
 
 from .views import listes, onglets, regles, wizard

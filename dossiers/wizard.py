@@ -3,6 +3,7 @@
 The choices are always computed from what the user is attached to, so a forged POST of
 another company's id is simply not a valid choice.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,7 +27,12 @@ class Step:
 
 
 STEPS = [
-    Step("entreprise", "Quel établissement ou entreprise réalise cette demande?", "Entreprise ou établissement rattaché", True),
+    Step(
+        "entreprise",
+        "Quel établissement ou entreprise réalise cette demande?",
+        "Entreprise ou établissement rattaché",
+        True,
+    ),
     Step("etablissement", "Quel établissement effectuant la demande?", "Etablissement effectuant demande", True),
     Step("public", "Quel est le type de public concerné ?"),
     Step("dispositif", "Quel dispositif ?"),
@@ -75,7 +81,11 @@ def choices(step: str, user, data, q: str = "") -> list[tuple[str, str]]:
     if step == "entreprise":
         qs = _entreprises(user)
         if q:
-            qs = qs.filter(Q(raison_sociale__icontains=q) | Q(siren__contains=q.replace(" ", "")) | Q(etablissements__siret__contains=q.replace(" ", ""))).distinct()
+            qs = qs.filter(
+                Q(raison_sociale__icontains=q)
+                | Q(siren__contains=q.replace(" ", ""))
+                | Q(etablissements__siret__contains=q.replace(" ", ""))
+            ).distinct()
         return [(str(e.pk), f"{e.raison_sociale} — SIREN {e.siren}") for e in qs]
     if step == "etablissement":
         qs = _etablissements_for(user, data)
@@ -87,8 +97,7 @@ def choices(step: str, user, data, q: str = "") -> list[tuple[str, str]]:
                 | Q(commune__icontains=q)
             )
         return [
-            (str(e.pk), f"{e.denomination} — SIRET {e.siret} — {e.numero_voie} {e.code_postal} {e.commune}")
-            for e in qs
+            (str(e.pk), f"{e.denomination} — SIRET {e.siret} — {e.numero_voie} {e.code_postal} {e.commune}") for e in qs
         ]
     if step == "public":
         return list(TypePublic.choices)

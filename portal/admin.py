@@ -1,4 +1,5 @@
 """Users in the admin (login by e-mail)."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 

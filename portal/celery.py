@@ -1,4 +1,5 @@
 """Celery application; tasks run eagerly when no REDIS_URL is configured."""
+
 import os
 
 from celery import Celery

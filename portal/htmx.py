@@ -1,4 +1,5 @@
 """htmx helpers: render a named partial on htmx requests, the full page otherwise."""
+
 from django.shortcuts import render
 
 

@@ -1,4 +1,5 @@
 """The portal's user: logs in by e-mail and has one role (adhérent, prestataire, gestionnaire)."""
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 

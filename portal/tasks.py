@@ -1,4 +1,5 @@
 """Plumbing tasks: a health check proving a worker is connected to the broker and the database."""
+
 from celery import shared_task
 from django.db import connection
 

@@ -1,4 +1,5 @@
 """The home page (*Accueil*): the create button and the user's counters."""
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render

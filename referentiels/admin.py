@@ -1,4 +1,5 @@
 """Reference data in the admin."""
+
 from django.contrib import admin
 
 from .models import Entreprise, Etablissement, Rattachement

@@ -1,4 +1,5 @@
 """Reference data about employers: companies (SIREN), establishments (SIRET) and who may act for them."""
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q

@@ -1,8 +1,9 @@
 """One validator per format (SIREN, SIRET, phone, postal code), reused by models, forms and importers.
 
-Each raises ``ValidationError`` with a French message and code ``"format"``; the ``normalize_*``
-helpers return the canonical stored form.
+Each raises ``ValidationError`` with a French message and code ``"format"``; ``normalize_phone``
+returns the canonical stored form.
 """
+
 import re
 
 from django.core.exceptions import ValidationError
@@ -37,13 +38,6 @@ def validate_siret(value: str) -> None:
         stdnum_siret.validate(number)
     except StdnumError:
         raise ValidationError("Ce numéro SIRET n'est pas valide (clé de contrôle).", code="format") from None
-
-
-def normalize_siren(value: str) -> str:
-    return _compact(value)
-
-
-normalize_siret = normalize_siren
 
 
 def siren_with_check_digit(first_eight: str) -> str:

@@ -23,6 +23,7 @@ number of dossiers; 1 when it grows (N+1); 2 when the script itself fails.
 Options: ``--n`` (measured pairs, default 200), ``--warmup`` (default 20), ``--pages``
 (Brouillons renders timed, default 30), ``--sql`` (print the queries of one save and one page).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -140,10 +141,7 @@ def create_brouillons(user, etablissement, count: int, start: int) -> None:
         )
         if any(d.pk is None for d in dossiers):  # a backend that cannot return the new ids
             dossiers = list(Dossier.objects.filter(numero__in=numeros))
-        Employeur.objects.bulk_create(
-            Employeur(dossier=d, **employeur_snapshot(e, email=user.email))
-            for d in dossiers
-        )
+        Employeur.objects.bulk_create(Employeur(dossier=d, **employeur_snapshot(e, email=user.email)) for d in dossiers)
         Salarie.objects.bulk_create(
             Salarie(dossier=d, nom_naissance=f"Martin{i}", prenom="Alex") for i, d in enumerate(dossiers)
         )
@@ -227,9 +225,7 @@ def check_brouillons_page(response, total: int) -> None:
     content = response.content.decode()
     rows = content.count('aria-label="Ouvrir le dossier ')
     if f"{total} dossier(s)" not in content or rows != min(total, 20):
-        raise RuntimeError(
-            f"/brouillons/ does not list the {total} dossiers as expected ({rows} rows on the page)"
-        )
+        raise RuntimeError(f"/brouillons/ does not list the {total} dossiers as expected ({rows} rows on the page)")
 
 
 def run(args) -> int:
@@ -237,13 +233,15 @@ def run(args) -> int:
     from django.db import connection
     from django.test import Client, override_settings
 
-    from dossiers.models import Dossier, Employeur
+    from dossiers.models import Dossier
     from tests.factories import DossierFactory, EtablissementFactory, UserFactory, attach
 
     out = print
     vendor = connection.vendor
-    out(f"Banc d'essai du portail — base de test {vendor} ({connection.settings_dict['NAME']}), "
-        f"Django {django.get_version()}, Python {sys.version.split()[0]}")
+    out(
+        f"Banc d'essai du portail — base de test {vendor} ({connection.settings_dict['NAME']}), "
+        f"Django {django.get_version()}, Python {sys.version.split()[0]}"
+    )
 
     # -- Data: an adhérent attached to one establishment, one dossier (DossierFactory) -----------
     user = UserFactory()
@@ -304,9 +302,7 @@ def run(args) -> int:
         bulk_s = time.perf_counter() - t
         n1000 = visible_brouillons(user)
         get_brouillons(client)  # warm-up
-        q1000, r1000 = count_queries(
-            connection, lambda: get_brouillons(client), args.sql, f"/brouillons/ à {n1000}"
-        )
+        q1000, r1000 = count_queries(connection, lambda: get_brouillons(client), args.sql, f"/brouillons/ à {n1000}")
         check_brouillons_page(r1000, n1000)
         page_ms = []
         for _ in range(args.pages):

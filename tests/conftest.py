@@ -1,10 +1,11 @@
 """Shared fixtures: users attached to companies, logged-in clients."""
+
 import os
 
 import pytest
 from django.test import Client
 
-from tests.factories import EtablissementFactory, EntrepriseFactory, UserFactory, attach
+from tests.factories import EntrepriseFactory, EtablissementFactory, UserFactory, attach
 
 
 @pytest.fixture

@@ -1,11 +1,12 @@
 """factory_boy factories with traits, shared by every test app."""
+
 import itertools
 
 import factory
 
 from dossiers.enums import DossierState, TypeContrat
-from dossiers.services import employeur_snapshot
 from dossiers.models import Contrat, Dispositif, Dossier, Employeur, Formation, Salarie, SousDispositif
+from dossiers.services import employeur_snapshot
 from portal.models import Role, User
 from referentiels.models import Entreprise, Etablissement, Rattachement
 from referentiels.validators import siren_with_check_digit, siret_with_check_digit

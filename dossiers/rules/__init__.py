@@ -4,6 +4,7 @@
 values) returning ``Anomalie`` rows. Tab bullets, messages under fields, *Transmettre* and the
 CERFA all read this one result. Rule modules (one per tab) register their rules on import.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable

@@ -1,4 +1,5 @@
 """Rules of the Employeur tab (RULES.md §1.3.1, §2.1)."""
+
 from . import obligatoire, regle, source
 
 source("employeur", lambda dossier: dossier.employeur)

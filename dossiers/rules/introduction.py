@@ -1,4 +1,5 @@
 """Rules of the Introduction tab: the notice must be acknowledged."""
+
 from . import obligatoire, source
 
 source("introduction", lambda dossier: dossier)

@@ -1,4 +1,5 @@
 """Template helpers of the dossier pages."""
+
 from django import template
 
 register = template.Library()

@@ -1,10 +1,12 @@
 """*Dossiers* and *Brouillons*: the user's dossiers in a filterable, sortable, paginated table."""
+
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.shortcuts import render
+
+from portal.htmx import render_page_or_partial
 
 from ..enums import DossierState
 from ..models import Dossier
@@ -86,5 +88,4 @@ def liste(request, page):
         "colonnes": COLONNES,
         "peut_creer": request.user.is_adherent,
     }
-    template = "dossiers/liste.html#resultats" if request.htmx else "dossiers/liste.html"
-    return render(request, template, context)
+    return render_page_or_partial(request, "dossiers/liste.html", "resultats", context)

@@ -1,4 +1,5 @@
 """The dossier page: one generic view per tab (show, save, check a field), plus the action buttons."""
+
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
@@ -6,6 +7,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
+
+from portal.htmx import render_page_or_partial
 
 from .. import onglets, rules
 from ..enums import AnomalieKind
@@ -77,8 +80,7 @@ def _render(request, dossier, onglet, *, form=None, show_messages=False, alert=N
         "alert": alert,
         "non_enregistre": bool(form is not None and form.is_bound and (form.errors or alert)),
     }
-    template = "dossiers/dossier.html#swap" if request.htmx else "dossiers/dossier.html"
-    return render(request, template, context, status=status)
+    return render_page_or_partial(request, "dossiers/dossier.html", "swap", context, status=status)
 
 
 @login_required

@@ -1,4 +1,5 @@
 """*Nouvelle demande*: the steps before a dossier exists; the last *Continuer* creates it."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -59,7 +60,9 @@ def step(request, slug):
                 return _create(request, data)
             return redirect(_url_of_next(request.user, data))
     else:
-        form = ChoixForm(initial={"choix": data.get(slug)}, choices=wizard.choices(slug, request.user, data, q) if q else all_choices)
+        form = ChoixForm(
+            initial={"choix": data.get(slug)}, choices=wizard.choices(slug, request.user, data, q) if q else all_choices
+        )
 
     previous = steps[index - 1] if index > 0 else None
     context = {
@@ -69,7 +72,9 @@ def step(request, slug):
         "retour_url": reverse("nouvelle_demande_step", args=[previous]) if previous else reverse("accueil"),
         "aucun_choix": not all_choices,
     }
-    template = "dossiers/wizard.html#choices" if request.htmx and request.htmx.target == "choices" else "dossiers/wizard.html"
+    template = (
+        "dossiers/wizard.html#choices" if request.htmx and request.htmx.target == "choices" else "dossiers/wizard.html"
+    )
     return render(request, template, context)
 
 

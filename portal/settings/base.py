@@ -1,4 +1,5 @@
 """Settings shared by every environment; every value that varies comes from the environment."""
+
 import os
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 """Embedded run (`make run`): SQLite, eager tasks, console e-mails, DEBUG on."""
+
 from .base import *  # noqa: F403
 from .base import env_bool
 

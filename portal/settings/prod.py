@@ -1,4 +1,5 @@
 """Production settings: everything secret or host-specific must come from the environment."""
+
 import os
 
 from .base import *  # noqa: F403

@@ -1,4 +1,5 @@
 """Test settings: fast hashing, in-memory e-mail, loud templates."""
+
 from .base import *  # noqa: F403
 from .base import TEMPLATES
 

@@ -1,4 +1,5 @@
 """*Dossiers* and *Brouillons*: contents, filters, search, sort, pagination, constant query count."""
+
 import html
 import re
 
@@ -8,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from dossiers.enums import DossierState
 from tests.conftest import client_for
-from tests.factories import DossierFactory, EtablissementFactory
+from tests.factories import DossierFactory
 
 pytestmark = pytest.mark.django_db
 

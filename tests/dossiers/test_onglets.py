@@ -1,4 +1,5 @@
 """Saving and checking a tab: partial save, optimistic locking, messages, bullets."""
+
 import html
 import re
 
@@ -6,7 +7,7 @@ import pytest
 
 from dossiers.models import Dossier
 from tests.conftest import client_for
-from tests.factories import DossierFactory, attach
+from tests.factories import DossierFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +90,9 @@ def test_mandatory_fields_do_not_block_a_draft_but_are_reported(adherent, dossie
 def test_stale_version_writes_nothing_and_keeps_input(adherent, dossier):
     client = client_for(adherent)
     save(client, dossier, "employeur", EMPLOYEUR_OK)  # someone else saved: version is now +1
-    response = save(client, dossier, "employeur", {**EMPLOYEUR_OK, "caisse_retraite": "HUMANIS"}, version=dossier.version)
+    response = save(
+        client, dossier, "employeur", {**EMPLOYEUR_OK, "caisse_retraite": "HUMANIS"}, version=dossier.version
+    )
     assert response.status_code == 409
     assert "modifié ailleurs" in text(response)
     assert 'value="HUMANIS"' in text(response)
@@ -150,14 +153,26 @@ def test_dossier_page_shell(adherent, dossier):
     assert "Nouveau contrat de professionnalisation" in page
     assert "Contrat de Professionnalisation" in page
     labels = re.findall(r'role="tab"[^>]*>\s*([^<]+?)\s*<span', page)
-    assert labels == ["Introduction", "Employeur", "Salarié", "Contrat", "Formation", "Financement", "Synthèse", "Documents"]
+    assert labels == [
+        "Introduction",
+        "Employeur",
+        "Salarié",
+        "Contrat",
+        "Formation",
+        "Financement",
+        "Synthèse",
+        "Documents",
+    ]
     for button in ["Générer le CERFA", "Enregistrer", "Transmettre", "Suivant"]:
         assert button in page
 
 
 def test_unavailable_actions_say_so_and_change_nothing(adherent, dossier):
     client = client_for(adherent)
-    for action, words in [("cerfa", "génération du CERFA n'est pas encore disponible"), ("transmettre", "pas encore disponible")]:
+    for action, words in [
+        ("cerfa", "génération du CERFA n'est pas encore disponible"),
+        ("transmettre", "pas encore disponible"),
+    ]:
         response = client.post(f"/dossiers/{dossier.pk}/action/{action}/")
         assert words in text(response)
     assert Dossier.objects.get(pk=dossier.pk).state == dossier.state

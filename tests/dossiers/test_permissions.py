@@ -1,10 +1,11 @@
 """Every dossier URL goes through visible_to(user): another company's dossier is a 404."""
+
 import pytest
 
 from dossiers import onglets
 from dossiers.models import Dossier
 from tests.conftest import client_for
-from tests.factories import DossierFactory, EtablissementFactory, UserFactory, attach
+from tests.factories import DossierFactory, EtablissementFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,5 @@
 """The rules engine: declared once, pure, and silent on cross-field rules until their fields are filled."""
+
 import pytest
 
 from dossiers import onglets, rules
@@ -52,7 +53,10 @@ def test_business_rule_speaks_only_when_its_fields_are_filled():
     dossier.employeur.categorie_juridique = "7210"
     [anomalie] = rules.check(dossier)
     assert (anomalie.code, anomalie.kind, anomalie.onglet, anomalie.field) == (
-        "EMPLOYEUR_PERSONNE_PUBLIQUE", AnomalieKind.REGLE, "employeur", "siret"
+        "EMPLOYEUR_PERSONNE_PUBLIQUE",
+        AnomalieKind.REGLE,
+        "employeur",
+        "siret",
     )
 
 

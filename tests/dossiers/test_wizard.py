@@ -1,4 +1,5 @@
 """The *Nouvelle demande* wizard: its branches and its refusal of forged choices."""
+
 import html
 import re
 
@@ -8,7 +9,7 @@ from dossiers.enums import DossierState, TypePublic
 from dossiers.models import Dispositif, Dossier, DossierEvenement, SousDispositif
 from referentiels.models import Etablissement
 from tests.conftest import client_for
-from tests.factories import EtablissementFactory, UserFactory, attach
+from tests.factories import EtablissementFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -60,9 +61,7 @@ def test_mono_siret_goes_straight_to_dispositif_and_creates_a_draft(adherent):
 def test_multi_siren_chooses_company_then_establishment(adherent_multi):
     client = client_for(adherent_multi)
     target = Etablissement.objects.order_by("pk")[3]
-    visited, _ = walk(
-        client, [str(target.entreprise_id), str(target.pk), *cpro_steps()]
-    )
+    visited, _ = walk(client, [str(target.entreprise_id), str(target.pk), *cpro_steps()])
     assert visited == ["entreprise", "etablissement", "dispositif", "sous_dispositif", "type_contrat"]
     assert Dossier.objects.get().etablissement == target
 

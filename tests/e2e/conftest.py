@@ -18,6 +18,7 @@ then loaded with ``call_command("load_demo")`` (idempotent) before each test.
 The flush at the end of these tests would deprive any later ``db`` test of the migration rows:
 ``pytest_collection_modifyitems`` below makes sure the browser tests run last.
 """
+
 from __future__ import annotations
 
 import importlib

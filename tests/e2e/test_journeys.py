@@ -4,6 +4,7 @@ Login → *Créer un nouveau dossier* → wizard → Introduction → Employeur 
 demo adhérent (mono-SIRET, multi-entreprises, travail temporaire), plus the field checks, the
 unsaved-changes guard and the *Transmettre* dialog once.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,7 +28,12 @@ COMMON_STEPS = [
     (Q_SOUS_DISPOSITIF, "Contrat de Professionnalisation"),
     (Q_TYPE_CONTRAT, "11 - Contrat Initial"),
 ]
-EXACT_CHOICES = {"Contrat de professionnalisation", "Contrat de Professionnalisation", "11 - Contrat Initial", "Intérimaire"}
+EXACT_CHOICES = {
+    "Contrat de professionnalisation",
+    "Contrat de Professionnalisation",
+    "11 - Contrat Initial",
+    "Intérimaire",
+}
 SAVED = "Enregistrement effectué."
 NUMERO = re.compile(r"^CP\d{10}$")
 INVALID_VARIABLE = re.compile(r"INVALID_TEMPLATE_VARIABLE\([^)]*\)")
@@ -326,3 +332,28 @@ def test_transmettre_indisponible(employeur_page: Page):
     assert Dossier.objects.get(numero=numero).state == DossierState.BROUILLON
     page.reload()
     expect(page.get_by_text(re.compile(r"CP\d{10} · Brouillon"))).to_be_visible()
+
+
+def test_message_long_s_ouvre_en_entier_au_clic(employeur_page: Page):
+    """A business-rule message too long for its line opens in full in a window when clicked."""
+    from dossiers.models import Dossier, Employeur
+
+    page = employeur_page
+    numero = dossier_numero(page)
+    # An employer of public administrative law (catégorie juridique 7xxx) breaks EMPLOYEUR_PERSONNE_PUBLIQUE.
+    Employeur.objects.filter(dossier__numero=numero).update(categorie_juridique="7210")
+    page.get_by_label("Effectif total de l'entreprise").fill("3")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("status")).to_have_text(SAVED)
+
+    message = page.locator("#messages-siret .field-message")
+    expect(message).to_have_count(1)
+    assert message.evaluate("el => el.scrollWidth > el.clientWidth"), "the message should be cut on screen"
+    message.click()
+    dialog = page.locator("dialog#message-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("ne peuvent pas conclure de contrat de professionnalisation")
+    expect(dialog).to_contain_text("rapprochez-vous de votre conseiller AKTO")
+    dialog.get_by_role("button", name="Fermer").click()
+    expect(dialog).to_be_hidden()
+    assert Dossier.objects.get(numero=numero).employeur.effectif_total == 3

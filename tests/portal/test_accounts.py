@@ -1,4 +1,5 @@
 """Login by e-mail, roles, logout, and the demo data command."""
+
 import html
 
 import pytest
@@ -49,8 +50,11 @@ def test_load_demo_is_idempotent_and_realistic():
     call_command("load_demo")
     emails = set(User.objects.values_list("email", flat=True))
     assert {
-        "adherent.mono@demo.test", "adherent.multi@demo.test", "adherent.interim@demo.test",
-        "prestataire@demo.test", "gestionnaire@demo.test",
+        "adherent.mono@demo.test",
+        "adherent.multi@demo.test",
+        "adherent.interim@demo.test",
+        "prestataire@demo.test",
+        "gestionnaire@demo.test",
     } <= emails
     for etablissement in Etablissement.objects.all():
         validate_siret(etablissement.siret)

@@ -1,4 +1,5 @@
 """A real Celery worker answers through a real Redis (run by .ci/run; deselected without REDIS_URL)."""
+
 import os
 
 import pytest

@@ -1,4 +1,5 @@
 """Load the demo accounts and their companies (idempotent: run it as often as you like)."""
+
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -9,14 +10,19 @@ from referentiels.validators import siren_with_check_digit, siret_with_check_dig
 
 PASSWORD = "demo-portail-2026"
 
-# (SIREN prefix, raison sociale, catégorie juridique, establishments: (NIC prefix, voie, CP, commune, NAF, IDCC, effectif, TT, GEIQ))
+# (SIREN prefix, raison sociale, catégorie juridique, establishments:
+#   (NIC prefix, voie, CP, commune, NAF, IDCC, effectif, travail temporaire, GEIQ))
 ENTREPRISES = {
     "brasserie": (
-        "81234567", "BRASSERIE DES CELESTINS", "5499",
+        "81234567",
+        "BRASSERIE DES CELESTINS",
+        "5499",
         [("0001", "8 QUAI DES CELESTINS", "69002", "LYON", "5610A", "1979", 14, False, False)],
     ),
     "proprete": (
-        "79345128", "ATLANTIQUE PROPRETE SERVICES", "5710",
+        "79345128",
+        "ATLANTIQUE PROPRETE SERVICES",
+        "5710",
         [
             ("0001", "12 RUE DE LA FOSSE", "44000", "NANTES", "8121Z", "3043", 85, False, False),
             ("0002", "25 AVENUE DE LA REPUBLIQUE", "44600", "SAINT-NAZAIRE", "8121Z", "3043", 32, False, False),
@@ -24,14 +30,18 @@ ENTREPRISES = {
         ],
     ),
     "distribution": (
-        "52087613", "PROVENCE DISTRIBUTION ALIMENTAIRE", "5710",
+        "52087613",
+        "PROVENCE DISTRIBUTION ALIMENTAIRE",
+        "5710",
         [
             ("0001", "40 BOULEVARD DE PARIS", "13002", "MARSEILLE", "4639B", "0573", 120, False, False),
             ("0002", "15 AVENUE DE LA RESISTANCE", "83000", "TOULON", "4639B", "0573", 45, False, False),
         ],
     ),
     "interim": (
-        "84215739", "RHONE INTERIM EMPLOI", "5710",
+        "84215739",
+        "RHONE INTERIM EMPLOI",
+        "5710",
         [("0001", "2 RUE HENRI LEGAY", "69100", "VILLEURBANNE", "7820Z", "1413", 9, True, False)],
     ),
 }
@@ -39,7 +49,13 @@ ENTREPRISES = {
 USERS = [
     # e-mail, prénom, nom, rôle, attached to: ("entreprise", key) or ("etablissement", key, index)
     ("adherent.mono@demo.test", "Claire", "Martin", Role.ADHERENT, [("etablissement", "brasserie", 0)]),
-    ("adherent.multi@demo.test", "Karim", "Benali", Role.ADHERENT, [("entreprise", "proprete"), ("entreprise", "distribution")]),
+    (
+        "adherent.multi@demo.test",
+        "Karim",
+        "Benali",
+        Role.ADHERENT,
+        [("entreprise", "proprete"), ("entreprise", "distribution")],
+    ),
     ("adherent.interim@demo.test", "Sophie", "Garnier", Role.ADHERENT, [("entreprise", "interim")]),
     ("prestataire@demo.test", "Julien", "Roux", Role.PRESTATAIRE, []),
     ("gestionnaire@demo.test", "Nadia", "Lefèvre", Role.GESTIONNAIRE, []),
@@ -58,8 +74,15 @@ def load_entreprises() -> dict:
             etablissement, _ = Etablissement.objects.update_or_create(
                 siret=siret_with_check_digit(siren, nic),
                 defaults={
-                    "entreprise": entreprise, "numero_voie": voie, "code_postal": cp, "commune": commune,
-                    "naf": naf, "idcc": idcc, "effectif": effectif, "travail_temporaire": tt, "geiq": geiq,
+                    "entreprise": entreprise,
+                    "numero_voie": voie,
+                    "code_postal": cp,
+                    "commune": commune,
+                    "naf": naf,
+                    "idcc": idcc,
+                    "effectif": effectif,
+                    "travail_temporaire": tt,
+                    "geiq": geiq,
                 },
             )
             rows.append(etablissement)
@@ -70,7 +93,9 @@ def load_entreprises() -> dict:
 def gestionnaires_group() -> Group:
     group, _ = Group.objects.get_or_create(name="Gestionnaires AKTO")
     group.permissions.set(
-        Permission.objects.filter(content_type__app_label__in=["dossiers", "referentiels", "documents", "notifications"])
+        Permission.objects.filter(
+            content_type__app_label__in=["dossiers", "referentiels", "documents", "notifications"]
+        )
     )
     return group
 
