@@ -72,10 +72,7 @@ def step(request, slug):
         "retour_url": reverse("nouvelle_demande_step", args=[previous]) if previous else reverse("accueil"),
         "aucun_choix": not all_choices,
     }
-    template = (
-        "dossiers/wizard.html#choices" if request.htmx and request.htmx.target == "choices" else "dossiers/wizard.html"
-    )
-    return render(request, template, context)
+    return render(request, "dossiers/wizard.html", context)
 
 
 def _create(request, data):
