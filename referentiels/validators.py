@@ -19,25 +19,24 @@ def _compact(value: str) -> str:
     return _SEPARATORS.sub("", str(value or ""))
 
 
-def validate_siren(value: str) -> None:
+def _validate_number(value: str, *, name: str, length: int, stdnum_module) -> None:
     number = _compact(value)
-    if not re.fullmatch(r"\d{9}", number):
-        raise ValidationError("Le SIREN doit comporter 9 chiffres.", code="format")
+    if not re.fullmatch(rf"\d{{{length}}}", number):
+        raise ValidationError(f"Le {name} doit comporter {length} chiffres.", code="format")
     try:
-        stdnum_siren.validate(number)
+        stdnum_module.validate(number)
     except StdnumError:
-        raise ValidationError("Ce numéro SIREN n'est pas valide (clé de contrôle).", code="format") from None
+        raise ValidationError(f"Ce numéro {name} n'est pas valide (clé de contrôle).", code="format") from None
+
+
+def validate_siren(value: str) -> None:
+    """9 digits, Luhn."""
+    _validate_number(value, name="SIREN", length=9, stdnum_module=stdnum_siren)
 
 
 def validate_siret(value: str) -> None:
     """14 digits, Luhn over the whole number (python-stdnum also applies La Poste's exception)."""
-    number = _compact(value)
-    if not re.fullmatch(r"\d{14}", number):
-        raise ValidationError("Le SIRET doit comporter 14 chiffres.", code="format")
-    try:
-        stdnum_siret.validate(number)
-    except StdnumError:
-        raise ValidationError("Ce numéro SIRET n'est pas valide (clé de contrôle).", code="format") from None
+    _validate_number(value, name="SIRET", length=14, stdnum_module=stdnum_siret)
 
 
 def siren_with_check_digit(first_eight: str) -> str:
