@@ -1,10 +1,12 @@
 """Reference data about employers: companies (SIREN), establishments (SIRET) and who may act for them."""
 
+__all__ = ["Entreprise", "Etablissement", "EtablissementQuerySet", "Rattachement"]
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from .validators import validate_postal_code, validate_siren, validate_siret
+from referentiels.validators import validate_postal_code, validate_siren, validate_siret
 
 
 class Entreprise(models.Model):

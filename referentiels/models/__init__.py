@@ -1,0 +1,7 @@
+"""Reference data, one module per referential; everything is re-exported here."""
+from .entreprises import *  # noqa: F403
+from .geographie import *  # noqa: F403
+from .nomenclatures import *  # noqa: F403
+from .certifications import *  # noqa: F403
+from .organismes import *  # noqa: F403
+from .parametres import *  # noqa: F403

@@ -1,0 +1,3 @@
+"""certifications referential (filled by its issue-3 work)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""geographie referential (filled by its issue-3 work)."""
+
+__all__: list[str] = []

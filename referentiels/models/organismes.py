@@ -1,0 +1,3 @@
+"""organismes referential (filled by its issue-3 work)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""parametres referential (filled by its issue-3 work)."""
+
+__all__: list[str] = []
