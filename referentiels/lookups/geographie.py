@@ -1,0 +1,3 @@
+"""Lookups of the geographie referential (htmx partials, JSON on request)."""
+
+urlpatterns: list = []

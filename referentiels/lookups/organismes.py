@@ -1,0 +1,3 @@
+"""Lookups of the organismes referential (htmx partials, JSON on request)."""
+
+urlpatterns: list = []
