@@ -23,12 +23,16 @@ class EvenementInline(admin.TabularInline):
 
 @admin.register(Dossier)
 class DossierAdmin(admin.ModelAdmin):
-    list_display = ["numero", "state", "employeur_raison_sociale", "type_contrat", "created_at"]
-    list_filter = ["state", "sous_dispositif", "type_contrat"]
+    list_display = ["numero", "state", "employeur_raison_sociale", "employeur_a_verifier", "type_contrat", "created_at"]
+    list_filter = ["state", "sous_dispositif", "type_contrat", "employeur__verification_insee"]
     search_fields = ["numero", "employeur__raison_sociale", "employeur__siret"]
     list_select_related = ["employeur", "sous_dispositif"]
     readonly_fields = ["numero", "state", "version", "created_by", "created_at", "updated_at"]
     inlines = [EmployeurInline, EvenementInline]
+
+    @admin.display(description="Employeur saisi à la main", boolean=True)
+    def employeur_a_verifier(self, obj):
+        return obj.employeur.a_verifier
 
     @admin.display(description="Entreprise", ordering="employeur__raison_sociale")
     def employeur_raison_sociale(self, obj):

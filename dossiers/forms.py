@@ -9,9 +9,9 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from referentiels.validators import normalize_phone
+from referentiels.validators import normalize_naf, normalize_phone, validate_idcc, validate_postal_code
 
-from .models import Dossier, Employeur
+from .models import CHAMPS_INSEE_SAISISSABLES, Dossier, Employeur
 
 MSG_ENTIER = "Saisissez un nombre entier positif ou nul."
 
@@ -56,10 +56,29 @@ class IntroductionForm(OngletForm):
 
 
 class EmployeurForm(OngletForm):
+    """Contact and headcount; plus, in degraded mode, the INSEE data that Sirene could not give."""
+
+    # Typed as "56.10A", stored compact: wider than the column on input.
+    naf = forms.CharField(label="NAF", max_length=6, widget=forms.TextInput(attrs={"placeholder": "Ex : 56.10A"}))
+
     class Meta:
         model = Employeur
-        fields = ["telephone", "email", "effectif_total", "caisse_retraite", "organisme_prevoyance"]
+        fields = [
+            "raison_sociale",
+            "numero_voie",
+            "code_postal",
+            "commune",
+            "naf",
+            "idcc",
+            "telephone",
+            "email",
+            "effectif_total",
+            "caisse_retraite",
+            "organisme_prevoyance",
+        ]
         widgets = {
+            "code_postal": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 5}),
+            "idcc": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 4}),
             "telephone": forms.TextInput(attrs={"placeholder": "Ex: 01 23 45 67 89", "inputmode": "tel"}),
             "email": forms.EmailInput(attrs={"maxlength": 300}),
             "effectif_total": forms.TextInput(attrs={"inputmode": "numeric"}),
@@ -72,9 +91,32 @@ class EmployeurForm(OngletForm):
             "email": {"invalid": "Saisissez une adresse e-mail valide (Ex : nom@entreprise.fr)."},
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # INSEE data is read-only, except what Sirene could not give (listed at the dossier's creation).
+        for name in CHAMPS_INSEE_SAISISSABLES:
+            if name not in self.instance.saisie_manuelle:
+                del self.fields[name]
+
     def clean_telephone(self):
         value = self.cleaned_data["telephone"].strip()
         return normalize_phone(value) if value else ""
+
+    def clean_code_postal(self):
+        value = self.cleaned_data["code_postal"].strip()
+        if value:
+            validate_postal_code(value)
+        return value
+
+    def clean_naf(self):
+        value = self.cleaned_data["naf"].strip()
+        return normalize_naf(value) if value else ""
+
+    def clean_idcc(self):
+        value = self.cleaned_data["idcc"].strip()
+        if value:
+            validate_idcc(value)
+        return value
 
     def clean_effectif_total(self):
         value = self.cleaned_data["effectif_total"]

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 
 from referentiels.models import Etablissement
+from referentiels.sirene import MESSAGES as SIRENE_MESSAGES
+from referentiels.sirene import SireneStatus
 from referentiels.validators import validate_phone
 
 from .enums import DossierState, TypeContrat, TypePublic
@@ -99,6 +101,10 @@ class Dossier(models.Model):
         return self.state in (DossierState.BROUILLON, DossierState.A_COMPLETER)
 
 
+# Employer data a user completes by hand when INSEE cannot give it (degraded mode), in form order.
+CHAMPS_INSEE_SAISISSABLES = ("raison_sociale", "numero_voie", "code_postal", "commune", "naf", "idcc")
+
+
 class Employeur(models.Model):
     """Snapshot of the establishment's INSEE data at creation, plus what the user may edit."""
 
@@ -114,6 +120,18 @@ class Employeur(models.Model):
     categorie_juridique = models.CharField("Catégorie juridique", max_length=4, blank=True)
     travail_temporaire = models.BooleanField(default=False)
     geiq = models.BooleanField(default=False)
+    verification_insee = models.CharField(
+        "Vérification Sirene",
+        max_length=20,
+        blank=True,
+        help_text="Réponse du répertoire Sirene à la création (ok, non_diffusible, indisponible, desactive…).",
+    )
+    saisie_manuelle = models.JSONField(
+        "Données employeur saisies à la main",
+        default=list,
+        blank=True,
+        help_text="Champs INSEE que l'INSEE n'a pas pu fournir, complétés par l'utilisateur : à vérifier.",
+    )
     # Editable by the user.
     telephone = models.CharField("Téléphone", max_length=20, blank=True, validators=[validate_phone])
     email = models.EmailField("Email", max_length=300, blank=True)
@@ -123,6 +141,17 @@ class Employeur(models.Model):
 
     def __str__(self):
         return f"{self.raison_sociale} ({self.siret})"
+
+    @property
+    def message_insee(self) -> str:
+        """What the user must know about the INSEE check made at creation (degraded mode only)."""
+        degraded = (SireneStatus.NON_DIFFUSIBLE, SireneStatus.INDISPONIBLE, SireneStatus.INTROUVABLE)
+        return SIRENE_MESSAGES[self.verification_insee] if self.verification_insee in degraded else ""
+
+    @property
+    def a_verifier(self) -> bool:
+        """Employer data entered by hand, to be checked by the gestionnaire."""
+        return bool(self.saisie_manuelle)
 
 
 class Salarie(models.Model):

@@ -7,13 +7,33 @@ from django.db.models import F
 from django.utils import timezone
 
 from referentiels.models import Etablissement
+from referentiels.sirene import SireneResult, SireneStatus, apply_to_etablissement, fetch_etablissement
 
-from .models import Contrat, Dossier, Employeur, Formation, Salarie
+from .models import CHAMPS_INSEE_SAISISSABLES, Contrat, Dossier, Employeur, Formation, Salarie
 from .workflow import CREATION_TARGET, record_creation
 
 
 class PermissionRefusee(Exception):
     pass
+
+
+class EtablissementFerme(PermissionRefusee):
+    """Sirene says the establishment is closed: no contract can be attached to it."""
+
+
+def verifier_sirene(etablissement: Etablissement) -> SireneResult:
+    """Refresh the establishment from Sirene when the API is on; closed → ``EtablissementFerme``.
+
+    Called outside any transaction: the network is never waited on while holding database locks.
+    """
+    result = fetch_etablissement(etablissement.siret)
+    if result.status == SireneStatus.FERME:
+        raise EtablissementFerme(result.message)
+    if result.status in (SireneStatus.OK, SireneStatus.NON_DIFFUSIBLE):
+        changed = apply_to_etablissement(result, etablissement)
+        if changed:
+            etablissement.save(update_fields=changed)
+    return result
 
 
 def employeur_snapshot(etablissement: Etablissement, *, email: str) -> dict:
@@ -35,11 +55,20 @@ def employeur_snapshot(etablissement: Etablissement, *, email: str) -> dict:
     }
 
 
-@transaction.atomic
 def dossier_create(*, user, etablissement: Etablissement, sous_dispositif, type_contrat: str, type_public: str = ""):
-    """Create a draft with the employer snapshot of ``etablissement`` (one the user is attached to)."""
+    """Create a draft with the employer snapshot of ``etablissement`` (one the user is attached to).
+
+    The snapshot comes from Sirene when it answers, else from the local referential; employer
+    data still missing then is left for the user to enter by hand, flagged for the gestionnaire.
+    """
     if not Etablissement.objects.rattaches_a(user).filter(pk=etablissement.pk, adherent=True).exists():
         raise PermissionRefusee("Vous n'êtes pas rattaché(e) à cet établissement.")
+    sirene = verifier_sirene(etablissement)
+    with transaction.atomic():
+        return _create(user, etablissement, sous_dispositif, type_contrat, type_public, sirene.status)
+
+
+def _create(user, etablissement, sous_dispositif, type_contrat, type_public, verification_insee):
     if not etablissement.travail_temporaire:
         type_public = ""
     dossier = Dossier.objects.create(
@@ -53,7 +82,13 @@ def dossier_create(*, user, etablissement: Etablissement, sous_dispositif, type_
     )
     dossier.numero = f"CP{dossier.created_at:%Y}{dossier.pk:06d}"
     dossier.save(update_fields=["numero"])
-    Employeur.objects.create(dossier=dossier, **employeur_snapshot(etablissement, email=user.email))
+    snapshot = employeur_snapshot(etablissement, email=user.email)
+    Employeur.objects.create(
+        dossier=dossier,
+        verification_insee=verification_insee,
+        saisie_manuelle=[name for name in CHAMPS_INSEE_SAISISSABLES if not snapshot[name]],
+        **snapshot,
+    )
     Salarie.objects.create(dossier=dossier)
     Contrat.objects.create(dossier=dossier)
     Formation.objects.create(dossier=dossier)

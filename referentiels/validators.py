@@ -1,12 +1,16 @@
-"""One validator per format (SIREN, SIRET, phone, postal code), reused by models, forms and importers.
+"""One validator per format, reused by model fields, forms and importers alike.
 
-Each raises ``ValidationError`` with a French message and code ``"format"``; ``normalize_phone``
-returns the canonical stored form.
+NIR, NTT, SIREN, SIRET (La Poste exception), NDA, RNCP/RS codes, French postal code, French phone
+number, e-mail. Each ``validate_*`` raises ``ValidationError`` with a French message and code
+``"format"``; each ``normalize_*`` returns the canonical stored form (and validates it).
 """
 
 import re
+from dataclasses import dataclass
 
+import phonenumbers
 from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
 from stdnum import luhn
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siren as stdnum_siren
@@ -50,22 +54,25 @@ def siret_with_check_digit(siren: str, nic_first_four: str) -> str:
     return partial + luhn.calc_check_digit(partial)
 
 
-_PHONE_NATIONAL = re.compile(r"0[1-9]\d{8}")
-_PHONE_INTERNATIONAL = re.compile(r"(?:\+|00)33(\d{9})")
+# Metropolitan France and the overseas departments/collectivities that share the French numbering plan.
+_PHONE_REGIONS = ("FR", "RE", "GP", "MQ", "GF", "YT", "PM", "BL", "MF")
+MSG_PHONE = "Saisissez un numéro de téléphone français valide (Ex : 01 23 45 67 89)."
 
 
 def normalize_phone(value: str) -> str:
-    """Return a French phone number as ``01 23 45 67 89``; raise if it is not one."""
-    number = _compact(value).replace("(0)", "")
-    international = _PHONE_INTERNATIONAL.fullmatch(number)
-    if international:
-        number = "0" + international.group(1)
-    if not _PHONE_NATIONAL.fullmatch(number):
-        raise ValidationError(
-            "Saisissez un numéro de téléphone français à 10 chiffres (Ex : 01 23 45 67 89).",
-            code="format",
-        )
-    return " ".join(number[i : i + 2] for i in range(0, 10, 2))
+    """A French number (metropolitan or overseas) as ``01 23 45 67 89``; raise if it is not one."""
+    raw = str(value or "").strip()
+    for region in _PHONE_REGIONS:
+        try:
+            number = phonenumbers.parse(raw, region)
+        except phonenumbers.NumberParseException:
+            break
+        if phonenumbers.is_valid_number(number) and phonenumbers.region_code_for_number(number) in _PHONE_REGIONS:
+            national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+            digits = re.sub(r"\D", "", national)
+            if len(digits) == 10:
+                return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
+    raise ValidationError(MSG_PHONE, code="format")
 
 
 def validate_phone(value: str) -> None:
@@ -73,5 +80,139 @@ def validate_phone(value: str) -> None:
 
 
 def validate_postal_code(value: str) -> None:
-    if not re.fullmatch(r"\d{5}", str(value or "")):
-        raise ValidationError("Le code postal doit comporter 5 chiffres.", code="format")
+    """Five digits, département part 01–95, 97 or 98 (overseas)."""
+    if not re.fullmatch(r"(0[1-9]|[1-8]\d|9[0-578])\d{3}", str(value or "")):
+        raise ValidationError("Le code postal doit comporter 5 chiffres (Ex : 75001).", code="format")
+
+
+_email = EmailValidator(message="Saisissez une adresse e-mail valide (Ex : nom@entreprise.fr).", code="format")
+
+
+def validate_email(value: str) -> None:
+    _email(value)
+
+
+# --- NIR (RULES.md §4) --------------------------------------------------------------------------
+
+# Sex 1/2, year, month (01–12 or the pseudo-months of incomplete civil status: 20, 30–42, 50–99),
+# département (2 digits, 2A/2B), commune or country (3 digits), order (3 digits), key (2 digits).
+_NIR = re.compile(r"[12]\d{2}(0[1-9]|1[0-2]|20|3\d|4[0-2]|[5-9]\d)(\d{2}|2A|2B)\d{6}\d{2}")
+MSG_NIR = "Le numéro de sécurité sociale (NIR) n'est pas valide : vérifiez les 13 chiffres et la clé."
+
+
+def normalize_nir(value: str) -> str:
+    """Spaces, dots and hyphens removed, upper case (``2A``/``2B``); not validated."""
+    return re.sub(r"[\s.\-]", "", str(value or "")).upper()
+
+
+def nir_key(first_13: str) -> int:
+    """``97 − (N mod 97)`` with Corsica's 2A → 19 and 2B → 18."""
+    number = first_13[:5] + first_13[5:7].replace("2A", "19").replace("2B", "18") + first_13[7:13]
+    return 97 - int(number) % 97
+
+
+def validate_nir(value: str) -> None:
+    nir = normalize_nir(value)
+    if len(nir) == 13 and nir.isdigit():
+        raise ValidationError(
+            "Saisissez le NIR complet avec sa clé : 15 caractères (13 chiffres et la clé de 2 chiffres).",
+            code="format",
+        )
+    if len(nir) != 15:
+        raise ValidationError("Le NIR comporte 15 caractères (13 chiffres et la clé de 2 chiffres).", code="format")
+    if nir[0] in "345678":
+        # NNP (7/8), MIG (5/6) or other provisional numbers: not a NIR (NIR-05).
+        raise ValidationError(
+            "Ce numéro est un numéro provisoire et non un NIR : répondez « Oui » à la question sur le NIR "
+            "temporaire et saisissez le numéro technique temporaire.",
+            code="format",
+        )
+    if not _NIR.fullmatch(nir) or nir_key(nir[:13]) != int(nir[13:]):
+        raise ValidationError(MSG_NIR, code="format")
+
+
+@dataclass(frozen=True)
+class NirParts:
+    sexe: str  # "1" homme, "2" femme
+    annee: str  # two digits
+    mois: str  # 01–12, or a pseudo-month when the civil status gives none
+    departement: str  # "75", "2A", "971"…, "99" born abroad
+    lieu: str  # commune (INSEE) or country code
+
+    @property
+    def mois_connu(self) -> bool:
+        return 1 <= int(self.mois) <= 12
+
+    @property
+    def ne_a_l_etranger(self) -> bool:
+        return self.departement == "99"
+
+
+def decompose_nir(value: str) -> NirParts:
+    """Parts of a valid NIR, for the consistency rules (sex, birth year and month, place)."""
+    nir = normalize_nir(value)
+    validate_nir(nir)
+    if nir[5:7] == "97" or nir[5:7] == "98":
+        departement, lieu = nir[5:8], nir[8:10]
+    else:
+        departement, lieu = nir[5:7], nir[7:10]
+    return NirParts(sexe=nir[0], annee=nir[1:3], mois=nir[3:5], departement=departement, lieu=lieu)
+
+
+def validate_ntt(value: str) -> None:
+    """Numéro technique temporaire (DSN S21.G00.30.020): 11 to 40 letters or digits."""
+    if not re.fullmatch(r"[A-Za-z0-9]{11,40}", re.sub(r"\s", "", str(value or ""))):
+        raise ValidationError(
+            "Le numéro technique temporaire comporte de 11 à 40 caractères (lettres et chiffres).", code="format"
+        )
+
+
+# --- Training organisations and certifications -------------------------------------------------
+
+
+def normalize_nda(value: str) -> str:
+    nda = re.sub(r"\s", "", str(value or ""))
+    if not re.fullmatch(r"\d{11}", nda):
+        raise ValidationError(
+            "Le numéro de déclaration d'activité comporte 11 chiffres (Ex : 11 75 39666 75).", code="format"
+        )
+    return nda
+
+
+def validate_nda(value: str) -> None:
+    normalize_nda(value)
+
+
+_CERTIFICATION = re.compile(r"(RNCP|RS)\s*(\d{3,5})")
+
+
+def normalize_certification_code(value: str) -> str:
+    """``"rncp 34567"`` → ``"RNCP34567"``; ``"RS5063"`` stays; raise otherwise."""
+    match = _CERTIFICATION.fullmatch(str(value or "").strip().upper())
+    if not match:
+        raise ValidationError(
+            "Le code de certification s'écrit RNCP suivi de 3 à 5 chiffres (Ex : RNCP34567) "
+            "ou RS suivi de 3 à 5 chiffres (Ex : RS5063).",
+            code="format",
+        )
+    return match.group(1) + match.group(2)
+
+
+def validate_certification_code(value: str) -> None:
+    normalize_certification_code(value)
+
+
+# --- Employer codes (RULES.md §5.2) -----------------------------------------------------------
+
+
+def normalize_naf(value: str) -> str:
+    """NAF rév. 2 code, stored compact: ``"56.10a"`` → ``"5610A"``."""
+    match = re.fullmatch(r"(\d{2})\.?(\d{2})([A-Z])", str(value or "").strip().upper())
+    if not match:
+        raise ValidationError("Le code NAF comporte 4 chiffres et une lettre (Ex : 56.10A).", code="format")
+    return "".join(match.groups())
+
+
+def validate_idcc(value: str) -> None:
+    if not re.fullmatch(r"\d{4}", str(value or "")):
+        raise ValidationError("Le code IDCC comporte 4 chiffres (Ex : 1979).", code="format")

@@ -34,6 +34,17 @@ def adherent_interim(db):
     return user
 
 
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    """Nothing tries the network in tests: any outbound HTTP through urllib fails loudly."""
+    import urllib.request
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("Un test a tenté d'accéder au réseau.")
+
+    monkeypatch.setattr(urllib.request, "urlopen", refuse)
+
+
 def client_for(user) -> Client:
     client = Client()
     client.force_login(user)

@@ -1,5 +1,7 @@
 """Rules of the Employeur tab (RULES.md §1.3.1, §2.1)."""
 
+from dossiers.models import CHAMPS_INSEE_SAISISSABLES
+
 from . import obligatoire, regle, source
 
 source("employeur", lambda dossier: dossier.employeur)
@@ -8,6 +10,15 @@ obligatoire("employeur", "email", code="EMPLOYEUR_EMAIL_OBLIGATOIRE")
 obligatoire("employeur", "effectif_total", code="EMPLOYEUR_EFFECTIF_OBLIGATOIRE")
 obligatoire("employeur", "caisse_retraite", code="EMPLOYEUR_CAISSE_RETRAITE_OBLIGATOIRE")
 obligatoire("employeur", "organisme_prevoyance", code="EMPLOYEUR_PREVOYANCE_OBLIGATOIRE")
+
+# Degraded mode: INSEE data that Sirene could not give is entered by hand, and then mandatory.
+for _name in CHAMPS_INSEE_SAISISSABLES:
+    obligatoire(
+        "employeur",
+        _name,
+        code=f"EMPLOYEUR_{_name.upper()}_SAISIE_MANUELLE_OBLIGATOIRE",
+        when=lambda dossier, name=_name: name in dossier.employeur.saisie_manuelle,
+    )
 
 
 @regle(

@@ -117,3 +117,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# INSEE Sirene API 3.11: without a key (the embedded default) the client is off and the local
+# referential is used; nothing tries the network.
+SIRENE_API_KEY = os.environ.get("SIRENE_API_KEY", "")
+SIRENE_API_URL = os.environ.get("SIRENE_API_URL", "https://api.insee.fr/api-sirene/3.11")
+SIRENE_TIMEOUT = int(os.environ.get("SIRENE_TIMEOUT", "3"))

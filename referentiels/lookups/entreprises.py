@@ -1,3 +1,37 @@
-"""Lookups of the entreprises referential (htmx partials, JSON on request)."""
+"""Lookup of establishments by SIREN, SIRET or name, among those the user may see (visible_to)."""
+import re
 
-urlpatterns: list = []
+from django.contrib.auth.decorators import login_required
+from django.urls import path
+
+from referentiels.models import Etablissement
+from referentiels.search import normalize
+
+from . import LIMIT, respond
+
+
+@login_required
+def etablissements(request):
+    q = request.GET.get("q", "").strip()
+    queryset = Etablissement.objects.visible_to(request.user).select_related("entreprise")
+    digits = re.sub(r"[\s.]", "", q)
+    if digits.isdigit():
+        queryset = queryset.filter(siret__startswith=digits)  # a SIREN is the SIRET's first 9 digits
+    else:
+        for word in normalize(q).split():
+            queryset = queryset.filter(recherche__contains=word)
+    rows = [
+        {
+            "siret": e.siret,
+            "siren": e.entreprise.siren,
+            "denomination": e.denomination,
+            "adresse": f"{e.numero_voie} {e.code_postal} {e.commune}",
+            "naf": e.naf,
+            "idcc": e.idcc,
+        }
+        for e in queryset.order_by("entreprise__raison_sociale", "siret")[:LIMIT]
+    ]
+    return respond(request, "referentiels/lookups/etablissements.html", rows, q=q)
+
+
+urlpatterns = [path("etablissements/", etablissements, name="lookup_etablissements")]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from referentiels.search import normalize
 from referentiels.validators import validate_postal_code, validate_siren, validate_siret
 
 
@@ -25,8 +26,24 @@ class Entreprise(models.Model):
     def __str__(self):
         return f"{self.raison_sociale} ({self.siren})"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        for etablissement in self.etablissements.all():
+            if etablissement.recherche != etablissement.search_key():
+                etablissement.save(update_fields=["recherche"])
+
 
 class EtablissementQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """What a user may look up: an adhérent its attachments, a prestataire AKTO members, AKTO all."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_gestionnaire:
+            return self.all()
+        if user.is_prestataire:
+            return self.filter(adherent=True)
+        return self.rattaches_a(user)
+
     def rattaches_a(self, user):
         """Establishments a user may act for: attached directly or through their company."""
         rattachements = Rattachement.objects.filter(user=user)
@@ -50,6 +67,7 @@ class Etablissement(models.Model):
     adherent = models.BooleanField("Adhérent AKTO", default=True)
     travail_temporaire = models.BooleanField("Entreprise de travail temporaire", default=False)
     geiq = models.BooleanField("Groupement d'employeurs / GEIQ", default=False)
+    recherche = models.CharField(max_length=400, blank=True, editable=False, db_index=True)
 
     objects = EtablissementQuerySet.as_manager()
 
@@ -73,7 +91,13 @@ class Etablissement(models.Model):
     def save(self, *args, **kwargs):
         if self.siret[:9] != self.entreprise.siren:
             raise ValueError("Le SIRET d'un établissement commence par le SIREN de son entreprise.")
+        self.recherche = self.search_key()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "recherche"}
         super().save(*args, **kwargs)
+
+    def search_key(self) -> str:
+        return normalize(f"{self.entreprise.raison_sociale} {self.enseigne} {self.commune}")
 
 
 class Rattachement(models.Model):

@@ -2,9 +2,17 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from referentiels.validators import (
+    decompose_nir,
+    nir_key,
+    normalize_certification_code,
+    normalize_nda,
+    normalize_nir,
     normalize_phone,
     siren_with_check_digit,
     siret_with_check_digit,
+    validate_email,
+    validate_nir,
+    validate_ntt,
     validate_postal_code,
     validate_siren,
     validate_siret,
@@ -42,19 +50,111 @@ def test_check_digit_helpers_produce_valid_numbers():
 
 @pytest.mark.parametrize(
     "raw,expected",
-    [("0123456789", "01 23 45 67 89"), ("01.23.45.67.89", "01 23 45 67 89"), ("+33 6 12 34 56 78", "06 12 34 56 78")],
+    [
+        ("0123456789", "01 23 45 67 89"),
+        ("01.23.45.67.89", "01 23 45 67 89"),
+        ("+33 6 12 34 56 78", "06 12 34 56 78"),
+        ("0262 21 00 00", "02 62 21 00 00"),  # La Réunion
+        ("+596 596 30 12 34", "05 96 30 12 34"),  # Martinique
+    ],
 )
 def test_phone_normalized(raw, expected):
     assert normalize_phone(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["12345", "0023456789", "01234567890", "abc"])
+@pytest.mark.parametrize("raw", ["12345", "0023456789", "01234567890", "abc", "+44 20 7946 0958"])
 def test_phone_rejected_with_french_message(raw):
     with pytest.raises(ValidationError, match="téléphone français"):
         normalize_phone(raw)
 
 
 def test_postal_code():
-    validate_postal_code("97400")
-    with pytest.raises(ValidationError):
-        validate_postal_code("7500")
+    for code in ["75001", "20000", "97400", "98800", "01400"]:
+        validate_postal_code(code)
+    for code in ["7500", "00100", "96000", "75OO1"]:
+        with pytest.raises(ValidationError, match="5 chiffres"):
+            validate_postal_code(code)
+
+
+@pytest.mark.parametrize(
+    "nir",
+    [
+        "2 95 10 99 126 111 93",  # born abroad (99)
+        "253072A07300443",  # Corsica 2A
+        "253072B07300470",  # Corsica 2B
+        "1.85.05.78.006.084.91",
+        "1-85-05-78-006-084-91",
+        "2 88 40 75 056 123 63",  # pseudo-month 40 (incomplete civil status)
+    ],
+)
+def test_valid_nir(nir):
+    validate_nir(nir)
+
+
+def test_nir_key_is_computed_with_corsica_substitution():
+    assert nir_key("253072A073004") == 43
+    assert nir_key("253072B073004") == 70
+
+
+@pytest.mark.parametrize(
+    "nir,message",
+    [
+        ("2951099126111", "avec sa clé"),  # 13 digits: the key is needed
+        ("29510991261119", "15 caractères"),
+        ("295109912611194", "n'est pas valide"),  # wrong key
+        ("253072C07300443", "n'est pas valide"),  # 2C is no département
+        ("295139912611193", "n'est pas valide"),  # month 13
+        ("795109912611193", "numéro provisoire"),  # NNP
+        ("095109912611193", "n'est pas valide"),  # sex digit 0
+    ],
+)
+def test_invalid_nir(nir, message):
+    with pytest.raises(ValidationError, match=message):
+        validate_nir(nir)
+
+
+def test_decompose_nir():
+    parts = decompose_nir("2 95 10 99 126 111 93")
+    assert (parts.sexe, parts.annee, parts.mois, parts.departement, parts.ne_a_l_etranger) == (
+        "2",
+        "95",
+        "10",
+        "99",
+        True,
+    )
+    assert decompose_nir("253072A07300443").departement == "2A"
+    overseas = "1850597412345"  # born 05/1985 in La Réunion (974), commune 12, order 345
+    overseas += f"{nir_key(overseas):02d}"
+    assert decompose_nir(overseas).departement == "974"
+    assert normalize_nir("2 53 07 2a 073 004 43") == "253072A07300443"
+
+
+def test_ntt():
+    validate_ntt("AB123456789")
+    validate_ntt("X" * 40)
+    for bad in ["AB12345678", "X" * 41, "AB-123456789"]:
+        with pytest.raises(ValidationError, match="11 à 40"):
+            validate_ntt(bad)
+
+
+def test_nda():
+    assert normalize_nda("11 75 39666 75") == "11753966675"
+    with pytest.raises(ValidationError, match="11 chiffres"):
+        normalize_nda("1175396667")
+
+
+@pytest.mark.parametrize("raw,expected", [("RNCP34567", "RNCP34567"), ("rncp 345", "RNCP345"), ("RS5063", "RS5063")])
+def test_certification_codes(raw, expected):
+    assert normalize_certification_code(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["RNCP12", "RNCP123456", "34567", "RNCP34567BC01", "CQP123"])
+def test_bad_certification_codes(raw):
+    with pytest.raises(ValidationError, match="RNCP suivi de 3 à 5 chiffres"):
+        normalize_certification_code(raw)
+
+
+def test_email():
+    validate_email("rh@entreprise.fr")
+    with pytest.raises(ValidationError, match="adresse e-mail valide"):
+        validate_email("rh@entreprise")
