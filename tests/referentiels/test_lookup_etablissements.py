@@ -1,4 +1,5 @@
 """Establishment lookup: SIREN, SIRET or name, never beyond what the user may see."""
+
 import pytest
 from django.test import Client
 
@@ -7,6 +8,9 @@ from tests.conftest import client_for
 from tests.factories import EntrepriseFactory, EtablissementFactory, UserFactory, attach
 
 pytestmark = pytest.mark.django_db
+
+
+URL = "/referentiels/etablissements/"
 
 
 def sirets(response):
@@ -28,27 +32,23 @@ def test_adherent_finds_only_its_attachments(world):
     user = UserFactory()
     attach(user, a.entreprise)
     client = client_for(user)
-    assert sorted(sirets(client.get("/referentiels/etablissements/", {"q": "boulangerie", "format": "json"}))) == sorted(
-        [a.siret, b.siret]
-    )
-    assert sirets(client.get("/referentiels/etablissements/", {"q": other.siret, "format": "json"})) == []
-    assert sirets(client.get("/referentiels/etablissements/", {"q": a.entreprise.siren, "format": "json"})) == sorted(
-        [a.siret, b.siret]
-    )
+    assert sorted(sirets(client.get(URL, {"q": "boulangerie", "format": "json"}))) == sorted([a.siret, b.siret])
+    assert sirets(client.get(URL, {"q": other.siret, "format": "json"})) == []
+    assert sirets(client.get(URL, {"q": a.entreprise.siren, "format": "json"})) == sorted([a.siret, b.siret])
 
 
 def test_search_ignores_accents_and_case(world):
     a, b, *_ = world
     user = UserFactory()
     attach(user, a.entreprise)
-    response = client_for(user).get("/referentiels/etablissements/", {"q": "patissiere saint etienne", "format": "json"})
+    response = client_for(user).get(URL, {"q": "patissiere saint etienne", "format": "json"})
     assert sirets(response) == [b.siret]
 
 
 def test_prestataire_searches_akto_members_only(world):
     *_, non_member = world
     client = client_for(UserFactory(prestataire=True))
-    found = sirets(client.get("/referentiels/etablissements/", {"q": "", "format": "json"}))
+    found = sirets(client.get(URL, {"q": "", "format": "json"}))
     assert non_member.siret not in found
     assert len(found) == Etablissement.objects.filter(adherent=True).count()
 
@@ -57,9 +57,9 @@ def test_htmx_partial_and_login_required(world):
     a, *_ = world
     user = UserFactory()
     attach(user, a)
-    page = client_for(user).get("/referentiels/etablissements/", {"q": a.siret}).content.decode()
+    page = client_for(user).get(URL, {"q": a.siret}).content.decode()
     assert f'data-value="{a.siret}"' in page
-    assert Client().get("/referentiels/etablissements/").status_code == 302
+    assert Client().get(URL).status_code == 302
 
 
 def test_search_key_follows_a_company_rename(world):
