@@ -16,6 +16,7 @@ migrate: $(STAMP)
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
+	$(PY) manage.py load_referentiels
 	$(PY) manage.py load_demo
 
 run: demo

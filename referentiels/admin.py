@@ -24,3 +24,7 @@ class RattachementAdmin(admin.ModelAdmin):
     list_display = ["user", "entreprise", "etablissement"]
     list_select_related = ["user", "entreprise", "etablissement__entreprise"]
     raw_id_fields = ["user", "entreprise", "etablissement"]
+
+
+# Each referential registers its own models.
+from . import admin_certifications, admin_geographie, admin_organismes  # noqa: E402, F401

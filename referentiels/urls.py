@@ -1,4 +1,5 @@
 """Lookup URLs, mounted under /referentiels/."""
+
 from django.urls import include, path
 
 urlpatterns = [

@@ -183,7 +183,8 @@ def validate_nda(value: str) -> None:
     normalize_nda(value)
 
 
-_CERTIFICATION = re.compile(r"(RNCP|RS)\s*(\d{3,5})")
+# Current fiches have 3–5 digits; older ones 2 (RS27, RNCP85), still met in replacement chains.
+_CERTIFICATION = re.compile(r"(RNCP|RS)\s*(\d{2,5})")
 
 
 def normalize_certification_code(value: str) -> str:
@@ -191,8 +192,8 @@ def normalize_certification_code(value: str) -> str:
     match = _CERTIFICATION.fullmatch(str(value or "").strip().upper())
     if not match:
         raise ValidationError(
-            "Le code de certification s'écrit RNCP suivi de 3 à 5 chiffres (Ex : RNCP34567) "
-            "ou RS suivi de 3 à 5 chiffres (Ex : RS5063).",
+            "Le code de certification s'écrit RNCP suivi de 2 à 5 chiffres (Ex : RNCP34567) "
+            "ou RS suivi de 2 à 5 chiffres (Ex : RS5063).",
             code="format",
         )
     return match.group(1) + match.group(2)

@@ -201,6 +201,74 @@ class SaveSeries:
         return response
 
 
+LOOKUP_BUDGET_MS = 10
+
+
+def prepare_lookups(user, etablissement) -> list[tuple[str, str, dict]]:
+    """Load the shipped referentials, a 30k RNCP table and 20k AKTO members; return the lookups to time."""
+    import io
+
+    from django.core.management import call_command
+
+    from referentiels.models import Entreprise, Etablissement
+    from referentiels.search import normalize
+    from referentiels.validators import siren_with_check_digit, siret_with_check_digit
+    from tests.benchdata.rncp import generate_certifications
+
+    call_command("load_referentiels", stdout=io.StringIO())
+    generate_certifications(30_000)
+    communes = ["LYON", "MARSEILLE", "NANTES", "LILLE", "RENNES", "DIJON", "BREST", "TOURS"]
+    metiers = ["BOULANGERIE", "RESTAURANT", "PROPRETE", "HOTEL", "INTERIM", "TRANSPORT", "COMMERCE", "SERVICES"]
+    entreprises = Entreprise.objects.bulk_create(
+        Entreprise(siren=siren_with_check_digit(f"{60_000_000 + i}"), raison_sociale=f"{metiers[i % 8]} DU CENTRE {i}")
+        for i in range(20_000)
+    )
+    Etablissement.objects.bulk_create(
+        Etablissement(
+            entreprise=e,
+            siret=siret_with_check_digit(e.siren, "0001"),
+            numero_voie="1 RUE DE LA REPUBLIQUE",
+            code_postal="69001",
+            commune=communes[i % 8],
+            naf="5610A",
+            idcc="1979",
+            recherche=normalize(f"{e.raison_sociale} {communes[i % 8]}"),
+        )
+        for i, e in enumerate(entreprises)
+    )
+    return [
+        ("communes ?q=saint etienne", "/referentiels/communes/", {"q": "saint etienne"}),
+        ("communes ?q=sa (35k communes)", "/referentiels/communes/", {"q": "sa"}),
+        ("communes historiques ?q=st den", "/referentiels/communes/", {"q": "st den", "historiques": "1"}),
+        ("code postal 51300 → communes", "/referentiels/code-postal/51300/communes/", {}),
+        ("NAF ?q=restau", "/referentiels/naf/", {"q": "restau"}),
+        ("IDCC ?q=hotel", "/referentiels/idcc/", {"q": "hotel"}),
+        ("RNCP par code (30k fiches)", "/referentiels/certifications/", {"q": "RNCP34567"}),
+        ("RNCP par mots (30k fiches)", "/referentiels/certifications/", {"q": "commerce gestion"}),
+        ("organismes par nom", "/referentiels/organismes/", {"q": "greta lyon"}),
+        ("organismes par SIRET", "/referentiels/organismes/", {"q": "33405590200053"}),
+        ("établissements (adhérent)", "/referentiels/etablissements/", {"q": etablissement.siret[:9]}),
+    ]
+
+
+def time_lookup_url(client, url: str, params: dict, calls: int) -> tuple[float, float, int]:
+    """Median and p90 server time of ``calls`` htmx lookups, and the queries of one call."""
+    from django.db import connection
+
+    def call():
+        response = client.get(url, params, headers={"HX-Request": "true"})
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} {params} → HTTP {response.status_code}")
+        return response
+
+    for _ in range(5):
+        call()
+    times = [call().bench_server_ms for _ in range(calls)]
+    queries, _ = count_queries(connection, call)
+    median, p90 = summary(times)
+    return median, p90, queries
+
+
 def count_queries(connection, call, show_sql=False, label=""):
     from django.test.utils import CaptureQueriesContext
 
@@ -308,6 +376,26 @@ def run(args) -> int:
         for _ in range(args.pages):
             page_ms.append(get_brouillons(client).bench_server_ms)
 
+        # -- 3. Lookups on the full referentials ------------------------------------------------
+        t = time.perf_counter()
+        lookups = prepare_lookups(user, etablissement)
+        lookups_setup_s = time.perf_counter() - t
+        lookup_results = [
+            (label, url, params, time_lookup_url(client, url, params, args.lookups)) for label, url, params in lookups
+        ]
+        prestataire_client = Client()
+        prestataire_client.force_login(UserFactory(prestataire=True))
+        lookup_results.append(
+            (
+                "établissements (prestataire, 20k adhérents)",
+                "/referentiels/etablissements/",
+                {"q": "boulangerie lyon"},
+                time_lookup_url(
+                    prestataire_client, "/referentiels/etablissements/", {"q": "boulangerie lyon"}, args.lookups
+                ),
+            )
+        )
+
     # -- Report ---------------------------------------------------------------------------------
     s_med, s_p90 = summary(save_ms)
     b_med, b_p90 = summary(base_ms)
@@ -333,6 +421,13 @@ def run(args) -> int:
     out(f"   Rendu à {n1000} dossiers ({args.pages} rendus) : médiane {p_med:.2f} ms, p90 {p_p90:.2f} ms")
     out(f"   ({n1000 - n10} dossiers créés en bulk_create en {bulk_s:.2f} s)")
     out()
+    out(f"3. Recherches (lookups) sur les référentiels complets — {args.lookups} appels chacune, temps serveur en ms")
+    out(f"   (chargement : référentiels livrés + 30 000 fiches RNCP + 20 000 établissements, {lookups_setup_s:.1f} s)")
+    out(f"   {'':48}{'médiane':>9}{'p90':>9}{'requêtes':>10}")
+    for label, _url, _params, (med, p90, queries) in lookup_results:
+        flag = "" if med <= LOOKUP_BUDGET_MS else f"  > {LOOKUP_BUDGET_MS} ms"
+        out(f"   {label:48}{med:9.2f}{p90:9.2f}{queries:10d}{flag}")
+    out()
     if not equal:
         out(f"ÉCHEC : le nombre de requêtes de /brouillons/ passe de {q10} à {q1000} (garde N+1).")
         return EXIT_N_PLUS_1
@@ -346,6 +441,7 @@ def main(argv=None) -> int:
     parser.add_argument("--warmup", type=int, default=20, help="paires de chauffe (défaut 20)")
     parser.add_argument("--pages", type=int, default=30, help="rendus de /brouillons/ chronométrés (défaut 30)")
     parser.add_argument("--sql", action="store_true", help="affiche les requêtes SQL comptées")
+    parser.add_argument("--lookups", type=int, default=200, help="appels par recherche chronométrée (défaut 200)")
     args = parser.parse_args(argv)
     if args.n < 1 or args.warmup < 0 or args.pages < 1:
         parser.error("--n et --pages doivent être >= 1, --warmup >= 0")

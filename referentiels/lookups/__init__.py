@@ -1,4 +1,5 @@
 """Lookup endpoints for the forms' autocompletes: login required, htmx partial or JSON, at most 20 rows."""
+
 from django.http import JsonResponse
 from django.shortcuts import render
 

@@ -1,4 +1,5 @@
 """Creating a dossier checks the establishment in Sirene; degraded mode keeps the portal working."""
+
 import json
 from pathlib import Path
 

@@ -143,14 +143,16 @@ def test_nda():
         normalize_nda("1175396667")
 
 
-@pytest.mark.parametrize("raw,expected", [("RNCP34567", "RNCP34567"), ("rncp 345", "RNCP345"), ("RS5063", "RS5063")])
+@pytest.mark.parametrize(
+    "raw,expected", [("RNCP34567", "RNCP34567"), ("rncp 345", "RNCP345"), ("RS5063", "RS5063"), ("RS27", "RS27")]
+)
 def test_certification_codes(raw, expected):
     assert normalize_certification_code(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["RNCP12", "RNCP123456", "34567", "RNCP34567BC01", "CQP123"])
+@pytest.mark.parametrize("raw", ["RNCP1", "RNCP123456", "34567", "RNCP34567BC01", "CQP123"])
 def test_bad_certification_codes(raw):
-    with pytest.raises(ValidationError, match="RNCP suivi de 3 à 5 chiffres"):
+    with pytest.raises(ValidationError, match="RNCP suivi de 2 à 5 chiffres"):
         normalize_certification_code(raw)
 
 
@@ -158,3 +160,11 @@ def test_email():
     validate_email("rh@entreprise.fr")
     with pytest.raises(ValidationError, match="adresse e-mail valide"):
         validate_email("rh@entreprise")
+
+
+def test_search_normalisation():
+    from referentiels.search import normalize
+
+    assert normalize("Saint-Étienne-du-Rouvray") == "saint etienne du rouvray"
+    assert normalize("Chargé d’affaires") == "charge d affaires"
+    assert normalize("L'Haÿ-les-Roses") == "l hay les roses"

@@ -1,0 +1,194 @@
+"""Dated parameters and public holidays, as the rest of the portal asks for them.
+
+- ``smic_horaire(date, territoire)``, ``smic_mensuel(date, territoire, heures_hebdo=35)``: the SMIC in force
+  on a date, for ``"metropole"`` (métropole and DROM except Mayotte) or ``"mayotte"``;
+- ``forfait_horaire(date, idcc=None, renforce=False)``: the hourly funding of a contrat de
+  professionnalisation, the branch's level when one is recorded, else the legal default (D6332-86);
+- ``jours_feries(annee, zone)``, ``est_ferie(date, zone)``, ``zone_pour_departement(code)``: French public
+  holidays by zone (métropole, Alsace-Moselle, each overseas department) with the ``holidays`` package.
+
+A date that no recorded parameter covers raises ``ParametreIntrouvable`` (a ``LookupError``) with a French
+message: a wrong amount is worse than a visible error.
+"""
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+from types import MappingProxyType
+
+import holidays
+from django.db import models
+
+from referentiels.models.parametres import ForfaitPriseEnCharge, PublicForfait, Smic, Territoire
+
+
+class ParametreIntrouvable(LookupError):
+    """No dated parameter covers the requested date."""
+
+
+class Zone(models.TextChoices):
+    """Zones of public holidays; the ``holidays`` subdivision of each is in ``_SUBDIVISIONS``."""
+
+    METROPOLE = "metropole", "Métropole"
+    ALSACE_MOSELLE = "alsace-moselle", "Alsace-Moselle (Bas-Rhin, Haut-Rhin, Moselle)"
+    GUADELOUPE = "guadeloupe", "Guadeloupe"
+    MARTINIQUE = "martinique", "Martinique"
+    GUYANE = "guyane", "Guyane"
+    LA_REUNION = "la-reunion", "La Réunion"
+    MAYOTTE = "mayotte", "Mayotte"
+    SAINT_PIERRE_ET_MIQUELON = "saint-pierre-et-miquelon", "Saint-Pierre-et-Miquelon"
+    SAINT_BARTHELEMY = "saint-barthelemy", "Saint-Barthélemy"
+    SAINT_MARTIN = "saint-martin", "Saint-Martin"
+
+
+# holidays 0.109, France: subdivisions "57" (Moselle) and "6AE" (Alsace) have the same two extra days
+# (Vendredi saint, Saint-Étienne); the overseas departments are their INSEE codes; the COM are ISO codes.
+_SUBDIVISIONS = {
+    Zone.METROPOLE: None,
+    Zone.ALSACE_MOSELLE: "57",
+    Zone.GUADELOUPE: "971",
+    Zone.MARTINIQUE: "972",
+    Zone.GUYANE: "973",
+    Zone.LA_REUNION: "974",
+    Zone.MAYOTTE: "976",
+    Zone.SAINT_PIERRE_ET_MIQUELON: "PM",
+    Zone.SAINT_BARTHELEMY: "BL",
+    Zone.SAINT_MARTIN: "MF",
+}
+
+_OUTRE_MER = {
+    "971": Zone.GUADELOUPE,
+    "972": Zone.MARTINIQUE,
+    "973": Zone.GUYANE,
+    "974": Zone.LA_REUNION,
+    "975": Zone.SAINT_PIERRE_ET_MIQUELON,
+    "976": Zone.MAYOTTE,
+    "977": Zone.SAINT_BARTHELEMY,
+    "978": Zone.SAINT_MARTIN,
+}
+_ALSACE_MOSELLE = {"57", "67", "68"}
+_METROPOLE = {f"{n:02d}" for n in range(1, 96) if n != 20} | {"2A", "2B"}
+
+
+def _as_date(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    raise TypeError(f"Une date est attendue, pas {value!r}.")
+
+
+def _territoire(value) -> str:
+    if value not in Territoire.values:
+        attendus = ", ".join(f"« {v} »" for v in Territoire.values)
+        raise ValueError(f"Territoire inconnu pour le SMIC : « {value} » (attendus : {attendus}).")
+    return value
+
+
+# --------------------------------------------------------------------------------------------
+# SMIC
+# --------------------------------------------------------------------------------------------
+
+
+def smic_en_vigueur(date, territoire: str = Territoire.METROPOLE) -> Smic:
+    """The ``Smic`` row in force on ``date`` for ``territoire``."""
+    jour = _as_date(date)
+    territoire = _territoire(territoire)
+    smic = Smic.objects.filter(territoire=territoire, date_effet__lte=jour).order_by("-date_effet").first()
+    if smic is None:
+        libelle = Territoire(territoire).label
+        raise ParametreIntrouvable(
+            f"Aucun montant du SMIC ({libelle}) n'est connu au {jour:%d/%m/%Y} : chargez les paramètres "
+            "(manage.py load_parametres) ou ajoutez-le dans l'administration."
+        )
+    return smic
+
+
+def smic_horaire(date, territoire: str = Territoire.METROPOLE) -> Decimal:
+    """Gross hourly SMIC in force on ``date`` (``Decimal``, in euros)."""
+    return smic_en_vigueur(date, territoire).horaire
+
+
+def smic_mensuel(date, territoire: str = Territoire.METROPOLE, heures_hebdo=35) -> Decimal:
+    """Gross monthly SMIC on ``date``: the published amount at 35 h, else hourly × weekly hours × 52 / 12."""
+    smic = smic_en_vigueur(date, territoire)
+    heures = Decimal(str(heures_hebdo))
+    if heures == 35:
+        return smic.mensuel
+    return (smic.horaire * heures * 52 / 12).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def territoire_smic(code_departement) -> str:
+    """``"mayotte"`` for département 976, ``"metropole"`` (métropole and the other DROM) otherwise."""
+    zone = zone_pour_departement(code_departement)
+    return Territoire.MAYOTTE if zone == Zone.MAYOTTE else Territoire.METROPOLE
+
+
+# --------------------------------------------------------------------------------------------
+# Forfaits de prise en charge (D6332-86)
+# --------------------------------------------------------------------------------------------
+
+
+def forfait_horaire(date, idcc: str | None = None, renforce: bool = False) -> Decimal:
+    """Hourly funding in force on ``date``: the branch's (``idcc``) level if recorded, else the legal default.
+
+    ``renforce``: contract with a person of the L6325-1-1 public or in a GEIQ insertion path (15 €/h by default).
+    """
+    jour = _as_date(date)
+    public = PublicForfait.RENFORCE if renforce else PublicForfait.STANDARD
+    forfaits = ForfaitPriseEnCharge.objects.filter(public=public, date_effet__lte=jour).order_by("-date_effet")
+    if idcc:
+        branche = forfaits.filter(idcc=str(idcc).strip()).values_list("montant_horaire", flat=True).first()
+        if branche is not None:
+            return branche
+    legal = forfaits.filter(idcc__isnull=True).values_list("montant_horaire", flat=True).first()
+    if legal is None:
+        raise ParametreIntrouvable(
+            f"Aucun forfait horaire de prise en charge ({PublicForfait(public).label.lower()}) n'est connu au "
+            f"{jour:%d/%m/%Y} : chargez les paramètres (manage.py load_parametres) ou ajoutez-le dans "
+            "l'administration."
+        )
+    return legal
+
+
+# --------------------------------------------------------------------------------------------
+# Jours fériés
+# --------------------------------------------------------------------------------------------
+
+
+def zone_pour_departement(code_departement) -> str:
+    """Holiday zone of a département code (``"67"``, ``"2A"``, ``"974"``, ``7`` → ``"07"``)."""
+    code = str(code_departement if code_departement is not None else "").strip().upper()
+    if code.isdigit() and len(code) < 2:
+        code = code.zfill(2)
+    if code in _OUTRE_MER:
+        return _OUTRE_MER[code]
+    if code in _ALSACE_MOSELLE:
+        return Zone.ALSACE_MOSELLE
+    if code in _METROPOLE:
+        return Zone.METROPOLE
+    raise ValueError(f"Département inconnu : « {code_departement} ».")
+
+
+def _zone(value) -> Zone:
+    try:
+        return Zone(value)
+    except ValueError:
+        attendues = ", ".join(f"« {z} »" for z in Zone.values)
+        raise ValueError(f"Zone de jours fériés inconnue : « {value} » (attendues : {attendues}).") from None
+
+
+@lru_cache(maxsize=256)
+def _feries(annee: int, zone: Zone) -> MappingProxyType:
+    jours = holidays.France(years=annee, subdiv=_SUBDIVISIONS[zone], language="fr")
+    return MappingProxyType(dict(sorted(jours.items())))
+
+
+def jours_feries(annee: int, zone: str = Zone.METROPOLE) -> dict[datetime.date, str]:
+    """Public holidays of ``annee`` in ``zone``, ``{date: libellé}`` in date order."""
+    return dict(_feries(int(annee), _zone(zone)))
+
+
+def est_ferie(date, zone: str = Zone.METROPOLE) -> bool:
+    jour = _as_date(date)
+    return jour in _feries(jour.year, _zone(zone))

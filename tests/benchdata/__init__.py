@@ -1,0 +1,1 @@
+"""Large, realistic reference tables for ``make bench`` (bulk-created, never used by the unit tests)."""
