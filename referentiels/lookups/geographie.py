@@ -22,7 +22,7 @@ from referentiels.models import CodeNaf, CodePostal, Commune, ConventionCollecti
 CODE_POSTAL_MAX = 100
 _CODE_POSTAL = re.compile(r"^[0-9]{5}$")
 _CODE_DEPARTEMENT = re.compile(r"^(?:[0-9]{2}|2[AB]|9[78][0-9])$")
-OPTIONS = "referentiels/lookups/communes.html"
+OPTIONS = "referentiels/lookups/options.html"  # generic <option> list (communes, NAF, IDCC)
 
 
 def _oui(request, name: str) -> bool:
