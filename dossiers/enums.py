@@ -71,3 +71,66 @@ class AnomalieKind(models.TextChoices):
     OBLIGATOIRE = "obligatoire", "Saisie obligatoire"
     FORMAT = "format", "Format de la donnée"
     REGLE = "regle", "Règle de gestion"
+
+
+class Sexe(models.TextChoices):
+    MASCULIN = "M", "Masculin"
+    FEMININ = "F", "Féminin"
+
+
+class SituationAvantContrat(models.TextChoices):
+    """Dernière situation avant ce contrat (CERFA S18, notice 51650#09)."""
+
+    SCOLAIRE = "1", "1 - Scolaire"
+    CIVIS = "2", "2 - Jeune bénéficiaire du CIVIS"
+    ETUDIANT = "3", "3 - Etudiant"
+    APPRENTISSAGE = "4", "4 - Contrat d'apprentissage"
+    PROFESSIONNALISATION = "5", "5 - Contrat de professionnalisation"
+    CONTRAT_AIDE = "6", "6 - Salarié en contrat aidé : CUI-CIE, CUI-CAE"
+    STAGIAIRE_FP = "7", "7 - Stagiaire de la formation professionnelle"
+    SALARIE = "8", "8 - Salarié (y compris intérimaires et salariés à temps partiel)"
+    DEMANDEUR_EMPLOI = "9", "9 - Personne à la recherche d'un emploi"
+    INACTIF = "10", "10 - Inactif"
+
+
+class MinimumSocial(models.TextChoices):
+    """Type de minimum social, si bénéficiaire (CERFA S19)."""
+
+    RSA = "1", "1 - Revenu de solidarité active (RSA)"
+    ASS = "2", "2 - Allocation de solidarité spécifique (ASS)"
+    AAH = "3", "3 - Allocation aux adultes handicapés (AAH)"
+
+
+class Diplome(models.TextChoices):
+    """Diplôme ou titre (CERFA S20 « le plus élevé obtenu » and F8 « visé »)."""
+
+    DOCTORAT = "10", "10 - Doctorat"
+    MASTER2_PRO = "11", "11 - Master 2 professionnel / DESS / diplôme grande école"
+    MASTER2_RECHERCHE = "12", "12 - Master 2 recherche / DEA"
+    AUTRE_BAC5 = "19", "19 - Autre diplôme ou titre de niveau bac +5 ou plus"
+    MASTER1_PRO = "21", "21 - Master 1 professionnel"
+    MASTER1 = "22", "22 - Master 1 général"
+    LICENCE_PRO = "23", "23 - Licence professionnelle"
+    LICENCE = "24", "24 - Licence générale"
+    AUTRE_BAC34 = "29", "29 - Autre diplôme ou titre de niveau bac +3 ou 4"
+    BTS = "31", "31 - Brevet de Technicien Supérieur"
+    DUT = "32", "32 - Diplôme Universitaire de technologie"
+    AUTRE_BAC2 = "39", "39 - Autre diplôme ou titre de niveau bac +2"
+    BAC_PRO = "41", "41 - Baccalauréat professionnel"
+    BAC_GENERAL = "42", "42 - Baccalauréat général"
+    BAC_TECHNO = "43", "43 - Baccalauréat technologique"
+    AUTRE_BAC = "49", "49 - Autre diplôme ou titre de niveau bac"
+    CAP = "51", "51 - CAP"
+    BEP = "52", "52 - BEP"
+    MENTION_COMPLEMENTAIRE = "53", "53 - Mention complémentaire"
+    AUTRE_CAP_BEP = "59", "59 - Autre diplôme ou titre de niveau CAP/BEP"
+    AUCUN = "60", "60 - Aucun diplôme ni titre professionnel"
+
+
+class PublicSpecifique(models.TextChoices):
+    """Public spécifique of the travail temporaire branch (intérim schemes built on the contrat pro)."""
+
+    CPI = "cpi", "Contrat de professionnalisation intérimaire (CPI)"
+    CDPI = "cdpi", "Contrat de développement professionnel intérimaire (CDPI)"
+    CDII = "cdii", "Salarié en CDI intérimaire (CDII)"
+    AUCUN = "aucun", "Aucun public spécifique"

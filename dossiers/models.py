@@ -7,9 +7,10 @@ from django.db.models import Q
 from referentiels.models import Etablissement
 from referentiels.sirene import MESSAGES as SIRENE_MESSAGES
 from referentiels.sirene import SireneStatus
-from referentiels.validators import validate_phone
+from portal.chiffrement import decrypt, encrypt, fingerprint
+from referentiels.validators import mask_nir, normalize_nir, validate_phone, validate_postal_code
 
-from .enums import DossierState, TypeContrat, TypePublic
+from .enums import DossierState, Diplome, MinimumSocial, PublicSpecifique, Sexe, SituationAvantContrat, TypeContrat, TypePublic
 
 
 class Dispositif(models.Model):
@@ -96,6 +97,13 @@ class Dossier(models.Model):
     def __str__(self):
         return self.numero or f"Dossier {self.pk}"
 
+    def tuteur(self, rang: int) -> "Tuteur":
+        """The tutor of that rank (both rows exist from the dossier's creation); cached with the dossier."""
+        cache = self.__dict__.setdefault("_tuteurs", {})
+        if rang not in cache:
+            cache[rang] = next((t for t in self.tuteurs.all() if t.rang == rang), None) or Tuteur(dossier=self, rang=rang)
+        return cache[rang]
+
     @property
     def est_modifiable(self) -> bool:
         return self.state in (DossierState.BROUILLON, DossierState.A_COMPLETER)
@@ -155,15 +163,99 @@ class Employeur(models.Model):
 
 
 class Salarie(models.Model):
-    """The employee; the Salarié tab fills it (its fields arrive with that tab's issue)."""
+    """The employee (CERFA « Le salarié », S1–S20). The NIR is stored encrypted, with a keyed fingerprint."""
 
     dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="salarie")
     nom_naissance = models.CharField("Nom de naissance", max_length=50, blank=True)
+    nom_usage = models.CharField("Nom d'usage (si différent)", max_length=50, blank=True)
     prenom = models.CharField("Prénom", max_length=50, blank=True)
+    date_naissance = models.DateField("Date de naissance", null=True, blank=True)
+    sexe = models.CharField("Sexe", max_length=1, choices=Sexe.choices, blank=True)
+    departement_naissance = models.CharField("Département de naissance", max_length=3, blank=True)
+    commune_naissance = models.CharField("Commune de naissance", max_length=100, blank=True)
+    nir_temporaire = models.BooleanField("Êtes-vous détenteur d'un NIR temporaire ?", null=True, blank=True)
+    nir_chiffre = models.TextField(blank=True, editable=False)
+    nir_empreinte = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    ntt = models.CharField("Numéro technique temporaire", max_length=40, blank=True)
+    rqth = models.BooleanField("Qualité de travailleur handicapé", null=True, blank=True)
+    equivalence_jeunes = models.BooleanField("Équivalence jeunes", null=True, blank=True)
+    extension_boe = models.BooleanField("Extension BOE", null=True, blank=True)
+    public_specifique = models.CharField(
+        "Public spécifique", max_length=10, choices=PublicSpecifique.choices, blank=True
+    )
+    inscrit_france_travail = models.BooleanField("Inscrit à France Travail ?", null=True, blank=True)
+    numero_france_travail = models.CharField("Numéro d'inscription", max_length=20, blank=True)
+    duree_inscription_mois = models.PositiveIntegerField("Durée d'inscription (en mois)", null=True, blank=True)
+    situation_avant_contrat = models.CharField(
+        "Situation avant ce contrat", max_length=2, choices=SituationAvantContrat.choices, blank=True
+    )
+    minimum_social = models.CharField(
+        "Type de minimum social, si bénéficiaire", max_length=1, choices=MinimumSocial.choices, blank=True
+    )
+    diplome_plus_eleve = models.CharField(
+        "Diplôme ou titre le plus élevé obtenu", max_length=2, choices=Diplome.choices, blank=True
+    )
+    numero_voie = models.CharField("N° et voie", max_length=200, blank=True)
+    complement_adresse = models.CharField("Complément d'adresse", max_length=200, blank=True)
+    code_postal = models.CharField("Code postal", max_length=5, blank=True, validators=[validate_postal_code])
+    commune = models.CharField("Commune", max_length=100, blank=True)
+    code_commune = models.CharField("Code INSEE de la commune", max_length=5, blank=True)
+    telephone = models.CharField("Téléphone", max_length=20, blank=True, validators=[validate_phone])
+    email = models.EmailField("Email", max_length=300, blank=True)
+    attestation_tuteur = models.BooleanField(
+        "Employeur atteste sur l'honneur que le tuteur ne soit pas responsable de plus de 3 stagiaires et pas "
+        "plus de 2 stagiaires si le tuteur est également l'employeur.",
+        default=False,
+    )
+
+    class Meta:
+        verbose_name = "salarié"
 
     @property
     def nom_complet(self) -> str:
         return " ".join(p for p in [self.prenom, self.nom_naissance.upper()] if p)
+
+    @property
+    def nir(self) -> str:
+        return decrypt(self.nir_chiffre)
+
+    @nir.setter
+    def nir(self, value: str) -> None:
+        value = normalize_nir(value) if value else ""
+        self.nir_chiffre = encrypt(value)
+        self.nir_empreinte = fingerprint(value)
+
+    @property
+    def nir_masque(self) -> str:
+        """The NIR as shown anywhere outside its own field."""
+        return mask_nir(self.nir) if self.nir_chiffre else ""
+
+
+class Tuteur(models.Model):
+    """A tutor (CERFA T1–T6): rang 1 in the employer's establishment, rang 2 in the user company."""
+
+    class Rang(models.IntegerChoices):
+        EMPLOYEUR = 1, "Au sein de l'établissement employeur"
+        UTILISATRICE = 2, "Au sein de l'entreprise utilisatrice, si travail temporaire, groupement employeur ou GEIQ"
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="tuteurs")
+    rang = models.PositiveSmallIntegerField(choices=Rang.choices)
+    nom = models.CharField("Nom", max_length=50, blank=True)
+    prenom = models.CharField("Prénom", max_length=50, blank=True)
+    emploi = models.CharField("Emploi occupé", max_length=100, blank=True)
+    date_naissance = models.DateField("Date de naissance", null=True, blank=True)
+    est_employeur = models.BooleanField("Le tuteur est l'employeur", null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["dossier", "rang"], name="tuteur_rang_unique")]
+        ordering = ["rang"]
+
+    def __str__(self):
+        return f"{self.prenom} {self.nom}".strip() or f"Tuteur {self.rang}"
+
+    @property
+    def identite_complete(self) -> bool:
+        return bool(self.nom and self.prenom and self.date_naissance)
 
 
 class Contrat(models.Model):
@@ -172,6 +264,7 @@ class Contrat(models.Model):
     date_fin = models.DateField(
         "Date de fin du CDD ou de l'action de professionnalisation si CDI", null=True, blank=True
     )
+    date_conclusion = models.DateField("Date de conclusion (signature du contrat)", null=True, blank=True)
 
 
 class Formation(models.Model):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from referentiels.models import Etablissement
 from referentiels.sirene import SireneResult, SireneStatus, apply_to_etablissement, fetch_etablissement
 
-from .models import CHAMPS_INSEE_SAISISSABLES, Contrat, Dossier, Employeur, Formation, Salarie
+from .models import CHAMPS_INSEE_SAISISSABLES, Contrat, Dossier, Employeur, Formation, Salarie, Tuteur
 from .workflow import CREATION_TARGET, record_creation
 
 
@@ -90,6 +90,7 @@ def _create(user, etablissement, sous_dispositif, type_contrat, type_public, ver
         **snapshot,
     )
     Salarie.objects.create(dossier=dossier)
+    Tuteur.objects.bulk_create([Tuteur(dossier=dossier, rang=rang) for rang in Tuteur.Rang.values])
     Contrat.objects.create(dossier=dossier)
     Formation.objects.create(dossier=dossier)
     record_creation(dossier, user=user)

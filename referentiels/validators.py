@@ -217,3 +217,11 @@ def normalize_naf(value: str) -> str:
 def validate_idcc(value: str) -> None:
     if not re.fullmatch(r"\d{4}", str(value or "")):
         raise ValidationError("Le code IDCC comporte 4 chiffres (Ex : 1979).", code="format")
+
+
+def mask_nir(value: str) -> str:
+    """``"287012A07300443"`` → ``"2 87 01 •• ••• ••• ••"``: sex, year and month only, wherever shown."""
+    nir = normalize_nir(value)
+    if len(nir) < 5:
+        return "•" * len(nir)
+    return f"{nir[0]} {nir[1:3]} {nir[3:5]} •• ••• ••• ••"

@@ -5,7 +5,7 @@ import itertools
 import factory
 
 from dossiers.enums import DossierState, TypeContrat
-from dossiers.models import Contrat, Dispositif, Dossier, Employeur, Formation, Salarie, SousDispositif
+from dossiers.models import Contrat, Dispositif, Dossier, Employeur, Formation, Salarie, SousDispositif, Tuteur
 from dossiers.services import employeur_snapshot
 from portal.models import Role, User
 from referentiels.models import Entreprise, Etablissement, Rattachement
@@ -99,7 +99,8 @@ class DossierFactory(factory.django.DjangoModelFactory):
             return
         Employeur.objects.create(dossier=obj, **employeur_snapshot(obj.etablissement, email=obj.created_by.email))
         Salarie.objects.create(dossier=obj, **(extracted or {}).get("salarie", {}))
-        Contrat.objects.create(dossier=obj)
+        Tuteur.objects.bulk_create([Tuteur(dossier=obj, rang=rang) for rang in Tuteur.Rang.values])
+        Contrat.objects.create(dossier=obj, **(extracted or {}).get("contrat", {}))
         Formation.objects.create(dossier=obj)
 
 

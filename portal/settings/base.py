@@ -123,3 +123,8 @@ LOGGING = {
 SIRENE_API_KEY = os.environ.get("SIRENE_API_KEY", "")
 SIRENE_API_URL = os.environ.get("SIRENE_API_URL", "https://api.insee.fr/api-sirene/3.11")
 SIRENE_TIMEOUT = int(os.environ.get("SIRENE_TIMEOUT", "3"))
+
+# Personal data at rest (NIR): a Fernet key and a fingerprint key. Empty → derived from SECRET_KEY
+# (fine for the embedded run); production sets both and keeps them with the database backups.
+PERSONAL_DATA_KEY = os.environ.get("PERSONAL_DATA_KEY", "")
+PERSONAL_DATA_HASH_KEY = os.environ.get("PERSONAL_DATA_HASH_KEY", "")
