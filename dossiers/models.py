@@ -10,7 +10,16 @@ from referentiels.sirene import SireneStatus
 from portal.chiffrement import decrypt, encrypt, fingerprint
 from referentiels.validators import mask_nir, normalize_nir, validate_phone, validate_postal_code
 
-from .enums import DossierState, Diplome, MinimumSocial, PublicSpecifique, Sexe, SituationAvantContrat, TypeContrat, TypePublic
+from .enums import (
+    DossierState,
+    Diplome,
+    MinimumSocial,
+    PublicSpecifique,
+    Sexe,
+    SituationAvantContrat,
+    TypeContrat,
+    TypePublic,
+)
 
 
 class Dispositif(models.Model):
@@ -101,7 +110,9 @@ class Dossier(models.Model):
         """The tutor of that rank (both rows exist from the dossier's creation); cached with the dossier."""
         cache = self.__dict__.setdefault("_tuteurs", {})
         if rang not in cache:
-            cache[rang] = next((t for t in self.tuteurs.all() if t.rang == rang), None) or Tuteur(dossier=self, rang=rang)
+            cache[rang] = next((t for t in self.tuteurs.all() if t.rang == rang), None) or Tuteur(
+                dossier=self, rang=rang
+            )
         return cache[rang]
 
     @property

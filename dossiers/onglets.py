@@ -31,7 +31,7 @@ class Onglet:
 ONGLETS: list[Onglet] = [
     Onglet("introduction", "Introduction", forms.IntroductionForm, lambda d: d),
     Onglet("employeur", "Employeur", forms.EmployeurForm, lambda d: d.employeur),
-    Onglet("salarie", "Salarié"),
+    Onglet("salarie", "Salarié", forms.SalarieForm, lambda d: d.salarie),
     Onglet("contrat", "Contrat"),
     Onglet("formation", "Formation"),
     Onglet("financement", "Financement"),

@@ -108,8 +108,6 @@ def onglet_save(*, dossier: Dossier, form, version: int) -> bool:
         )
         if not updated:
             return False
-        names = form.valid_field_names()
-        if names:
-            form.instance.save(update_fields=names)
+        form.save_valid()
     dossier.version = version + 1
     return True

@@ -43,6 +43,7 @@ class Rule:
     reads: tuple[str, ...] = ()
     description: str = ""
     conditional: bool = False
+    condition: Callable[[object], bool] | None = None
 
     def anomalies(self, dossier) -> list[Anomalie]:
         if self.reads and not all(_filled(value_of(dossier, self.onglet, name)) for name in self.reads):
@@ -77,15 +78,28 @@ def value_of(dossier, onglet: str, name: str):
 
 
 def _filled(value) -> bool:
-    if value is None or value is False:
+    """None and blank text are empty; False is an answer (« Non »), an unticked box is handled by ``coche``."""
+    if value is None:
         return False
     if isinstance(value, str):
         return bool(value.strip())
     return True
 
 
-def obligatoire(onglet: str, name: str, *, when: Callable[[object], bool] | None = None, code: str | None = None):
-    """A mandatory field; with ``when``, mandatory only under that condition."""
+def obligatoire(
+    onglet: str,
+    name: str,
+    *,
+    when: Callable[[object], bool] | None = None,
+    code: str | None = None,
+    coche: bool = False,
+):
+    """A mandatory field; with ``when``, mandatory only under that condition; ``coche``: a box to tick."""
+
+    def missing(d):
+        value = value_of(d, onglet, name)
+        return value is not True if coche else not _filled(value)
+
     return REGISTRY.register(
         Rule(
             code=code or f"{onglet.upper()}_{name.upper()}_OBLIGATOIRE",
@@ -93,8 +107,9 @@ def obligatoire(onglet: str, name: str, *, when: Callable[[object], bool] | None
             fields=(name,),
             kind=AnomalieKind.OBLIGATOIRE,
             message=MESSAGE_OBLIGATOIRE,
-            violated=lambda d: (when is None or when(d)) and not _filled(value_of(d, onglet, name)),
+            violated=lambda d: (when is None or when(d)) and missing(d),
             conditional=when is not None,
+            condition=when,
         )
     )
 
@@ -129,12 +144,14 @@ def check_onglet(dossier, onglet: str) -> list[Anomalie]:
     return [a for rule in REGISTRY.rules if rule.onglet == onglet for a in rule.anomalies(dossier)]
 
 
-def mandatory_fields(onglet: str) -> set[str]:
-    """Fields always mandatory on a tab (shown with a leading *)."""
+def mandatory_fields(onglet: str, dossier=None) -> set[str]:
+    """Fields mandatory on a tab (shown with a leading *): always, or, given the dossier, right now."""
     return {
         rule.fields[0]
         for rule in REGISTRY.rules
-        if rule.onglet == onglet and rule.kind == AnomalieKind.OBLIGATOIRE and not rule.conditional
+        if rule.onglet == onglet
+        and rule.kind == AnomalieKind.OBLIGATOIRE
+        and (not rule.conditional or (dossier is not None and rule.condition(dossier)))
     }
 
 
@@ -143,4 +160,4 @@ def onglets_en_anomalie(anomalies: Iterable[Anomalie]) -> set[str]:
 
 
 # Rule modules register on import, in the tabs' order.
-from . import employeur, introduction  # noqa: E402, F401
+from . import employeur, introduction, salarie  # noqa: E402, F401

@@ -4,4 +4,4 @@ from . import obligatoire, source
 
 source("introduction", lambda dossier: dossier)
 
-obligatoire("introduction", "notice_lue", code="INTRODUCTION_NOTICE_OBLIGATOIRE")
+obligatoire("introduction", "notice_lue", code="INTRODUCTION_NOTICE_OBLIGATOIRE", coche=True)

@@ -24,8 +24,10 @@ MSG_NON_MODIFIABLE = "Ce dossier n'est plus modifiable dans son état actuel."
 
 
 def _dossier(request, pk) -> Dossier:
-    queryset = Dossier.objects.visible_to(request.user).select_related(
-        "employeur", "sous_dispositif", "dispositif", "etablissement__entreprise"
+    queryset = (
+        Dossier.objects.visible_to(request.user)
+        .select_related("employeur", "salarie", "contrat", "sous_dispositif", "dispositif", "etablissement__entreprise")
+        .prefetch_related("tuteurs")
     )
     return get_object_or_404(queryset, pk=pk)
 
@@ -74,7 +76,7 @@ def _render(request, dossier, onglet, *, form=None, show_messages=False, alert=N
         "form": form,
         "puces": onglets.puces(anomalies),
         "messages_champs": _messages_by_field(onglet, anomalies if show_messages else [], form),
-        "obligatoires": rules.mandatory_fields(onglet.slug),
+        "obligatoires": rules.mandatory_fields(onglet.slug, dossier),
         "precedent": precedent,
         "suivant": suivant,
         "alert": alert,

@@ -99,7 +99,7 @@ def communes(request):
 def communes_du_code_postal(request, code: str):
     rows = []
     if _CODE_POSTAL.match(code):
-        communes = Commune.objects.actuelles().filter(codes_postaux__code=code).order_by("nom_recherche", "code")
+        communes = Commune.objects.du_code_postal(code)
         rows = commune_rows(list(communes.values_list("pk", flat=True)[:CODE_POSTAL_MAX]))
     return respond(request, "referentiels/lookups/communes_code_postal.html", rows, code=code)
 
@@ -144,6 +144,12 @@ def idcc(request):
 urlpatterns = [
     path("communes/", communes, name="lookup_communes"),
     path("code-postal/<str:code>/communes/", communes_du_code_postal, name="lookup_code_postal_communes"),
+    # The same, with the code as a parameter: what an address form's postal-code input sends (htmx).
+    path(
+        "code-postal/communes/",
+        lambda request: communes_du_code_postal(request, request.GET.get("code_postal", "").strip()),
+        name="lookup_communes_du_code_postal",
+    ),
     path("naf/", naf, name="lookup_naf"),
     path("idcc/", idcc, name="lookup_idcc"),
 ]

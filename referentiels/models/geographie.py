@@ -69,6 +69,10 @@ class CommuneQuerySet(models.QuerySet):
     def actuelles(self):
         return self.filter(actuelle=True)
 
+    def du_code_postal(self, code: str):
+        """Current communes served by a postal code, by name."""
+        return self.actuelles().filter(codes_postaux__code=code).order_by("nom_recherche", "code")
+
     def recherche(self, query: str, *, historiques: bool = False, departement: str = "", limit: int = 20) -> list[int]:
         """Primary keys of at most ``limit`` communes matching ``query``, the most relevant first.
 

@@ -60,7 +60,8 @@ def test_employeur_saved_and_tab_validated(adherent, dossier):
     assert employeur.caisse_retraite == "AG2R LA MONDIALE"
     assert bullets(response)["employeur"] == "valid"
     assert bullets(response)["introduction"] == "invalid"  # notice not acknowledged yet
-    assert bullets(response)["salarie"] == "neutral"  # not available in this release
+    assert bullets(response)["salarie"] == "invalid"  # nothing entered yet
+    assert bullets(response)["contrat"] == "neutral"  # not available in this release
     assert 'hx-swap-oob="true"' in text(response)  # the tab bar is refreshed out of band
 
 

@@ -1,0 +1,359 @@
+"""Rules of the Salarié tab (RULES.md §1.3.2, §1.3.3, §2.2, §2.8, §4).
+
+Field names are the tab form's: the salarié's own fields (``nom_naissance``, ``nir``…) and the
+tutors' as ``tuteur1_<field>`` (establishment employer) and ``tuteur2_<field>`` (user company).
+"""
+
+from datetime import date
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db.models import Q
+from django.utils import timezone
+
+from dossiers.enums import DossierState, MinimumSocial, Sexe, SituationAvantContrat
+from dossiers.identite import Verdict, cle_nom, empreinte_nir, get_identity_verifier
+from dossiers.models import Tuteur
+from referentiels.validators import NirParts, decompose_nir
+
+from . import obligatoire, regle, source
+
+
+class SalarieVue:
+    """What the rules read on this tab: the salarié's fields, and ``tuteurN_<field>`` for the tutors."""
+
+    def __init__(self, dossier):
+        self.dossier = dossier
+
+    def __getattr__(self, name):
+        if name.startswith("tuteur") and name[6:7].isdigit() and name[7:8] == "_":
+            return getattr(self.dossier.tuteur(int(name[6])), name[8:])
+        return getattr(self.dossier.salarie, name)
+
+
+source("salarie", SalarieVue)
+
+
+def _salarie(dossier):
+    return dossier.salarie
+
+
+def travail_temporaire_ou_geiq(dossier) -> bool:
+    employeur = dossier.employeur
+    return employeur.travail_temporaire or employeur.geiq
+
+
+# --- Mandatory fields, and those mandatory exactly when their condition holds ----------------------
+
+for _name in [
+    "nom_naissance",
+    "prenom",
+    "date_naissance",
+    "sexe",
+    "departement_naissance",
+    "commune_naissance",
+    "nir_temporaire",
+    "rqth",
+    "inscrit_france_travail",
+    "situation_avant_contrat",
+    "diplome_plus_eleve",
+    "numero_voie",
+    "code_postal",
+    "commune",
+]:
+    obligatoire("salarie", _name)
+
+obligatoire("salarie", "nir", when=lambda d: _salarie(d).nir_temporaire is False)
+obligatoire("salarie", "ntt", when=lambda d: _salarie(d).nir_temporaire is True)
+obligatoire("salarie", "equivalence_jeunes", when=lambda d: _salarie(d).rqth is False)
+obligatoire("salarie", "extension_boe", when=lambda d: _salarie(d).rqth is False)
+obligatoire("salarie", "public_specifique", when=lambda d: d.employeur.travail_temporaire)
+obligatoire("salarie", "numero_france_travail", when=lambda d: _salarie(d).inscrit_france_travail is True)
+obligatoire("salarie", "duree_inscription_mois", when=lambda d: _salarie(d).inscrit_france_travail is True)
+
+# TUT-01: a tutor in the employer's establishment for every contrat pro.
+for _name in ["nom", "prenom", "emploi", "date_naissance", "est_employeur"]:
+    obligatoire(
+        "salarie", f"tuteur{Tuteur.Rang.EMPLOYEUR}_{_name}", code=f"SALARIE_TUTEUR1_{_name.upper()}_OBLIGATOIRE"
+    )
+# TUT-08: a second tutor in the user company, exactly for travail temporaire and GEIQ employers.
+for _name in ["nom", "prenom", "emploi", "date_naissance"]:
+    obligatoire(
+        "salarie",
+        f"tuteur{Tuteur.Rang.UTILISATRICE}_{_name}",
+        code=f"SALARIE_TUTEUR2_{_name.upper()}_OBLIGATOIRE",
+        when=travail_temporaire_ou_geiq,
+    )
+obligatoire("salarie", "attestation_tuteur", coche=True)
+
+
+# --- NIR consistency with the civil status (RULES.md §4.3 NIR-06…09, X-26) ------------------------
+# The NIR's own format and key are the form's validator's business (NIR-02…05): a malformed value
+# makes these rules silent. They speak only for a real NIR (``nir_temporaire`` answered « Non »).
+
+
+def _nir_parts(dossier) -> NirParts | None:
+    salarie = dossier.salarie
+    if salarie.nir_temporaire is not False:
+        return None
+    try:
+        return decompose_nir(salarie.nir)
+    except ValidationError:
+        return None
+
+
+@regle(
+    "SALARIE_NIR_SEXE",
+    "salarie",
+    fields=["nir", "sexe"],
+    reads=["nir_temporaire", "nir", "sexe"],
+    message="Le NIR ne correspond pas au sexe saisi.",
+)
+def nir_sexe(dossier):
+    """NIR-06 : le premier chiffre du NIR (1 homme, 2 femme) correspond au sexe saisi."""
+    parts = _nir_parts(dossier)
+    return parts is not None and {"1": Sexe.MASCULIN, "2": Sexe.FEMININ}.get(parts.sexe) != dossier.salarie.sexe
+
+
+@regle(
+    "SALARIE_NIR_ANNEE_NAISSANCE",
+    "salarie",
+    fields=["nir", "date_naissance"],
+    reads=["nir_temporaire", "nir", "date_naissance"],
+    message="L'année de naissance du NIR ne correspond pas à la date de naissance.",
+)
+def nir_annee_naissance(dossier):
+    """NIR-07 : les 2e et 3e chiffres du NIR sont l'année de naissance sur deux chiffres."""
+    parts = _nir_parts(dossier)
+    return parts is not None and int(parts.annee) != dossier.salarie.date_naissance.year % 100
+
+
+@regle(
+    "SALARIE_NIR_MOIS_NAISSANCE",
+    "salarie",
+    fields=["nir", "date_naissance"],
+    reads=["nir_temporaire", "nir", "date_naissance"],
+    message="Le mois de naissance du NIR ne correspond pas à la date de naissance.",
+)
+def nir_mois_naissance(dossier):
+    """NIR-08 : les 4e et 5e chiffres du NIR sont le mois de naissance, quand l'état civil le donne.
+
+    Les pseudo-mois (20, 30 à 42, 50 à 99) d'un état civil incomplet sont acceptés quelle que soit la date.
+    """
+    parts = _nir_parts(dossier)
+    return parts is not None and parts.mois_connu and int(parts.mois) != dossier.salarie.date_naissance.month
+
+
+# Born abroad: "99" in the NIR, "99" or "099" in the field.
+NE_A_L_ETRANGER = "99"
+# Births in Algeria, Morocco, Tunisia before independence carry 91–96 in the NIR (NIR-09).
+_AFRIQUE_DU_NORD_AVANT_INDEPENDANCE = {"91", "92", "93", "94", "95", "96"}
+# Corsica before 1976 is "20" in the NIR; Mayotte before 2011 is "985" (today 976).
+_ANCIENS_CODES = {"20": {"2A", "2B"}, "985": {"976"}}
+
+
+def code_departement(value: str) -> str:
+    """A département code in one canonical form: ``"075"`` → ``"75"``, ``"2a"`` → ``"2A"``, ``"099"`` → ``"99"``.
+
+    Overseas codes keep their three characters (``"974"``).
+    """
+    code = str(value or "").strip().upper()
+    if len(code) == 3 and code.startswith("0"):
+        code = code[1:]
+    return code
+
+
+def departements_concordants(nir_departement: str, departement_naissance: str) -> bool:
+    nir_code, saisi = code_departement(nir_departement), code_departement(departement_naissance)
+    if nir_code == saisi or saisi in _ANCIENS_CODES.get(nir_code, ()):
+        return True
+    return saisi == NE_A_L_ETRANGER and nir_code in _AFRIQUE_DU_NORD_AVANT_INDEPENDANCE
+
+
+@regle(
+    "SALARIE_NIR_DEPARTEMENT_NAISSANCE",
+    "salarie",
+    fields=["nir", "departement_naissance"],
+    reads=["nir_temporaire", "nir", "departement_naissance"],
+    message=(
+        "Le département de naissance du NIR ne correspond pas au département de naissance saisi "
+        "(99 pour une naissance à l'étranger)."
+    ),
+)
+def nir_departement_naissance(dossier):
+    """NIR-09 : le département du NIR (2A/2B en Corse, 97x outre-mer, 99 à l'étranger) est celui de naissance.
+
+    Tolérances : « 20 » (Corse avant 1976) pour 2A/2B, « 985 » (Mayotte avant 2011) pour 976, 91 à 96
+    (Algérie, Maroc, Tunisie avant l'indépendance) pour une naissance déclarée à l'étranger.
+    """
+    parts = _nir_parts(dossier)
+    return parts is not None and not departements_concordants(parts.departement, dossier.salarie.departement_naissance)
+
+
+MESSAGE_NIR_NOM_NAISSANCE = "Le NIR ne correspond pas au nom de naissance"
+
+
+@regle(
+    "SALARIE_NIR_NOM_NAISSANCE",
+    "salarie",
+    fields=["nir"],
+    reads=["nir", "nom_naissance"],
+    message=MESSAGE_NIR_NOM_NAISSANCE,
+)
+def nir_nom_naissance(dossier):
+    """X-26 (NIR et identité) : le NIR n'est pas déjà connu sous un autre nom de naissance.
+
+    Port ``dossiers.identite`` : l'adaptateur configuré (``IDENTITY_VERIFIER``, par défaut le portail
+    lui-même) compare l'empreinte du NIR saisi (valeur en mémoire, pas l'empreinte enregistrée) au nom
+    saisi, hors ce dossier ; le message est le même quel que soit l'autre nom, rien de l'autre dossier
+    n'est révélé.
+    """
+    if _nir_parts(dossier) is None:
+        return False
+    verdict = get_identity_verifier().verify(
+        empreinte_nir(dossier.salarie.nir), dossier.salarie.nom_naissance, exclude_dossier_id=dossier.pk
+    )
+    return verdict is Verdict.DISCORDANT
+
+
+# --- Eligible publics and age at the date of conclusion (RULES.md §2.2, L6325-1, L4153-1) ------------
+
+AGE_MINIMUM = 16
+AGE_PUBLIC_JEUNE_MAXIMUM = 26  # "16 à 25 ans révolus": up to the day before the 26th birthday
+
+
+def age_revolu(naissance: date, le: date) -> int:
+    """Age in full years on ``le``: a birthday is reached on its day (29 February: on 1 March in common years)."""
+    return le.year - naissance.year - ((le.month, le.day) < (naissance.month, naissance.day))
+
+
+def _contrat(dossier):
+    try:
+        return dossier.contrat
+    except ObjectDoesNotExist:
+        return None
+
+
+def age_a_la_conclusion(dossier) -> int | None:
+    """The salarié's age at the contract's date of conclusion (Contrat tab); None while either date is empty."""
+    contrat = _contrat(dossier)
+    naissance = dossier.salarie.date_naissance
+    if contrat is None or contrat.date_conclusion is None or naissance is None:
+        return None
+    return age_revolu(naissance, contrat.date_conclusion)
+
+
+@regle(
+    "SALARIE_AGE_MINIMUM",
+    "salarie",
+    fields=["date_naissance"],
+    reads=["date_naissance"],
+    message="Le salarié doit avoir au moins 16 ans à la date de conclusion du contrat.",
+)
+def age_minimum(dossier):
+    """PUB-04 : au moins 16 ans à la date de conclusion du contrat (article L4153-1 du code du travail).
+
+    La date de conclusion se saisit sur l'onglet Contrat : tant qu'elle est vide, la règle se tait.
+    """
+    age = age_a_la_conclusion(dossier)
+    return age is not None and age < AGE_MINIMUM
+
+
+def public_eligible_26_ans_et_plus(salarie) -> bool:
+    """PUB-02 (inscrit à France Travail) or PUB-03 (RSA, ASS, AAH, or a former contrat aidé CUI)."""
+    return (
+        salarie.inscrit_france_travail is True
+        or salarie.minimum_social in MinimumSocial.values
+        or salarie.situation_avant_contrat == SituationAvantContrat.CONTRAT_AIDE
+    )
+
+
+@regle(
+    "SALARIE_PUBLIC_26_ANS_ET_PLUS",
+    "salarie",
+    fields=["date_naissance"],
+    reads=["date_naissance", "inscrit_france_travail", "situation_avant_contrat"],
+    message=(
+        "A partir de 26 ans, le contrat de professionnalisation est ouvert aux demandeurs d'emploi inscrits "
+        "à France Travail, aux bénéficiaires du revenu de solidarité active (RSA), de l'allocation de "
+        "solidarité spécifique (ASS) ou de l'allocation aux adultes handicapés (AAH), et aux personnes ayant "
+        "bénéficié d'un contrat unique d'insertion (article L6325-1 du code du travail)."
+    ),
+)
+def public_26_ans_et_plus(dossier):
+    """PUB-01…03 (X-13) : de 26 ans (jour anniversaire compris) à la conclusion, PUB-02 ou PUB-03 est requis.
+
+    Le minimum social est facultatif : la règle attend les réponses à « Inscrit à France Travail ? » et à
+    « Situation avant ce contrat », et la date de conclusion (onglet Contrat).
+    """
+    age = age_a_la_conclusion(dossier)
+    return age is not None and age >= AGE_PUBLIC_JEUNE_MAXIMUM and not public_eligible_26_ans_et_plus(dossier.salarie)
+
+
+# --- Tutor: how many contracts at once (RULES.md §2.8 TUT-04, TUT-05, X-22, article D6325-9) -------------
+
+MAXIMUM_SALARIES_PAR_TUTEUR = 3
+MAXIMUM_SALARIES_PAR_EMPLOYEUR_TUTEUR = 2
+# Dossiers whose contract does not run: refused by AKTO, or withdrawn by the adhérent.
+ETATS_SANS_CONTRAT = (DossierState.REFUSE, DossierState.REFUSE_PAR_ADHERENT)
+
+
+def autres_contrats_du_tuteur(dossier) -> int:
+    """Other contracts in progress where the establishment tutor (rang 1) of ``dossier`` is tutor.
+
+    The same person: same normalised nom and prénom (``cle_nom``) and same date of birth, as rang-1 tutor
+    of a dossier of the same employer (SIREN = first 9 digits of the SIRET). In progress: not refused
+    (``ETATS_SANS_CONTRAT``), and no end date or an end on or after this contract's start (today while
+    that start is empty). Reads the in-memory tutor; one query, whatever the number of dossiers.
+    """
+    tuteur = dossier.tuteur(Tuteur.Rang.EMPLOYEUR)
+    siren = (dossier.employeur.siret or "")[:9]
+    cle = (cle_nom(tuteur.nom), cle_nom(tuteur.prenom))
+    if not (tuteur.date_naissance and all(cle) and len(siren) == 9):
+        return 0
+    contrat = _contrat(dossier)
+    reference = (contrat.date_debut if contrat else None) or timezone.localdate()
+    candidats = (
+        Tuteur.objects.filter(
+            rang=Tuteur.Rang.EMPLOYEUR,
+            date_naissance=tuteur.date_naissance,
+            dossier__employeur__siret__startswith=siren,
+        )
+        .exclude(dossier__state__in=ETATS_SANS_CONTRAT)
+        .filter(Q(dossier__contrat__date_fin__isnull=True) | Q(dossier__contrat__date_fin__gte=reference))
+    )
+    if dossier.pk is not None:
+        candidats = candidats.exclude(dossier_id=dossier.pk)
+    return len(
+        {
+            dossier_id
+            for nom, prenom, dossier_id in candidats.order_by().values_list("nom", "prenom", "dossier_id")
+            if (cle_nom(nom), cle_nom(prenom)) == cle
+        }
+    )
+
+
+def maximum_salaries(est_employeur: bool) -> int:
+    return MAXIMUM_SALARIES_PAR_EMPLOYEUR_TUTEUR if est_employeur else MAXIMUM_SALARIES_PAR_TUTEUR
+
+
+@regle(
+    "SALARIE_TUTEUR1_TROP_DE_CONTRATS",
+    "salarie",
+    fields=["tuteur1_nom"],
+    reads=["tuteur1_nom", "tuteur1_prenom", "tuteur1_date_naissance", "tuteur1_est_employeur"],
+    message=(
+        "Ce tuteur suit déjà le nombre maximal de contrats en cours : un salarié tuteur ne peut pas suivre "
+        "plus de 3 salariés, l'employeur tuteur pas plus de 2 (article D6325-9)."
+    ),
+)
+def tuteur1_trop_de_contrats(dossier):
+    """TUT-04 / TUT-05 (X-22) : au plus 3 salariés par tuteur salarié, 2 par employeur tuteur, ce contrat compris.
+
+    Contrats comptés : ceux du portail (``autres_contrats_du_tuteur``). Ne s'applique pas au tuteur
+    désigné par une entreprise de travail temporaire ou un groupement d'employeurs (TUT-08 : les
+    conditions de l'article D6325-9 ne lui sont pas applicables, articles D6325-10 et D6325-22).
+    """
+    if travail_temporaire_ou_geiq(dossier):
+        return False
+    maximum = maximum_salaries(dossier.tuteur(Tuteur.Rang.EMPLOYEUR).est_employeur)
+    return autres_contrats_du_tuteur(dossier) + 1 > maximum

@@ -1,0 +1,231 @@
+"""The Salarié tab: saving, conditional fields (open, mandatory, cleared), the NIR at rest, the commune."""
+
+import datetime as dt
+import html
+import re
+
+import pytest
+
+from dossiers.models import Dossier, Salarie
+from portal.chiffrement import fingerprint
+from referentiels.models import CodePostal, Commune, Departement
+from referentiels.validators import nir_key
+from tests.conftest import client_for
+from tests.factories import DossierFactory, EtablissementFactory, UserFactory, attach
+
+pytestmark = pytest.mark.django_db
+
+NIR = "1850578006084" + f"{nir_key('1850578006084'):02d}"  # a man born in May 1985 in the Yvelines (78)
+
+
+@pytest.fixture
+def lyon(db):
+    departement = Departement.objects.create(code="69", nom="Rhône", region="84")
+    lyon1 = Commune.objects.create(code="69381", nom="Lyon 1er Arrondissement", departement=departement, actuelle=True)
+    lyon = Commune.objects.create(code="69123", nom="Lyon", departement=departement, actuelle=True)
+    CodePostal.objects.create(code="69001", commune=lyon)
+    return lyon, lyon1
+
+
+def make(adherent, **employeur):
+    etablissement = adherent.rattachements.get().etablissement
+    dossier = DossierFactory(etablissement=etablissement, created_by=adherent)
+    if employeur:
+        for name, value in employeur.items():
+            setattr(dossier.employeur, name, value)
+        dossier.employeur.save()
+    return dossier
+
+
+def complet(**overrides):
+    data = {
+        "nom_naissance": "Martin",
+        "prenom": "Lucas",
+        "date_naissance": "12/05/1985",
+        "sexe": "M",
+        "departement_naissance": "78",
+        "commune_naissance": "Versailles",
+        "nir_temporaire": "False",
+        "nir": "1 85 05 78 006 084 " + NIR[-2:],
+        "rqth": "False",
+        "equivalence_jeunes": "False",
+        "extension_boe": "False",
+        "inscrit_france_travail": "True",
+        "numero_france_travail": "1234567A",
+        "duree_inscription_mois": "14",
+        "situation_avant_contrat": "9",
+        "diplome_plus_eleve": "41",
+        "numero_voie": "3 rue de la République",
+        "code_postal": "69001",
+        "commune": "69123",
+        "telephone": "0612345678",
+        "email": "lucas.martin@exemple.fr",
+        "tuteur1_nom": "Durand",
+        "tuteur1_prenom": "Claire",
+        "tuteur1_emploi": "Cheffe de rang",
+        "tuteur1_date_naissance": "03/02/1980",
+        "tuteur1_est_employeur": "False",
+        "attestation_tuteur": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def save(client, dossier, data):
+    dossier.refresh_from_db()
+    return client.post(f"/dossiers/{dossier.pk}/salarie/", {"version": dossier.version, **data}, HTTP_HX_REQUEST="true")
+
+
+def text(response):
+    return html.unescape(response.content.decode())
+
+
+def messages(response, name):
+    page = text(response)
+    start = page.find(f'<div id="messages-{name}"')
+    block = page[start:].split('id="field-', 1)[0] if start >= 0 else ""
+    return re.findall(r'class="field-message field-message--(\w+)"[^>]*>([^<]*)<', block)
+
+
+def test_complete_tab_is_saved_and_validated(adherent, lyon):
+    dossier = make(adherent)
+    response = save(client_for(adherent), dossier, complet())
+    assert "Enregistrement effectué." in text(response)
+    salarie = Salarie.objects.get(dossier=dossier)
+    assert (salarie.nom_naissance, salarie.prenom, salarie.date_naissance) == ("MARTIN", "Lucas", dt.date(1985, 5, 12))
+    assert (salarie.commune, salarie.code_commune) == ("Lyon", "69123")
+    assert salarie.telephone == "06 12 34 56 78"
+    tuteur = Dossier.objects.get(pk=dossier.pk).tuteur(1)
+    assert (tuteur.nom, tuteur.est_employeur, tuteur.date_naissance) == ("Durand", False, dt.date(1980, 2, 3))
+    assert re.search(r'id="tab-salarie".*?data-status="valid"', text(response), re.S)
+
+
+def test_nir_is_encrypted_at_rest_with_a_fingerprint(adherent, lyon):
+    dossier = make(adherent)
+    save(client_for(adherent), dossier, complet())
+    salarie = Salarie.objects.get(dossier=dossier)
+    assert NIR[:13] not in salarie.nir_chiffre
+    assert salarie.nir == NIR
+    assert salarie.nir_empreinte == fingerprint(NIR)
+    assert salarie.nir_masque == "1 85 05 •• ••• ••• ••"
+    # Not in the lists, nor in any URL.
+    page = client_for(adherent).get("/brouillons/").content.decode()
+    assert NIR[:7] not in page
+
+
+def test_bad_nir_gets_its_format_message_and_is_not_written(adherent, lyon):
+    dossier = make(adherent)
+    wrong_key = NIR[:13] + f"{(int(NIR[13:]) % 97) + 1:02d}"
+    response = save(client_for(adherent), dossier, complet(nir=wrong_key))
+    assert ("format", "Le numéro de sécurité sociale (NIR) n'est pas valide : vérifiez les 13 chiffres et la clé.") in (
+        messages(response, "nir")
+    )
+    assert f'value="{wrong_key}"' in text(response)  # the input stays on screen
+    salarie = Salarie.objects.get(dossier=dossier)
+    assert salarie.nir_chiffre == "" and salarie.nom_naissance == "MARTIN"  # the rest was saved
+
+
+@pytest.mark.parametrize(
+    "answers,closed,opened",
+    [
+        ({"nir_temporaire": "True", "ntt": "AB123456789"}, ["nir"], ["ntt"]),
+        ({"rqth": "True"}, ["equivalence_jeunes", "extension_boe"], []),
+        ({"inscrit_france_travail": "False"}, ["numero_france_travail", "duree_inscription_mois"], []),
+    ],
+)
+def test_answers_close_their_fields_and_clear_them(adherent, lyon, answers, closed, opened):
+    dossier = make(adherent)
+    client = client_for(adherent)
+    save(client, dossier, complet())
+    response = save(client, dossier, complet(**answers))
+    salarie = Salarie.objects.get(dossier=dossier)
+    cleared = {"nir": salarie.nir, "equivalence_jeunes": salarie.equivalence_jeunes}
+    cleared.update({n: getattr(salarie, n) for n in closed if n != "nir"})
+    for name in closed:
+        assert cleared[name] in ("", None), name
+        assert re.search(rf'name="{name}"[^>]*disabled', text(response)), name
+        assert messages(response, name) == []
+    for name in opened:
+        assert getattr(salarie, name)
+
+
+def test_open_conditional_fields_are_mandatory(adherent, lyon):
+    dossier = make(adherent)
+    response = save(
+        client_for(adherent),
+        dossier,
+        complet(
+            nir_temporaire="True",
+            ntt="",
+            rqth="False",
+            equivalence_jeunes="",
+            inscrit_france_travail="True",
+            numero_france_travail="",
+        ),
+    )
+    for name in ["ntt", "equivalence_jeunes", "numero_france_travail"]:
+        assert ("obligatoire", "Saisie obligatoire") in messages(response, name), name
+    assert messages(response, "nir") == []
+
+
+def test_ntt_format(adherent, lyon):
+    response = save(client_for(adherent), make(adherent), complet(nir_temporaire="True", ntt="ABC"))
+    assert any("11 à 40 caractères" in m for _, m in messages(response, "ntt"))
+
+
+def test_public_specifique_only_for_travail_temporaire(adherent, lyon):
+    client = client_for(adherent)
+    dossier = make(adherent)
+    assert 'name="public_specifique"' not in client.get(f"/dossiers/{dossier.pk}/salarie/").content.decode()
+    interim = make(adherent, travail_temporaire=True)
+    page = text(client.get(f"/dossiers/{interim.pk}/salarie/"))
+    assert 'name="public_specifique"' in page
+    response = save(client, interim, complet())
+    assert ("obligatoire", "Saisie obligatoire") in messages(response, "public_specifique")
+
+
+def test_second_tutor_mandatory_exactly_for_travail_temporaire_and_geiq(adherent, lyon):
+    client = client_for(adherent)
+    assert messages(save(client, make(adherent), complet()), "tuteur2_nom") == []
+    for flag in ("travail_temporaire", "geiq"):
+        response = save(client, make(adherent, **{flag: True}), complet(public_specifique="cpi"))
+        assert ("obligatoire", "Saisie obligatoire") in messages(response, "tuteur2_nom"), flag
+
+
+def test_attestation_must_be_ticked(adherent, lyon):
+    data = complet()
+    del data["attestation_tuteur"]
+    response = save(client_for(adherent), make(adherent), data)
+    assert ("obligatoire", "Saisie obligatoire") in messages(response, "attestation_tuteur")
+
+
+def test_commune_is_chosen_among_the_postal_codes_communes(adherent, lyon):
+    client = client_for(adherent)
+    response = save(client, make(adherent), complet(commune="69381"))  # Lyon 1er is not served by 69001 here
+    assert any("parmi celles du code postal" in m for _, m in messages(response, "commune"))
+    options = client.get("/referentiels/code-postal/communes/", {"code_postal": "69001"}).content.decode()
+    assert 'value="69123"' in options and "69381" not in options
+
+
+def test_selects_can_be_deselected(adherent, lyon):
+    dossier = make(adherent)
+    client = client_for(adherent)
+    save(client, dossier, complet(minimum_social="1"))
+    save(client, dossier, complet(minimum_social=""))
+    assert Salarie.objects.get(dossier=dossier).minimum_social == ""
+    assert "Sélectionnez un élément" in client.get(f"/dossiers/{dossier.pk}/salarie/").content.decode()
+
+
+def test_field_check_on_leaving_the_nir(adherent, lyon):
+    dossier = make(adherent)
+    url = f"/dossiers/{dossier.pk}/salarie/verifier/"
+    response = client_for(adherent).post(url, {**complet(nir="12345"), "version": 1, "_field": "nir"})
+    assert "15 caractères" in text(response)
+    assert Salarie.objects.get(dossier=dossier).nir_chiffre == ""
+
+
+def test_other_company_cannot_reach_the_salarie_tab(lyon):
+    dossier = DossierFactory(etablissement=EtablissementFactory())
+    intruder = UserFactory()
+    attach(intruder, EtablissementFactory())
+    assert client_for(intruder).get(f"/dossiers/{dossier.pk}/salarie/").status_code == 404
