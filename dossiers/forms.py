@@ -286,7 +286,7 @@ class SalarieForm(OngletForm):
             list(Commune.objects.du_code_postal(code_postal).values_list("code", "nom")) if code_postal else []
         )
         self.fields["commune"].choices = self.communes
-        self.initial.setdefault("commune", self.instance.code_commune)
+        self.initial["commune"] = self.instance.code_commune  # the select's value is the INSEE code, not the name
         self.fields["commune"].error_messages["invalid_choice"] = (
             "Choisissez la commune parmi celles du code postal saisi."
         )

@@ -4,15 +4,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from portal.chiffrement import decrypt, encrypt, fingerprint
 from referentiels.models import Etablissement
 from referentiels.sirene import MESSAGES as SIRENE_MESSAGES
 from referentiels.sirene import SireneStatus
-from portal.chiffrement import decrypt, encrypt, fingerprint
 from referentiels.validators import mask_nir, normalize_nir, validate_phone, validate_postal_code
 
 from .enums import (
-    DossierState,
     Diplome,
+    DossierState,
     MinimumSocial,
     PublicSpecifique,
     Sexe,

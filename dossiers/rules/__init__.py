@@ -155,6 +155,16 @@ def mandatory_fields(onglet: str, dossier=None) -> set[str]:
     }
 
 
+def related_fields(onglet: str, name: str) -> set[str]:
+    """Fields that share a business rule with ``name`` (their messages change when it changes)."""
+    return {
+        field
+        for rule in REGISTRY.rules
+        if rule.onglet == onglet and rule.kind == AnomalieKind.REGLE and (name in rule.fields or name in rule.reads)
+        for field in rule.fields
+    }
+
+
 def onglets_en_anomalie(anomalies: Iterable[Anomalie]) -> set[str]:
     return {a.onglet for a in anomalies}
 

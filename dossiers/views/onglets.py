@@ -143,8 +143,14 @@ def verifier_champ(request, pk, slug):
     if name not in form.fields or name == "version":
         raise Http404
     form.is_valid()  # applies the well-formed values to the in-memory instance only
-    messages = _messages_by_field(onglet, rules.check_onglet(dossier, onglet.slug), form).get(name, [])
-    return render(request, "dossiers/includes/messages.html", {"name": name, "messages": messages})
+    by_field = _messages_by_field(onglet, rules.check_onglet(dossier, onglet.slug), form)
+    # Cross-field rules: the other fields this one is checked with get their messages refreshed too.
+    related = sorted(f for f in rules.related_fields(onglet.slug, name) if f != name and f in form.fields)
+    return render(
+        request,
+        "dossiers/includes/messages_champ.html",
+        {"name": name, "messages": by_field.get(name, []), "related": [(f, by_field.get(f, [])) for f in related]},
+    )
 
 
 @login_required

@@ -229,3 +229,22 @@ def test_other_company_cannot_reach_the_salarie_tab(lyon):
     intruder = UserFactory()
     attach(intruder, EtablissementFactory())
     assert client_for(intruder).get(f"/dossiers/{dossier.pk}/salarie/").status_code == 404
+
+
+def test_stored_commune_is_selected_again(adherent, lyon):
+    dossier = make(adherent)
+    client = client_for(adherent)
+    save(client, dossier, complet())
+    page = text(client.get(f"/dossiers/{dossier.pk}/salarie/"))
+    assert re.search(r'<option value="69123" selected>Lyon</option>', page)
+
+
+def test_field_check_refreshes_the_fields_it_shares_a_rule_with(adherent, lyon):
+    dossier = make(adherent)
+    url = f"/dossiers/{dossier.pk}/salarie/verifier/"
+    response = client_for(adherent).post(url, {**complet(sexe="F"), "version": 1, "_field": "sexe"})
+    page = text(response)
+    assert '<div id="messages-sexe"' in page
+    assert re.search(r'id="messages-nir"[^>]*hx-swap-oob="true"[^>]*>.*Le NIR ne correspond pas au sexe saisi', page)
+    response = client_for(adherent).post(url, {**complet(sexe="M"), "version": 1, "_field": "sexe"})
+    assert "Le NIR ne correspond pas au sexe" not in text(response)

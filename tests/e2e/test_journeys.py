@@ -310,7 +310,7 @@ def test_garde_modifications_non_enregistrees(employeur_page: Page):
     page.once("dialog", lambda dialog: dialog.accept())
     tab(page, "Salarié").click()
     expect_tab_shown(page, "Salarié")
-    expect(page.get_by_role("tabpanel")).to_contain_text("n'est pas encore disponible")
+    expect(page.get_by_role("tabpanel")).to_contain_text("Informations salarié(e)")
 
 
 def test_transmettre_indisponible(employeur_page: Page):
