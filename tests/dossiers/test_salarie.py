@@ -248,3 +248,23 @@ def test_field_check_refreshes_the_fields_it_shares_a_rule_with(adherent, lyon):
     assert re.search(r'id="messages-nir"[^>]*hx-swap-oob="true"[^>]*>.*Le NIR ne correspond pas au sexe saisi', page)
     response = client_for(adherent).post(url, {**complet(sexe="M"), "version": 1, "_field": "sexe"})
     assert "Le NIR ne correspond pas au sexe" not in text(response)
+
+
+def test_nir_never_reaches_the_logs(adherent, lyon, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    dossier = make(adherent)
+    client = client_for(adherent)
+    save(client, dossier, complet())
+    save(
+        client,
+        dossier,
+        complet(),
+    )  # a second save
+    client.post(f"/dossiers/{dossier.pk}/salarie/", {"version": 1, **complet()})  # stale: logged as 409
+    client.post(f"/dossiers/{dossier.pk}/salarie/verifier/", {**complet(), "_field": "nir"})
+    assert caplog.records  # something was logged (the 409 at least)
+    for record in caplog.records:
+        assert NIR[:13] not in record.getMessage()
+        assert "1 85 05 78" not in record.getMessage()
