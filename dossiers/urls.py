@@ -1,6 +1,6 @@
 """URLs of dossiers: wizard, lists, the dossier page and its tabs."""
 
-from django.urls import path
+from django.urls import include, path
 
 from .views import listes, onglets, regles, wizard
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("brouillons/", listes.liste, {"page": "brouillons"}, name="brouillons"),
     path("dossiers/<int:pk>/", onglets.dossier_detail, name="dossier_detail"),
     path("dossiers/<int:pk>/action/<slug:action>/", onglets.action_indisponible, name="dossier_action"),
+    path("dossiers/<int:pk>/formation/modules/", include("dossiers.views.modules")),
     path("dossiers/<int:pk>/<slug:slug>/", onglets.onglet_view, name="dossier_onglet"),
     path("dossiers/<int:pk>/<slug:slug>/verifier/", onglets.verifier_champ, name="dossier_verifier"),
 ]

@@ -59,3 +59,14 @@ def pytest_collection_modifyitems(config, items):
     if worker:
         config.hook.pytest_deselected(items=worker)
         items[:] = [item for item in items if not item.get_closest_marker("worker")]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The dispositifs come from a data migration: make sure they exist with ``--no-migrations`` too."""
+    import importlib
+
+    from django.apps import apps
+
+    with django_db_blocker.unblock():
+        importlib.import_module("dossiers.migrations.0003_dispositifs").load(apps, None)

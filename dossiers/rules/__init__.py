@@ -22,6 +22,7 @@ class Anomalie:
     kind: str
     code: str
     message: str
+    bloquant: bool = True  # False: an alert (WARN), shown but never blocking the tab or the transmission
 
 
 @dataclass(frozen=True)
@@ -44,13 +45,19 @@ class Rule:
     description: str = ""
     conditional: bool = False
     condition: Callable[[object], bool] | None = None
+    bloquant: bool = True
+    source: str = ""  # the legal basis, e.g. "Code du travail, art. L6325-1"
+
+    @property
+    def severite(self) -> str:
+        return "Bloquant" if self.bloquant else "Alerte"
 
     def anomalies(self, dossier) -> list[Anomalie]:
         if self.reads and not all(_filled(value_of(dossier, self.onglet, name)) for name in self.reads):
             return []
         if not self.violated(dossier):
             return []
-        return [Anomalie(self.onglet, name, self.kind, self.code, self.message) for name in self.fields]
+        return [Anomalie(self.onglet, name, self.kind, self.code, self.message, self.bloquant) for name in self.fields]
 
 
 @dataclass
@@ -114,8 +121,22 @@ def obligatoire(
     )
 
 
-def regle(code: str, onglet: str, fields: Iterable[str], message: str, *, reads: Iterable[str] = (), description=""):
-    """Decorator declaring a business rule: the function returns True when the rule is broken."""
+def regle(
+    code: str,
+    onglet: str,
+    fields: Iterable[str],
+    message: str,
+    *,
+    reads: Iterable[str] = (),
+    description: str = "",
+    alerte: bool = False,
+    source: str = "",
+):
+    """Decorator declaring a business rule: the function returns True when the rule is broken.
+
+    ``alerte=True`` declares a WARN rule: its message is shown, visibly distinct from errors, but it
+    neither turns the tab's bullet red nor blocks the transmission. ``source`` names the legal basis.
+    """
 
     def decorator(violated):
         REGISTRY.register(
@@ -128,6 +149,8 @@ def regle(code: str, onglet: str, fields: Iterable[str], message: str, *, reads:
                 violated=violated,
                 reads=tuple(reads),
                 description=description or (violated.__doc__ or "").strip(),
+                bloquant=not alerte,
+                source=source,
             )
         )
         return violated
@@ -166,8 +189,9 @@ def related_fields(onglet: str, name: str) -> set[str]:
 
 
 def onglets_en_anomalie(anomalies: Iterable[Anomalie]) -> set[str]:
-    return {a.onglet for a in anomalies}
+    """Tabs with a blocking anomaly (alerts never turn a bullet red)."""
+    return {a.onglet for a in anomalies if a.bloquant}
 
 
 # Rule modules register on import, in the tabs' order.
-from . import employeur, introduction, salarie  # noqa: E402, F401
+from . import contrat, employeur, formation, introduction, salarie  # noqa: E402, F401

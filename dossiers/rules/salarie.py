@@ -107,6 +107,7 @@ def _nir_parts(dossier) -> NirParts | None:
     fields=["nir", "sexe"],
     reads=["nir_temporaire", "nir", "sexe"],
     message="Le NIR ne correspond pas au sexe saisi.",
+    alerte=True,  # RULES.md X-26: WARN — a civil-status correction may explain it; never hard-block
 )
 def nir_sexe(dossier):
     """NIR-06 : le premier chiffre du NIR (1 homme, 2 femme) correspond au sexe saisi."""
@@ -120,6 +121,7 @@ def nir_sexe(dossier):
     fields=["nir", "date_naissance"],
     reads=["nir_temporaire", "nir", "date_naissance"],
     message="L'année de naissance du NIR ne correspond pas à la date de naissance.",
+    alerte=True,  # RULES.md X-26: WARN — a civil-status correction may explain it; never hard-block
 )
 def nir_annee_naissance(dossier):
     """NIR-07 : les 2e et 3e chiffres du NIR sont l'année de naissance sur deux chiffres."""
@@ -133,6 +135,7 @@ def nir_annee_naissance(dossier):
     fields=["nir", "date_naissance"],
     reads=["nir_temporaire", "nir", "date_naissance"],
     message="Le mois de naissance du NIR ne correspond pas à la date de naissance.",
+    alerte=True,  # RULES.md X-26: WARN — a civil-status correction may explain it; never hard-block
 )
 def nir_mois_naissance(dossier):
     """NIR-08 : les 4e et 5e chiffres du NIR sont le mois de naissance, quand l'état civil le donne.
@@ -178,6 +181,7 @@ def departements_concordants(nir_departement: str, departement_naissance: str) -
         "Le département de naissance du NIR ne correspond pas au département de naissance saisi "
         "(99 pour une naissance à l'étranger)."
     ),
+    alerte=True,  # RULES.md X-26: WARN — a civil-status correction may explain it; never hard-block
 )
 def nir_departement_naissance(dossier):
     """NIR-09 : le département du NIR (2A/2B en Corse, 97x outre-mer, 99 à l'étranger) est celui de naissance.

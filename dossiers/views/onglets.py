@@ -61,7 +61,8 @@ def _messages_by_field(onglet, anomalies, form=None) -> dict[str, list[dict]]:
             result[name] = [{"kind": AnomalieKind.FORMAT.value, "message": e} for e in errors]
     for anomalie in anomalies:
         if anomalie.onglet == onglet.slug and anomalie.field not in format_errors:
-            result.setdefault(anomalie.field, []).append({"kind": anomalie.kind, "message": anomalie.message})
+            kind = anomalie.kind if anomalie.bloquant else "alerte"
+            result.setdefault(anomalie.field, []).append({"kind": kind, "message": anomalie.message})
     return result
 
 

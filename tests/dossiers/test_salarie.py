@@ -268,3 +268,9 @@ def test_nir_never_reaches_the_logs(adherent, lyon, caplog):
     for record in caplog.records:
         assert NIR[:13] not in record.getMessage()
         assert "1 85 05 78" not in record.getMessage()
+
+
+def test_nir_inconsistencies_are_alerts_not_errors(adherent, lyon):
+    response = save(client_for(adherent), make(adherent), complet(sexe="F"))
+    assert ("alerte", "Le NIR ne correspond pas au sexe saisi.") in messages(response, "nir")
+    assert re.search(r'id="tab-salarie".*?data-status="valid"', text(response), re.S)

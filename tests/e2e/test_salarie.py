@@ -113,11 +113,16 @@ def test_parcours_onglet_salarie(page: Page, communes):
 
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_role("status")).to_have_text("Enregistrement effectué.")
-    # Règle de gestion: the NIR's sex digit (1) does not match Féminin.
-    expect(
-        page.locator("#messages-nir .field-message--regle, #messages-sexe .field-message--regle").first
-    ).to_be_visible()
+    # An alert (WARN rule): the NIR's sex digit (1) does not match Féminin; shown, not blocking.
+    expect(page.locator("#messages-nir .field-message--alerte")).to_have_text("Le NIR ne correspond pas au sexe saisi.")
+    expect(tab(page, "Salarié").locator(".tab-bullet")).to_have_attribute("data-status", "valid")
+    # An error (business rule): a second tutor is mandatory only for travail temporaire / GEIQ, so check
+    # a blocking rule on this tab instead — the attestation unticked turns the bullet red.
+    page.get_by_label(re.compile("Employeur atteste sur l'honneur")).uncheck()
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.locator("#messages-attestation_tuteur")).to_have_text("Saisie obligatoire")
     expect(tab(page, "Salarié").locator(".tab-bullet")).to_have_attribute("data-status", "invalid")
+    page.get_by_label(re.compile("Employeur atteste sur l'honneur")).check()
 
     page.get_by_label("Sexe").select_option("M")
     page.get_by_role("button", name="Enregistrer").click()

@@ -1,4 +1,16 @@
-"""The dossier of a contrat de professionnalisation and its parts, one model per tab's data."""
+"""The dossier of a contrat de professionnalisation, its wizard data, and the first tabs' parts."""
+
+__all__ = [
+    "CHAMPS_INSEE_SAISISSABLES",
+    "Dispositif",
+    "Dossier",
+    "DossierEvenement",
+    "DossierQuerySet",
+    "Employeur",
+    "Salarie",
+    "SousDispositif",
+    "Tuteur",
+]
 
 from django.conf import settings
 from django.db import models
@@ -10,7 +22,7 @@ from referentiels.sirene import MESSAGES as SIRENE_MESSAGES
 from referentiels.sirene import SireneStatus
 from referentiels.validators import mask_nir, normalize_nir, validate_phone, validate_postal_code
 
-from .enums import (
+from ..enums import (
     Diplome,
     DossierState,
     MinimumSocial,
@@ -267,20 +279,6 @@ class Tuteur(models.Model):
     @property
     def identite_complete(self) -> bool:
         return bool(self.nom and self.prenom and self.date_naissance)
-
-
-class Contrat(models.Model):
-    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="contrat")
-    date_debut = models.DateField("Date de début d'exécution du contrat", null=True, blank=True)
-    date_fin = models.DateField(
-        "Date de fin du CDD ou de l'action de professionnalisation si CDI", null=True, blank=True
-    )
-    date_conclusion = models.DateField("Date de conclusion (signature du contrat)", null=True, blank=True)
-
-
-class Formation(models.Model):
-    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="formation")
-    intitule = models.CharField("Intitulé précis", max_length=255, blank=True)
 
 
 class DossierEvenement(models.Model):
