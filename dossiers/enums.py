@@ -134,3 +134,45 @@ class PublicSpecifique(models.TextChoices):
     CDPI = "cdpi", "Contrat de développement professionnel intérimaire (CDPI)"
     CDII = "cdii", "Salarié en CDI intérimaire (CDII)"
     AUCUN = "aucun", "Aucun public spécifique"
+
+
+class NatureContrat(models.TextChoices):
+    """Nature du contrat (CERFA C1)."""
+
+    CDI = "cdi", "CDI"
+    CDD = "cdd", "CDD"
+    TRAVAIL_TEMPORAIRE = "tt", "Travail temporaire"
+
+
+class TypeQualification(models.TextChoices):
+    """Type de qualification visée (CERFA F7, notice 51650#09); 4–7 are closed to new contracts."""
+
+    RNCP = "1", "1 - Certification enregistrée au RNCP autre qu'un CQP"
+    CQP = "2", "2 - Certificat de qualification professionnelle (CQP)"
+    CCN = "3", "3 - Qualification reconnue dans les classifications d'une convention collective nationale"
+    EXPERIMENTAL = "4", "4 - Action délivrée dans le cadre du contrat de professionnalisation expérimental"
+    PREQUALIFICATION = "5", "5 - Action de pré-qualification ou de pré-formation (abrogé)"
+    RS = "6", "6 - Certification inscrite au répertoire spécifique (abrogé)"
+    AUTRE = "7", "7 - Autre (abrogé)"
+    VAE = (
+        "8",
+        "8 - Certification ou qualification visée dans le cadre de l'expérimentation associant des actions de VAE",
+    )
+
+    @classmethod
+    def fermes(cls):
+        """Codes refused for new contracts (abrogated, or an ended experiment)."""
+        return [cls.EXPERIMENTAL, cls.PREQUALIFICATION, cls.RS, cls.AUTRE]
+
+
+class TypeModule(models.TextChoices):
+    """*Réalisation de la formation*: internal service or external organisation."""
+
+    INTERNE = "interne", "Formation Interne"
+    EXTERNE = "externe", "Formation Externe"
+
+
+class ModalitePedagogique(models.TextChoices):
+    PRESENTIEL = "presentiel", "Présentiel"
+    DISTANCE = "distance", "À distance"
+    MIXTE = "mixte", "Mixte (présentiel et à distance)"
