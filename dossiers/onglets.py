@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import forms, rules
+from . import forms, forms_contrat, forms_formation, rules
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,8 @@ ONGLETS: list[Onglet] = [
     Onglet("introduction", "Introduction", forms.IntroductionForm, lambda d: d),
     Onglet("employeur", "Employeur", forms.EmployeurForm, lambda d: d.employeur),
     Onglet("salarie", "Salarié", forms.SalarieForm, lambda d: d.salarie),
-    Onglet("contrat", "Contrat"),
-    Onglet("formation", "Formation"),
+    Onglet("contrat", "Contrat", forms_contrat.ContratForm, lambda d: d.contrat),
+    Onglet("formation", "Formation", forms_formation.FormationForm, lambda d: d.formation),
     Onglet("financement", "Financement"),
     Onglet("synthese", "Synthèse"),
     Onglet("documents", "Documents"),

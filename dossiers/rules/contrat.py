@@ -1,5 +1,596 @@
-"""Rules of the Contrat tab (RULES.md §1.3.4, §2.3, §2.5–§2.7)."""
+"""Rules of the Contrat tab (RULES.md §1.3.4, §2.2.2, §2.3, §2.5–§2.7, §2.9, §2.14).
 
-from . import source
+Each business rule carries its RULES.md id in its code (``CONTRAT_DUR_03``…). Dates: C9 ``date_debut``,
+C11 ``date_fin``, C13 ``date_conclusion``, C10 ``date_effet_avenant``. The contract's type (C3) is the
+dossier's ``type_contrat`` (wizard). Durations: « N months » ends on C9 + N months − 1 day (DUR-07).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import math
+from decimal import Decimal
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils import timezone
+
+from dossiers import salaire as _salaire
+from dossiers.enums import Diplome, DossierState, MinimumSocial, NatureContrat, SituationAvantContrat, TypeContrat
+from referentiels.parametres import est_ferie
+
+from . import obligatoire, regle, source
 
 source("contrat", lambda dossier: dossier.contrat)
+
+ONGLET = "contrat"
+RENOUVELLEMENTS = (
+    TypeContrat.ECHEC_EPREUVES,
+    TypeContrat.DEFAILLANCE_OF,
+    TypeContrat.MATERNITE_MALADIE,
+    TypeContrat.QUALIFICATION_SUPERIEURE,
+)
+DUREE_MINIMUM_MOIS = 6  # L6325-11
+DUREE_MAXIMUM_MOIS = 12  # L6325-11
+DUREE_MAXIMUM_RENFORCE_MOIS = 36  # L6325-11 (public L6325-1-1)
+DUREE_MAXIMUM_ACCORD_MOIS = 24  # L6325-12 (branch agreement)
+TYPE_QUALIFICATION_VAE = "8"  # DUR-08: VAE experiment, no minimum duration
+HEURES_MAXIMUM = 48  # L3121-20
+HEURES_MAXIMUM_MINEUR = 35  # L3162-1
+HEURES_LEGALES = 35  # L3121-27
+JOURS_OUVRABLES_REMISE = 2  # L1242-13
+JOURS_TRANSMISSION = 5  # D6325-1
+# DAT-04: "C9 − small tolerance" [M]: no official figure; a module constant, to confirm with AKTO.
+TOLERANCE_DEBUT_FORMATION = dt.timedelta(days=0)
+# TP-04 [M]: calendar days for C8 — CDD ≤ 6 months: 2 weeks; longer: 1 month; CDI: 2/3/4 months.
+ESSAI_CDD_COURT_JOURS = 14
+ESSAI_CDD_LONG_JOURS = 31
+ESSAI_CDI_EMPLOYES_JOURS = 61
+ESSAI_CDI_CADRES_JOURS = 123
+ETATS_BROUILLON = (DossierState.BROUILLON, DossierState.BROUILLON_PRESTATAIRE, DossierState.A_REPRENDRE)
+
+
+def _contrat(dossier):
+    return dossier.contrat
+
+
+def _formation(dossier):
+    try:
+        return dossier.formation
+    except ObjectDoesNotExist:
+        return None
+
+
+def _formation_date(dossier, name):
+    return getattr(_formation(dossier), name, None)
+
+
+def ajoute_mois(jour: dt.date, mois: int) -> dt.date:
+    """``jour`` + ``mois`` months, on the last day of the month when that day does not exist (31/01 + 1 → 28/02)."""
+    annee, m = divmod(jour.month - 1 + mois, 12)
+    annee += jour.year
+    return dt.date(annee, m + 1, min(jour.day, calendar.monthrange(annee, m + 1)[1]))
+
+
+def fin_apres_mois(debut: dt.date, mois: int) -> dt.date:
+    """Last day of a duration of ``mois`` months starting on ``debut`` (DUR-07: C9 + N months − 1 day)."""
+    return ajoute_mois(debut, mois) - dt.timedelta(days=1)
+
+
+def age_revolu(naissance, le):
+    from .salarie import age_revolu as _age
+
+    return _age(naissance, le)
+
+
+def age_au(dossier, jour: dt.date | None) -> int | None:
+    naissance = dossier.salarie.date_naissance
+    return None if naissance is None or jour is None else age_revolu(naissance, jour)
+
+
+def public_renforce(dossier) -> bool:
+    """RENF-01/02/03 (L6325-1-1): 16–25 without any diploma, job seeker > 1 year, RSA/ASS/AAH or ex-CUI."""
+    salarie, contrat = dossier.salarie, _contrat(dossier)
+    age = age_au(dossier, contrat.date_conclusion or contrat.date_debut)
+    if age is not None and age < 26 and salarie.diplome_plus_eleve == Diplome.AUCUN:
+        return True
+    if salarie.inscrit_france_travail is True and (salarie.duree_inscription_mois or 0) > 12:
+        return True
+    return (
+        salarie.minimum_social in MinimumSocial.values
+        or salarie.situation_avant_contrat == SituationAvantContrat.CONTRAT_AIDE
+    )
+
+
+def experimentation_vae(dossier) -> bool:
+    return getattr(_formation(dossier), "type_qualification", "") == TYPE_QUALIFICATION_VAE
+
+
+def est_cdd(contrat) -> bool:
+    return contrat.nature in (NatureContrat.CDD, NatureContrat.TRAVAIL_TEMPORAIRE)
+
+
+# --- Mandatory fields (the guide's *), and the avenant's date d'effet exactly for type 30 -----------
+
+for _name in [
+    "nature",
+    "emploi",
+    "niveau",
+    "duree_essai_jours",
+    "date_debut",
+    "date_fin",
+    "duree_hebdo_minutes",
+    "salaire_brut",
+    "date_conclusion",
+]:
+    obligatoire(ONGLET, _name)
+
+# PROC-04 / X-09: « Le champ date d'effet d'avenant devient obligatoire à la saisie d'un contrat sous avenant ».
+obligatoire(ONGLET, "date_effet_avenant", when=lambda d: d.type_contrat == TypeContrat.AVENANT)
+
+
+# --- Nature, duration, renewal (RULES.md §2.3) --------------------------------------------------------
+
+
+@regle(
+    "CONTRAT_DUR_01",
+    ONGLET,
+    fields=["nature"],
+    reads=["nature"],
+    message=(
+        "Le contrat de professionnalisation est un CDD ou un CDI : la nature « Travail temporaire » est réservée "
+        "aux entreprises de travail temporaire."
+    ),
+    source="Code du travail, art. L6325-5",
+)
+def dur_01(dossier):
+    """DUR-01 : CDD (L1242-3) ou CDI ; « travail temporaire » (CDD d'une ETT) seulement pour une ETT."""
+    return _contrat(dossier).nature == NatureContrat.TRAVAIL_TEMPORAIRE and not dossier.employeur.travail_temporaire
+
+
+@regle(
+    "CONTRAT_DUR_02",
+    ONGLET,
+    fields=["date_debut"],
+    reads=["nature", "date_debut", "date_fin"],
+    message=(
+        "En CDI, l'action de professionnalisation se situe au début du contrat : le cycle de formation doit "
+        "commencer entre la date de début d'exécution et la date de fin de l'action de professionnalisation."
+    ),
+    source="Code du travail, art. L6325-11",
+)
+def dur_02(dossier):
+    """DUR-02 : en CDI, l'action est au début du contrat (C9 = début de l'action, C11 = sa fin).
+
+    Vérifiable quand la date de début du cycle de formation (onglet Formation) est saisie : elle doit se
+    situer dans [C9, C11]. Se tait tant que l'onglet Formation ne la donne pas.
+    """
+    contrat = _contrat(dossier)
+    debut_cycle = _formation_date(dossier, "date_debut_cycle")
+    if contrat.nature != NatureContrat.CDI or debut_cycle is None:
+        return False
+    return not (contrat.date_debut <= debut_cycle <= contrat.date_fin)
+
+
+@regle(
+    "CONTRAT_DUR_03",
+    ONGLET,
+    fields=["date_fin"],
+    reads=["date_debut", "date_fin"],
+    message=(
+        "La durée du CDD ou de l'action de professionnalisation doit être d'au moins 6 mois "
+        "(date de fin au plus tôt la veille du même jour, 6 mois après la date de début)."
+    ),
+    source="Code du travail, art. L6325-11",
+)
+def dur_03(dossier):
+    """DUR-03 : durée (C9 → C11) d'au moins 6 mois : C11 ≥ C9 + 6 mois − 1 jour (DUR-07).
+
+    Sauf expérimentation VAE (type de qualification 8, DUR-08) : pas de durée minimale.
+    """
+    contrat = _contrat(dossier)
+    if contrat.date_fin <= contrat.date_debut or experimentation_vae(dossier):
+        return False  # DAT-02 speaks
+    return contrat.date_fin < fin_apres_mois(contrat.date_debut, DUREE_MINIMUM_MOIS)
+
+
+@regle(
+    "CONTRAT_DUR_04",
+    ONGLET,
+    fields=["date_fin"],
+    reads=["date_debut", "date_fin"],
+    message="La durée du CDD ou de l'action de professionnalisation ne peut pas dépasser 36 mois.",
+    source="Code du travail, art. L6325-11",
+)
+def dur_04(dossier):
+    """DUR-04 : 36 mois au plus (public de l'article L6325-1-1) : C11 ≤ C9 + 36 mois − 1 jour."""
+    contrat = _contrat(dossier)
+    return contrat.date_fin > fin_apres_mois(contrat.date_debut, DUREE_MAXIMUM_RENFORCE_MOIS)
+
+
+@regle(
+    "CONTRAT_DUR_05",
+    ONGLET,
+    fields=["date_fin"],
+    reads=["date_debut", "date_fin"],
+    message=(
+        "Durée supérieure à 12 mois : elle n'est possible que jusqu'à 24 mois si un accord de branche le prévoit, "
+        "ou jusqu'à 36 mois pour les publics de l'article L6325-1-1 (jeunes sans qualification, demandeurs "
+        "d'emploi depuis plus d'un an, bénéficiaires du RSA, de l'ASS, de l'AAH ou d'un CUI)."
+    ),
+    alerte=True,
+    source="Code du travail, art. L6325-11, L6325-12",
+)
+def dur_05(dossier):
+    """DUR-05 (X-14) : au-delà de 12 mois, hors public L6325-1-1 et expérimentation VAE, un accord de branche
+    doit le prévoir (24 mois au plus). Alerte : la table des accords de branche par IDCC n'est pas connue.
+    """
+    contrat = _contrat(dossier)
+    if public_renforce(dossier) or experimentation_vae(dossier):
+        return False
+    limite_36 = fin_apres_mois(contrat.date_debut, DUREE_MAXIMUM_RENFORCE_MOIS)
+    return fin_apres_mois(contrat.date_debut, DUREE_MAXIMUM_MOIS) < contrat.date_fin <= limite_36
+
+
+@regle(
+    "CONTRAT_DUR_09",
+    ONGLET,
+    fields=["nature"],
+    reads=["nature"],
+    message=(
+        "Un nouveau contrat (types 21 à 24 : renouvellement) n'est possible qu'en CDD : choisissez la nature CDD."
+    ),
+    source="Code du travail, art. L6325-7",
+)
+def dur_09(dossier):
+    """DUR-09 (X-07) : les types 21, 22, 23 et 24 sont un renouvellement de CDD.
+
+    Le nombre de renouvellements (un seul) n'est pas vérifiable ici : le contrat précédent n'est pas saisi.
+    """
+    return dossier.type_contrat in RENOUVELLEMENTS and _contrat(dossier).nature != NatureContrat.CDD
+
+
+@regle(
+    "CONTRAT_DUR_13",
+    ONGLET,
+    fields=["nature"],
+    reads=["nature"],
+    message=(
+        "Un contrat conclu avec deux employeurs pour une activité saisonnière (type 12) est un CDD, "
+        "réservé aux personnes de 16 à 25 ans révolus à la date de conclusion."
+    ),
+    source="Code du travail, art. L6325-4-1",
+)
+def dur_13(dossier):
+    """DUR-13 (X-08) : type 12 → nature CDD, et âge de 16 à 25 ans révolus à la conclusion (quand il est connu).
+
+    La convention tripartite à joindre relève de l'onglet Documents.
+    """
+    if dossier.type_contrat != TypeContrat.INITIAL_SAISONNIER:
+        return False
+    contrat = _contrat(dossier)
+    age = age_au(dossier, contrat.date_conclusion)
+    return contrat.nature != NatureContrat.CDD or (age is not None and not 16 <= age < 26)
+
+
+# --- Dates (RULES.md §2.3 DAT-*) ------------------------------------------------------------------------
+
+
+def jours_ouvrables_apres(jour: dt.date, n: int) -> dt.date:
+    """The n-th jour ouvrable after ``jour`` (all days but Sundays and public holidays, métropole)."""
+    while n:
+        jour += dt.timedelta(days=1)
+        if jour.weekday() != 6 and not est_ferie(jour):
+            n -= 1
+    return jour
+
+
+@regle(
+    "CONTRAT_DAT_01",
+    ONGLET,
+    fields=["date_conclusion"],
+    reads=["date_conclusion", "date_debut"],
+    message=(
+        "La date de conclusion est postérieure de plus de 2 jours ouvrables à la date de début d'exécution : "
+        "le contrat doit être remis au salarié au plus tard dans les 2 jours ouvrables suivant l'embauche."
+    ),
+    alerte=True,
+    source="Code du travail, art. L1242-13",
+)
+def dat_01(dossier):
+    """DAT-01 : C13 ≤ C9 + 2 jours ouvrables (dimanches et jours fériés de métropole exclus)."""
+    contrat = _contrat(dossier)
+    return contrat.date_conclusion > jours_ouvrables_apres(contrat.date_debut, JOURS_OUVRABLES_REMISE)
+
+
+@regle(
+    "CONTRAT_DAT_02",
+    ONGLET,
+    fields=["date_fin"],
+    reads=["date_debut", "date_fin"],
+    message="La date de fin doit être postérieure à la date de début d'exécution du contrat.",
+    source="Code du travail, art. L6325-11",
+)
+def dat_02(dossier):
+    """DAT-02 : C9 < C11."""
+    contrat = _contrat(dossier)
+    return contrat.date_fin <= contrat.date_debut
+
+
+@regle(
+    "CONTRAT_DAT_03",
+    ONGLET,
+    fields=["date_debut"],
+    reads=["date_debut"],
+    message=(
+        "Le contrat doit être transmis à l'OPCO au plus tard 5 jours après le début de son exécution : "
+        "ce délai est dépassé."
+    ),
+    alerte=True,
+    source="Code du travail, art. D6325-1",
+)
+def dat_03(dossier):
+    """DAT-03 : transmission ≤ C9 + 5 jours calendaires. Un brouillon n'est pas encore transmis : le délai est
+    dépassé dès qu'aujourd'hui est après C9 + 5 jours.
+    """
+    if dossier.state not in ETATS_BROUILLON:
+        return False
+    return timezone.localdate() > _contrat(dossier).date_debut + dt.timedelta(days=JOURS_TRANSMISSION)
+
+
+@regle(
+    "CONTRAT_DAT_04",
+    ONGLET,
+    fields=["date_debut"],
+    reads=["date_debut", "date_fin"],
+    message=(
+        "La date de début du cycle de formation (onglet Formation) doit se situer entre la date de début "
+        "d'exécution et la date de fin du contrat."
+    ),
+    alerte=True,
+    source="Code du travail, art. L6325-11",
+)
+def dat_04(dossier):
+    """DAT-04 : F15 dans [C9 − tolérance, C11] ; tolérance ``TOLERANCE_DEBUT_FORMATION`` (0 jour, [M], à confirmer).
+
+    Se tait tant que la date de début du cycle (onglet Formation) n'est pas saisie.
+    """
+    contrat = _contrat(dossier)
+    debut_cycle = _formation_date(dossier, "date_debut_cycle")
+    if debut_cycle is None:
+        return False
+    return not (contrat.date_debut - TOLERANCE_DEBUT_FORMATION <= debut_cycle <= contrat.date_fin)
+
+
+@regle(
+    "CONTRAT_DAT_05",
+    ONGLET,
+    fields=["date_fin"],
+    reads=["nature", "date_fin"],
+    message=(
+        "La date prévue de fin des épreuves ou examens (onglet Formation) est postérieure à la fin du CDD : "
+        "la qualification est l'objet du contrat."
+    ),
+    alerte=True,
+    source="Code du travail, art. L6325-1",
+)
+def dat_05(dossier):
+    """DAT-05 : en CDD, F16 (fin prévue des épreuves, onglet Formation) ≤ C11."""
+    contrat = _contrat(dossier)
+    fin_examens = _formation_date(dossier, "date_fin_examens")
+    return est_cdd(contrat) and fin_examens is not None and fin_examens > contrat.date_fin
+
+
+@regle(
+    "CONTRAT_DAT_06",
+    ONGLET,
+    fields=["date_effet_avenant"],
+    reads=["date_effet_avenant", "date_debut", "date_fin"],
+    message="La date d'effet de l'avenant doit se situer entre la date de début et la date de fin du contrat.",
+    source="Notice 51650#09 (avenant, type 30) ; Code du travail, art. D6325-13",
+)
+def dat_06(dossier):
+    """DAT-06 : type 30 → C9 ≤ C10 ≤ C11."""
+    contrat = _contrat(dossier)
+    if dossier.type_contrat != TypeContrat.AVENANT:
+        return False
+    return not (contrat.date_debut <= contrat.date_effet_avenant <= contrat.date_fin)
+
+
+# --- Minimum salary (RULES.md §2.5) -------------------------------------------------------------------------
+
+
+def _minimum(dossier):
+    return _salaire.salaire_minimum(dossier)
+
+
+def _sous_minimum(dossier, horaire: bool) -> bool:
+    minimum = _minimum(dossier)
+    if minimum is None or minimum.horaire is not horaire:
+        return False
+    return _contrat(dossier).salaire_brut < minimum.montant
+
+
+@regle(
+    "CONTRAT_SAL_01",
+    ONGLET,
+    fields=["salaire_brut"],
+    reads=["salaire_brut", "date_debut"],
+    message=(
+        "Le salaire est inférieur au minimum légal pour ce salarié (pourcentage du SMIC selon son âge et son "
+        "niveau de formation)."
+    ),
+    source="Code du travail, art. D6325-15, D6325-18, L6325-9",
+)
+def sal_01(dossier):
+    """SAL-01 (X-24) : C14 ≥ taux × SMIC horaire(C9) × min(durée hebdomadaire, 35) × 52 / 12.
+
+    Taux par âge au début et niveau de diplôme (``dossiers.salaire``) ; le SMIC est un paramètre daté
+    (``referentiels.parametres``). Se tait tant que la date de naissance ou le diplôme (onglet Salarié)
+    manquent.
+    """
+    return _sous_minimum(dossier, horaire=False)
+
+
+@regle(
+    "CONTRAT_SAL_05",
+    ONGLET,
+    fields=["salaire_brut"],
+    reads=["salaire_brut", "date_debut", "nature"],
+    message="Le salaire horaire est inférieur au minimum légal pour ce salarié (pourcentage du SMIC horaire).",
+    source="Code du travail, art. D6325-15, D6325-18, L6325-9",
+)
+def sal_05(dossier):
+    """SAL-05 : travail temporaire, C14 est horaire : C14 ≥ taux × SMIC horaire(C9)."""
+    return _sous_minimum(dossier, horaire=True)
+
+
+# Overtime: +25 % for the 36th to the 43rd hour, +50 % beyond (L3121-36, legal default, [M]).
+MAJORATION_25_JUSQUA = Decimal(43)
+
+
+def heures_payees_equivalentes(heures: Decimal) -> Decimal:
+    sup = max(heures - HEURES_LEGALES, 0)
+    return (
+        HEURES_LEGALES
+        + min(sup, MAJORATION_25_JUSQUA - HEURES_LEGALES) * Decimal("1.25")
+        + max(heures - MAJORATION_25_JUSQUA, 0) * Decimal("1.5")
+    )
+
+
+@regle(
+    "CONTRAT_SAL_02",
+    ONGLET,
+    fields=["salaire_brut"],
+    reads=["salaire_brut", "duree_hebdo_minutes", "date_debut"],
+    message=(
+        "Durée hebdomadaire supérieure à 35 h : les heures supplémentaires sont majorées (25 % de la 36e à la "
+        "43e heure, 50 % au-delà, sauf accord) ; le salaire saisi ne semble pas les inclure."
+    ),
+    alerte=True,
+    source="Code du travail, art. L3121-36",
+)
+def sal_02(dossier):
+    """SAL-02 : au-delà de 35 h, C14 ≥ minimum à 35 h × (35 + heures majorées) / 35 (majorations légales par
+    défaut, [M])."""
+    contrat = _contrat(dossier)
+    heures = Decimal(contrat.duree_hebdo_minutes) / 60
+    minimum = _minimum(dossier)
+    if heures <= HEURES_LEGALES or minimum is None or minimum.horaire:
+        return False
+    return contrat.salaire_brut < minimum.montant * heures_payees_equivalentes(heures) / HEURES_LEGALES
+
+
+@regle(
+    "CONTRAT_SAL_03",
+    ONGLET,
+    fields=["salaire_brut"],
+    reads=["salaire_brut", "date_debut"],
+    message=(
+        "Salarié de 26 ans ou plus : le salaire doit aussi atteindre 85 % du salaire minimum conventionnel de "
+        "l'emploi (classification, niveau, coefficient) ; vérifiez-le, le portail ne le connaît pas."
+    ),
+    alerte=True,
+    source="Code du travail, art. D6325-18",
+)
+def sal_03(dossier):
+    """SAL-03 : à partir de 26 ans au début du contrat, salaire ≥ 85 % du minimum conventionnel (SMC).
+
+    Le SMC de la branche n'est pas connu : alerte systématique (BLOCK prévu quand une grille sera tenue).
+    """
+    age = age_au(dossier, _contrat(dossier).date_debut)
+    return age is not None and age >= 26
+
+
+# --- Working time (RULES.md §2.6, §2.2.2) ------------------------------------------------------------------
+
+
+@regle(
+    "CONTRAT_WT_02",
+    ONGLET,
+    fields=["duree_hebdo_minutes"],
+    reads=["duree_hebdo_minutes"],
+    message="La durée hebdomadaire du travail ne peut pas dépasser 48 heures.",
+    source="Code du travail, art. L3121-20",
+)
+def wt_02(dossier):
+    """WT-02 : C12 ≤ 48 h (durée maximale hebdomadaire absolue)."""
+    return _contrat(dossier).duree_hebdo_minutes > HEURES_MAXIMUM * 60
+
+
+@regle(
+    "CONTRAT_MIN_01",
+    ONGLET,
+    fields=["duree_hebdo_minutes"],
+    reads=["duree_hebdo_minutes", "date_debut"],
+    message="Un salarié mineur ne peut pas travailler plus de 35 heures par semaine.",
+    source="Code du travail, art. L3162-1",
+)
+def min_01(dossier):
+    """MIN-01 (X-23) : moins de 18 ans au début du contrat → C12 ≤ 35 h (aucune dérogation déclarée ici)."""
+    age = age_au(dossier, _contrat(dossier).date_debut)
+    return age is not None and age < 18 and _contrat(dossier).duree_hebdo_minutes > HEURES_MAXIMUM_MINEUR * 60
+
+
+# --- Trial period (RULES.md §2.7) -------------------------------------------------------------------------------
+
+
+def essai_maximum_cdd(debut: dt.date, fin: dt.date) -> int:
+    """TP-01 with TP-04's conversion: 1 day per week of the planned duration, capped at 14 days for ≤ 6 months,
+    31 days beyond."""
+    semaines = math.ceil(((fin - debut).days + 1) / 7)
+    plafond = ESSAI_CDD_COURT_JOURS if fin <= fin_apres_mois(debut, DUREE_MINIMUM_MOIS) else ESSAI_CDD_LONG_JOURS
+    return min(semaines, plafond)
+
+
+@regle(
+    "CONTRAT_TP_01",
+    ONGLET,
+    fields=["duree_essai_jours"],
+    reads=["duree_essai_jours", "nature", "date_debut", "date_fin"],
+    message=(
+        "La période d'essai d'un CDD ne peut pas dépasser un jour par semaine de la durée prévue, dans la limite "
+        "de 2 semaines (14 jours) pour un contrat de 6 mois au plus, d'un mois (31 jours) au-delà."
+    ),
+    source="Code du travail, art. L1242-10",
+)
+def tp_01(dossier):
+    """TP-01 (X-25) : CDD, C8 ≤ min(semaines arrondies au supérieur, 14 ou 31 jours) (conversion TP-04, [M])."""
+    contrat = _contrat(dossier)
+    if not est_cdd(contrat) or contrat.date_fin <= contrat.date_debut:
+        return False
+    return contrat.duree_essai_jours > essai_maximum_cdd(contrat.date_debut, contrat.date_fin)
+
+
+@regle(
+    "CONTRAT_TP_02",
+    ONGLET,
+    fields=["duree_essai_jours"],
+    reads=["duree_essai_jours", "nature"],
+    message="La période d'essai d'un CDI ne peut pas dépasser 4 mois (123 jours), pour les cadres.",
+    source="Code du travail, art. L1221-19",
+)
+def tp_02(dossier):
+    """TP-02 (X-25) : CDI, C8 ≤ 4 mois (cadres) = 123 jours (conversion TP-04, [M]) ; renouvellement non compté."""
+    contrat = _contrat(dossier)
+    return contrat.nature == NatureContrat.CDI and contrat.duree_essai_jours > ESSAI_CDI_CADRES_JOURS
+
+
+@regle(
+    "CONTRAT_TP_02_CATEGORIE",
+    ONGLET,
+    fields=["duree_essai_jours"],
+    reads=["duree_essai_jours", "nature"],
+    message=(
+        "Période d'essai de plus de 2 mois (61 jours) : elle n'est possible que pour les agents de maîtrise et "
+        "techniciens (3 mois) ou les cadres (4 mois) ; vérifiez la catégorie de l'emploi."
+    ),
+    alerte=True,
+    source="Code du travail, art. L1221-19",
+)
+def tp_02_categorie(dossier):
+    """TP-02 / TP-04 : CDI, plus de 61 jours (ouvriers et employés : 2 mois) sans catégorie connue → alerte."""
+    contrat = _contrat(dossier)
+    return contrat.nature == NatureContrat.CDI and ESSAI_CDI_EMPLOYES_JOURS < contrat.duree_essai_jours <= (
+        ESSAI_CDI_CADRES_JOURS
+    )

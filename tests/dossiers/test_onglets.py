@@ -61,7 +61,8 @@ def test_employeur_saved_and_tab_validated(adherent, dossier):
     assert bullets(response)["employeur"] == "valid"
     assert bullets(response)["introduction"] == "invalid"  # notice not acknowledged yet
     assert bullets(response)["salarie"] == "invalid"  # nothing entered yet
-    assert bullets(response)["contrat"] == "neutral"  # not available in this release
+    assert bullets(response)["contrat"] == "invalid"  # nothing entered yet
+    assert bullets(response)["documents"] == "neutral"  # not available in this release
     assert 'hx-swap-oob="true"' in text(response)  # the tab bar is refreshed out of band
 
 

@@ -1,0 +1,190 @@
+"""The Contrat tab's form (CERFA C1–C14): French decimals, weekly hours as « 35h00 », dates with the calendar.
+
+The type of contract (C3) is chosen in the wizard and shown read-only here, as is the sous-dispositif:
+the *date d'effet* of an avenant is open exactly for type 30.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .enums import NatureContrat, TypeContrat
+from .fields import ChoixSelect, DateFrField
+from .forms import MSG_ENTIER, OngletForm
+from .models import Contrat
+from .salaire import libelle, montant_fr, salaire_minimum
+
+MSG_DUREE_HEBDO = "Saisissez une durée au format 35h00 (heures puis minutes, de 0 à 59)."
+MSG_MONTANT = "Saisissez un montant en euros, avec au plus deux décimales (Ex : 1 234,56)."
+ESPACES = re.compile(r"[\s\u00a0\u202f]")
+
+
+def minutes_depuis_saisie(value: str) -> int:
+    """« 35h00 », « 35h », « 35 », « 3500 », « 35:30 », « 35,5 » → minutes; ValidationError otherwise."""
+    texte = ESPACES.sub("", value).lower()
+    m = (
+        re.fullmatch(r"(\d{1,2})(?:[h:](\d{1,2})?)?", texte)
+        or re.fullmatch(r"(\d{1,2})(\d{2})", texte)
+        or re.fullmatch(r"(\d{1,2})[,.](\d{1,2})", texte)
+    )
+    if not m:
+        raise ValidationError(MSG_DUREE_HEBDO, code="format")
+    heures = int(m.group(1))
+    if re.fullmatch(r"\d{1,2}[,.]\d{1,2}", texte):  # decimal hours: 35,5 = 35h30
+        minutes = round(Decimal(m.group(2).ljust(2, "0")) * 60 / 100)
+    else:
+        minutes = int(m.group(2) or 0)
+    if minutes > 59:  # more than 48 h is well-formed: the rule WT-02 says why it is refused
+        raise ValidationError(MSG_DUREE_HEBDO, code="format")
+    return heures * 60 + minutes
+
+
+def format_duree(minutes: int) -> str:
+    return f"{minutes // 60}h{minutes % 60:02d}"
+
+
+class DureeHebdoField(forms.Field):
+    """Weekly working time typed « 35h00 » (or 35, 3500, 35:30), stored in minutes."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        value = (value or "").strip() if isinstance(value, str) else value
+        if value in ("", None):
+            return None
+        if isinstance(value, int):
+            return value
+        return minutes_depuis_saisie(value)
+
+    def prepare_value(self, value):
+        return format_duree(value) if isinstance(value, int) else value
+
+
+class MontantFrField(forms.Field):
+    """A euro amount typed the French way (« 1 234,56 », « 1234.5 », « 800 € »), a Decimal with 2 places."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        if value in ("", None):
+            return None
+        if isinstance(value, Decimal):
+            return value
+        texte = ESPACES.sub("", str(value)).replace("€", "")
+        if not texte:
+            return None
+        if not re.fullmatch(r"\d{1,7}([,.]\d{1,2})?", texte):
+            raise ValidationError(MSG_MONTANT, code="format")
+        try:
+            return Decimal(texte.replace(",", ".")).quantize(Decimal("0.01"))
+        except InvalidOperation:
+            raise ValidationError(MSG_MONTANT, code="format") from None
+
+    def prepare_value(self, value):
+        return montant_fr(value) if isinstance(value, Decimal) else value
+
+
+class ContratForm(OngletForm):
+    """The contract (CERFA C1–C14). Mandatory fields and business rules: ``dossiers/rules/contrat.py``."""
+
+    nature = forms.ChoiceField(
+        label="Nature de contrat ou d'avenant", choices=NatureContrat.choices, widget=ChoixSelect
+    )
+    duree_essai_jours = forms.IntegerField(
+        label="Durée de la période d'essai (en jours calendaires)",
+        min_value=0,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={"invalid": MSG_ENTIER, "min_value": MSG_ENTIER},
+    )
+    date_debut = DateFrField(
+        label="Date de début d'exécution du contrat", help_text="Format: JJ/MM/AAAA Ex: 01/01/2024"
+    )
+    date_fin = DateFrField(
+        label="Date de fin du CDD ou de l'action de professionnalisation si CDI",
+        help_text="Format: JJ/MM/AAAA Ex: 01/01/2024",
+    )
+    duree_hebdo_minutes = DureeHebdoField(
+        label="Durée hebdomadaire du travail",
+        help_text="Format: XXX ou XXXX Ex: 35h00",
+        widget=forms.TextInput(attrs={"placeholder": "Ex: 35h00"}),
+    )
+    salaire_brut = MontantFrField(
+        label="Salaire brut mensuel à l'embauche",
+        help_text="€/ mois Ex: 800,00",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "Ex: 800,00"}),
+    )
+    date_effet_avenant = DateFrField(
+        label="Si avenant, renseignez la date d'effet", help_text="Format: JJ/MM/AAAA Ex: 01/01/2024"
+    )
+    date_conclusion = DateFrField(
+        label="Date de conclusion (signature du contrat)", help_text="Format: JJ/MM/AAAA Ex: 01/01/2024"
+    )
+
+    class Meta:
+        model = Contrat
+        fields = [
+            "nature",
+            "emploi",
+            "classification",
+            "niveau",
+            "coefficient",
+            "duree_essai_jours",
+            "date_debut",
+            "date_fin",
+            "duree_hebdo_minutes",
+            "salaire_brut",
+            "date_effet_avenant",
+            "date_conclusion",
+        ]
+        widgets = {
+            "emploi": forms.TextInput(attrs={"maxlength": 255}),
+            "classification": forms.TextInput(attrs={"maxlength": 255}),
+            "niveau": forms.TextInput(attrs={"maxlength": 40}),
+            "coefficient": forms.TextInput(attrs={"maxlength": 40}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dossier = self.instance.dossier
+        if self.horaire:
+            self.fields["salaire_brut"].label = "Salaire brut horaire à l'embauche (travail temporaire)"
+            self.fields["salaire_brut"].help_text = "€/ heure Ex: 12,50"
+        if not self.avenant:
+            self.fields["date_effet_avenant"].widget.attrs["disabled"] = "disabled"
+
+    @property
+    def avenant(self) -> bool:
+        return self.dossier.type_contrat == TypeContrat.AVENANT
+
+    @property
+    def horaire(self) -> bool:
+        nature = self.data.get(self.add_prefix("nature")) if self.is_bound else self.instance.nature
+        return nature == NatureContrat.TRAVAIL_TEMPORAIRE
+
+    @property
+    def type_contrat_libelle(self) -> str:
+        return self.dossier.get_type_contrat_display()
+
+    @property
+    def sous_dispositif_libelle(self) -> str:
+        return str(self.dossier.sous_dispositif)
+
+    def enabled(self, name: str) -> bool:
+        return name != "date_effet_avenant" or self.avenant
+
+    def clean(self):
+        data = super().clean()
+        if not self.avenant:
+            # Not an avenant: the date d'effet is closed, any input (and its error) is dropped and cleared.
+            data["date_effet_avenant"] = None
+            self._errors.pop("date_effet_avenant", None)
+        return data
+
+    def minimum(self) -> str:
+        """The legal minimum for the salarié, as shown beside the salary ('' while it cannot be computed)."""
+        minimum = salaire_minimum(self.dossier)
+        return libelle(minimum) if minimum else ""

@@ -1,0 +1,176 @@
+"""The Contrat tab: saving, French formats (amounts, weekly hours, dates), the avenant's date d'effet."""
+
+import datetime as dt
+import html
+import re
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+
+from dossiers.enums import TypeContrat
+from dossiers.forms_contrat import MSG_DUREE_HEBDO, MSG_MONTANT, minutes_depuis_saisie
+from dossiers.models import Contrat
+from tests.conftest import client_for
+from tests.factories import DossierFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def parametres():
+    call_command("load_parametres", stdout=StringIO())
+
+
+def make(adherent, **dossier):
+    etablissement = adherent.rattachements.get().etablissement
+    return DossierFactory(etablissement=etablissement, created_by=adherent, **dossier)
+
+
+def complet(**overrides):
+    data = {
+        "nature": "cdd",
+        "emploi": "Serveur en salle",
+        "classification": "Employé",
+        "niveau": "I",
+        "coefficient": "120",
+        "duree_essai_jours": "14",
+        "date_debut": "02/02/2026",
+        "date_fin": "01/02/2027",
+        "duree_hebdo_minutes": "35h00",
+        "salaire_brut": "1 500,00",
+        "date_conclusion": "02/02/2026",
+    }
+    data.update(overrides)
+    return data
+
+
+def save(client, dossier, data):
+    dossier.refresh_from_db()
+    return client.post(f"/dossiers/{dossier.pk}/contrat/", {"version": dossier.version, **data}, HTTP_HX_REQUEST="true")
+
+
+def text(response):
+    return html.unescape(response.content.decode())
+
+
+def messages(response, name):
+    page = text(response)
+    start = page.find(f'<div id="messages-{name}"')
+    block = page[start:].split('id="field-', 1)[0] if start >= 0 else ""
+    return re.findall(r'class="field-message field-message--(\w+)"[^>]*>([^<]*)<', block)
+
+
+def test_complete_tab_is_saved_and_validated(adherent):
+    dossier = make(adherent)
+    response = save(client_for(adherent), dossier, complet())
+    assert "Enregistrement effectué." in text(response)
+    contrat = Contrat.objects.get(dossier=dossier)
+    assert contrat.salaire_brut == Decimal("1500.00")
+    assert contrat.duree_hebdo_minutes == 2100
+    assert (contrat.date_debut, contrat.date_fin) == (dt.date(2026, 2, 2), dt.date(2027, 2, 1))
+    assert contrat.duree_essai_jours == 14 and contrat.nature == "cdd"
+    page = text(response)
+    assert re.search(r'id="tab-contrat".*?data-status="valid"', page, re.S)
+    assert 'value="35h00"' in page and 'value="1\u202f500,00"' in page  # shown back the French way
+    assert "Contrat de Professionnalisation" in page or "Sous Dispositif" in page
+    assert "11 - Contrat Initial" in page
+
+
+@pytest.mark.parametrize(
+    "saisie,minutes",
+    [("35h00", 2100), ("35", 2100), ("3500", 2100), ("35:30", 2130), ("35h", 2100), ("7h05", 425), ("35,5", 2130)],
+)
+def test_weekly_hours_formats(saisie, minutes):
+    assert minutes_depuis_saisie(saisie) == minutes
+
+
+@pytest.mark.parametrize("saisie", ["35h60", "abc", "35h000", "3-5"])
+def test_weekly_hours_bad_format(saisie):
+    with pytest.raises(ValidationError):
+        minutes_depuis_saisie(saisie)
+
+
+@pytest.mark.parametrize(
+    "saisie,montant",
+    [("1 234,56", "1234.56"), ("1234.5", "1234.50"), ("800", "800.00"), ("1\u202f234,56 €", "1234.56")],
+)
+def test_french_amounts(adherent, saisie, montant):
+    dossier = make(adherent)
+    save(client_for(adherent), dossier, complet(salaire_brut=saisie))
+    assert Contrat.objects.get(dossier=dossier).salaire_brut == Decimal(montant)
+
+
+def test_bad_formats_are_not_written_and_keep_their_message(adherent):
+    dossier = make(adherent)
+    client = client_for(adherent)
+    save(client, dossier, complet())
+    response = save(client, dossier, complet(salaire_brut="12,345", duree_hebdo_minutes="35h75", date_fin="31/02/2027"))
+    assert ("format", MSG_MONTANT) in messages(response, "salaire_brut")
+    assert ("format", MSG_DUREE_HEBDO) in messages(response, "duree_hebdo_minutes")
+    assert messages(response, "date_fin")[0][0] == "format"
+    contrat = Contrat.objects.get(dossier=dossier)
+    assert (contrat.salaire_brut, contrat.duree_hebdo_minutes) == (Decimal("1500.00"), 2100)  # kept
+    assert 'value="12,345"' in text(response)
+
+
+def test_date_d_effet_disabled_and_cleared_unless_avenant(adherent):
+    dossier = make(adherent)
+    response = save(client_for(adherent), dossier, complet(date_effet_avenant="01/06/2026"))
+    assert re.search(r'name="date_effet_avenant"[^>]*disabled', text(response))
+    assert Contrat.objects.get(dossier=dossier).date_effet_avenant is None
+
+
+def test_date_d_effet_mandatory_for_type_30(adherent):
+    dossier = make(adherent, type_contrat=TypeContrat.AVENANT)
+    client = client_for(adherent)
+    response = save(client, dossier, complet())
+    assert not re.search(r'name="date_effet_avenant"[^>]*disabled', text(response))
+    assert ("obligatoire", "Saisie obligatoire") in messages(response, "date_effet_avenant")
+    assert re.search(r'id="tab-contrat".*?data-status="invalid"', text(response), re.S)
+    response = save(client, dossier, complet(date_effet_avenant="01/06/2026"))
+    assert Contrat.objects.get(dossier=dossier).date_effet_avenant == dt.date(2026, 6, 1)
+    assert re.search(r'id="tab-contrat".*?data-status="valid"', text(response), re.S)
+
+
+def test_salary_is_labelled_hourly_for_travail_temporaire(adherent):
+    dossier = make(adherent)
+    response = save(client_for(adherent), dossier, complet(nature="tt", salaire_brut="12,50"))
+    assert "Salaire brut horaire à l'embauche (travail temporaire)" in text(response)
+    assert "Salaire brut mensuel à l'embauche" not in text(response)
+
+
+def test_minimum_salary_shown_beside_the_salary(adherent):
+    dossier = make(adherent)
+    dossier.salarie.date_naissance = dt.date(2005, 6, 15)
+    dossier.salarie.diplome_plus_eleve = "41"
+    dossier.salarie.save()
+    response = save(client_for(adherent), dossier, complet())
+    assert "Minimum légal pour ce salarié : 1\u202f184,97 € (65 % du SMIC) — passe à 80 % le 01/07/2026" in text(
+        response
+    )
+
+
+def test_rules_speak_after_saving(adherent):
+    dossier = make(adherent)
+    dossier.salarie.date_naissance = dt.date(2006, 5, 12)
+    dossier.salarie.diplome_plus_eleve = "41"
+    dossier.salarie.save()
+    response = save(client_for(adherent), dossier, complet(salaire_brut="900", duree_essai_jours="40"))
+    assert messages(response, "salaire_brut")[0][0] == "regle"
+    assert messages(response, "duree_essai_jours")[0][0] == "regle"
+    assert re.search(r'id="tab-contrat".*?data-status="invalid"', text(response), re.S)
+
+
+def test_field_check_on_leaving_it(adherent):
+    dossier = make(adherent)
+    client = client_for(adherent)
+    save(client, dossier, complet())
+    dossier.refresh_from_db()
+    response = client.post(
+        f"/dossiers/{dossier.pk}/contrat/verifier/",
+        {"version": dossier.version, **complet(duree_hebdo_minutes="49h00"), "_field": "duree_hebdo_minutes"},
+    )
+    assert "48 heures" in text(response)
