@@ -1,7 +1,8 @@
 """The Contrat tab's form (CERFA C1–C14): French decimals, weekly hours as « 35h00 », dates with the calendar.
 
-The type of contract (C3) is chosen in the wizard and shown read-only here, as is the sous-dispositif:
-the *date d'effet* of an avenant is open exactly for type 30.
+The type of contract (C3) is chosen in the wizard and editable here among the allowed codes (it is the
+dossier's ``type_contrat``, written by ``save_valid``); the sous-dispositif is read-only. The *date d'effet*
+of an avenant is open exactly for type 30 (``static/portal/js/conditions.js`` does the same on the client).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from .models import Contrat
 from .salaire import libelle, montant_fr, salaire_minimum
 
 MSG_DUREE_HEBDO = "Saisissez une durée au format 35h00 (heures puis minutes, de 0 à 59)."
+MSG_TYPE_CONTRAT = "Ce type de contrat ou d'avenant n'est pas proposé : choisissez un type de la liste."
 MSG_MONTANT = "Saisissez un montant en euros, avec au plus deux décimales (Ex : 1 234,56)."
 ESPACES = re.compile(r"[\s\u00a0\u202f]")
 
@@ -88,9 +90,27 @@ class MontantFrField(forms.Field):
         return montant_fr(value) if isinstance(value, Decimal) else value
 
 
+class TypeContratSelect(ChoixSelect):
+    """A ChoixSelect without the *Sélectionnez un élément* option: the wizard always set a type."""
+
+    @property
+    def choices(self):
+        return self._choices
+
+    @choices.setter
+    def choices(self, value):
+        self._choices = [(k, v) for k, v in value if k not in ("", None)]
+
+
 class ContratForm(OngletForm):
     """The contract (CERFA C1–C14). Mandatory fields and business rules: ``dossiers/rules/contrat.py``."""
 
+    type_contrat = forms.ChoiceField(
+        label="Type de contrat ou d'avenant",
+        choices=TypeContrat.choices,
+        widget=TypeContratSelect,
+        error_messages={"invalid_choice": MSG_TYPE_CONTRAT},
+    )
     nature = forms.ChoiceField(
         label="Nature de contrat ou d'avenant", choices=NatureContrat.choices, widget=ChoixSelect
     )
@@ -150,6 +170,8 @@ class ContratForm(OngletForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.dossier = self.instance.dossier
+        self.type_contrat_enregistre = self.dossier.type_contrat
+        self.initial.setdefault("type_contrat", self.type_contrat_enregistre)
         if self.horaire:
             self.fields["salaire_brut"].label = "Salaire brut horaire à l'embauche (travail temporaire)"
             self.fields["salaire_brut"].help_text = "€/ heure Ex: 12,50"
@@ -157,17 +179,22 @@ class ContratForm(OngletForm):
             self.fields["date_effet_avenant"].widget.attrs["disabled"] = "disabled"
 
     @property
+    def type_en_saisie(self) -> str:
+        """The type being entered when it is an allowed code (a blank or forged one keeps the stored type)."""
+        if self.is_bound and not self.fields["type_contrat"].disabled:
+            saisi = self.data.get(self.add_prefix("type_contrat"))
+            if saisi in TypeContrat.values:
+                return saisi
+        return self.type_contrat_enregistre
+
+    @property
     def avenant(self) -> bool:
-        return self.dossier.type_contrat == TypeContrat.AVENANT
+        return self.type_en_saisie == TypeContrat.AVENANT
 
     @property
     def horaire(self) -> bool:
         nature = self.data.get(self.add_prefix("nature")) if self.is_bound else self.instance.nature
         return nature == NatureContrat.TRAVAIL_TEMPORAIRE
-
-    @property
-    def type_contrat_libelle(self) -> str:
-        return self.dossier.get_type_contrat_display()
 
     @property
     def sous_dispositif_libelle(self) -> str:
@@ -176,13 +203,24 @@ class ContratForm(OngletForm):
     def enabled(self, name: str) -> bool:
         return name != "date_effet_avenant" or self.avenant
 
+    def clean_type_contrat(self):
+        return self.cleaned_data["type_contrat"] or self.type_contrat_enregistre
+
     def clean(self):
         data = super().clean()
+        if "type_contrat" in data:
+            # Applied in memory: the rules engine reads ``dossier.type_contrat`` (saving and field check).
+            self.dossier.type_contrat = data["type_contrat"]
         if not self.avenant:
             # Not an avenant: the date d'effet is closed, any input (and its error) is dropped and cleared.
             data["date_effet_avenant"] = None
             self._errors.pop("date_effet_avenant", None)
         return data
+
+    def save_valid(self) -> None:
+        super().save_valid()
+        if "type_contrat" in self.cleaned_data:
+            self.dossier.save(update_fields=["type_contrat"])
 
     def minimum(self) -> str:
         """The legal minimum for the salarié, as shown beside the salary ('' while it cannot be computed)."""

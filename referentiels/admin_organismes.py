@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import ForfaitPriseEnCharge, OrganismeFormation, Smic
+from .models import ForfaitPriseEnCharge, OrganismeFormation, ParametreRegle, Smic
 from .search import normalize
 
 
@@ -31,3 +31,16 @@ class ForfaitPriseEnChargeAdmin(admin.ModelAdmin):
     list_filter = ["public"]
     search_fields = ["idcc"]
     date_hierarchy = "date_effet"
+
+
+@admin.register(ParametreRegle)
+class ParametreRegleAdmin(admin.ModelAdmin):
+    """The rules' uncertain figures (RULES.md [L]/[M]): add a row with a later date d'effet to change one."""
+
+    list_display = ["code", "date_effet", "valeur", "unite", "libelle", "source"]
+    list_display_links = ["code", "date_effet"]
+    list_editable = ["valeur"]
+    list_filter = ["code"]
+    search_fields = ["code", "libelle", "source"]
+    date_hierarchy = "date_effet"
+    ordering = ["code", "-date_effet"]

@@ -4,6 +4,8 @@
   on a date, for ``"metropole"`` (métropole and DROM except Mayotte) or ``"mayotte"``;
 - ``forfait_horaire(date, idcc=None, renforce=False)``: the hourly funding of a contrat de
   professionnalisation, the branch's level when one is recorded, else the legal default (D6332-86);
+- ``parametre(code, date=None)``: a rule's dated figure (``ParametreRegle``, editable in the admin) in force on
+  a date, today by default;
 - ``jours_feries(annee, zone)``, ``est_ferie(date, zone)``, ``zone_pour_departement(code)``: French public
   holidays by zone (métropole, Alsace-Moselle, each overseas department) with the ``holidays`` package.
 
@@ -18,8 +20,9 @@ from types import MappingProxyType
 
 import holidays
 from django.db import models
+from django.utils import timezone
 
-from referentiels.models.parametres import ForfaitPriseEnCharge, PublicForfait, Smic, Territoire
+from referentiels.models.parametres import ForfaitPriseEnCharge, ParametreRegle, PublicForfait, Smic, Territoire
 
 
 class ParametreIntrouvable(LookupError):
@@ -149,6 +152,31 @@ def forfait_horaire(date, idcc: str | None = None, renforce: bool = False) -> De
             "l'administration."
         )
     return legal
+
+
+# --------------------------------------------------------------------------------------------
+# Paramètres des règles (faits [L] / [M] de RULES.md)
+# --------------------------------------------------------------------------------------------
+
+
+def parametre(code: str, date: datetime.date | None = None) -> Decimal:
+    """Value of the rule parameter ``code`` in force on ``date`` (today when ``None``), read from the database.
+
+    Nothing is cached: a value changed in the admin applies at once.
+    """
+    jour = timezone.localdate() if date is None else _as_date(date)
+    valeur = (
+        ParametreRegle.objects.filter(code=code, date_effet__lte=jour)
+        .order_by("-date_effet")
+        .values_list("valeur", flat=True)
+        .first()
+    )
+    if valeur is None:
+        raise ParametreIntrouvable(
+            f"Le paramètre de règle « {code} » n'a pas de valeur au {jour:%d/%m/%Y} : chargez les paramètres "
+            "(manage.py load_parametres) ou ajoutez-le dans l'administration."
+        )
+    return valeur
 
 
 # --------------------------------------------------------------------------------------------

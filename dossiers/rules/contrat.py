@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from dossiers import salaire as _salaire
 from dossiers.enums import Diplome, DossierState, MinimumSocial, NatureContrat, SituationAvantContrat, TypeContrat
-from referentiels.parametres import est_ferie
+from referentiels.parametres import est_ferie, parametre
 
 from . import obligatoire, regle, source
 
@@ -40,13 +40,19 @@ HEURES_MAXIMUM_MINEUR = 35  # L3162-1
 HEURES_LEGALES = 35  # L3121-27
 JOURS_OUVRABLES_REMISE = 2  # L1242-13
 JOURS_TRANSMISSION = 5  # D6325-1
-# DAT-04: "C9 − small tolerance" [M]: no official figure; a module constant, to confirm with AKTO.
-TOLERANCE_DEBUT_FORMATION = dt.timedelta(days=0)
-# TP-04 [M]: calendar days for C8 — CDD ≤ 6 months: 2 weeks; longer: 1 month; CDI: 2/3/4 months.
-ESSAI_CDD_COURT_JOURS = 14
-ESSAI_CDD_LONG_JOURS = 31
-ESSAI_CDI_EMPLOYES_JOURS = 61
-ESSAI_CDI_CADRES_JOURS = 123
+# Facts RULES.md marks [L] / [M] (practice, not law) are dated parameters (``ParametreRegle``, editable in the
+# admin, initial values in referentiels/data/parametres.json), read at the contract's start date (C9):
+# DAT-04: "C9 − small tolerance" [M]: no official figure, to confirm with AKTO.
+PARAM_TOLERANCE_DEBUT_FORMATION = "DAT04_TOLERANCE_JOURS"
+# TP-04 [M]: calendar days for C8 — CDD ≤ 6 months: 2 weeks; longer: 1 month; CDI: 2 (employés) / 4 (cadres) months.
+PARAM_ESSAI_CDD_COURT = "TP04_ESSAI_CDD_COURT_JOURS"
+PARAM_ESSAI_CDD_LONG = "TP04_ESSAI_CDD_LONG_JOURS"
+PARAM_ESSAI_CDI_EMPLOYES = "TP04_ESSAI_CDI_EMPLOYES_JOURS"
+PARAM_ESSAI_CDI_CADRES = "TP04_ESSAI_CDI_CADRES_JOURS"
+# SAL-02 [M]: overtime +25 % up to the 43rd hour, +50 % beyond (L3121-36 legal default, not re-read for the spec).
+PARAM_MAJORATION_1_TAUX = "SAL02_MAJORATION_1_TAUX"
+PARAM_MAJORATION_1_JUSQUA = "SAL02_MAJORATION_1_JUSQUA_HEURE"
+PARAM_MAJORATION_2_TAUX = "SAL02_MAJORATION_2_TAUX"
 ETATS_BROUILLON = (DossierState.BROUILLON, DossierState.BROUILLON_PRESTATAIRE, DossierState.A_REPRENDRE)
 
 
@@ -63,6 +69,16 @@ def _formation(dossier):
 
 def _formation_date(dossier, name):
     return getattr(_formation(dossier), name, None)
+
+
+def jours(code: str, jour: dt.date | None) -> int:
+    """A dated parameter counted in whole days (``parametre(code, jour)``, today when ``jour`` is None)."""
+    return int(parametre(code, jour))
+
+
+def tolerance_debut_formation(jour: dt.date | None = None) -> dt.timedelta:
+    """DAT-04's tolerance before C9, parameter ``DAT04_TOLERANCE_JOURS`` in force on ``jour``."""
+    return dt.timedelta(days=jours(PARAM_TOLERANCE_DEBUT_FORMATION, jour))
 
 
 def ajoute_mois(jour: dt.date, mois: int) -> dt.date:
@@ -351,15 +367,18 @@ def dat_03(dossier):
     source="Code du travail, art. L6325-11",
 )
 def dat_04(dossier):
-    """DAT-04 : F15 dans [C9 − tolérance, C11] ; tolérance ``TOLERANCE_DEBUT_FORMATION`` (0 jour, [M], à confirmer).
+    """DAT-04 : F15 dans [C9 − tolérance, C11].
 
+    La tolérance (en jours, 0 au départ, [M] : aucun chiffre officiel, à confirmer avec AKTO) est un paramètre daté
+    modifiable dans l'administration (Paramètres des règles), code ``DAT04_TOLERANCE_JOURS``, lu à la date C9.
     Se tait tant que la date de début du cycle (onglet Formation) n'est pas saisie.
     """
     contrat = _contrat(dossier)
     debut_cycle = _formation_date(dossier, "date_debut_cycle")
     if debut_cycle is None:
         return False
-    return not (contrat.date_debut - TOLERANCE_DEBUT_FORMATION <= debut_cycle <= contrat.date_fin)
+    tolerance = tolerance_debut_formation(contrat.date_debut)
+    return not (contrat.date_debut - tolerance <= debut_cycle <= contrat.date_fin)
 
 
 @regle(
@@ -445,17 +464,14 @@ def sal_05(dossier):
     return _sous_minimum(dossier, horaire=True)
 
 
-# Overtime: +25 % for the 36th to the 43rd hour, +50 % beyond (L3121-36, legal default, [M]).
-MAJORATION_25_JUSQUA = Decimal(43)
-
-
-def heures_payees_equivalentes(heures: Decimal) -> Decimal:
+def heures_payees_equivalentes(heures: Decimal, jour: dt.date | None = None) -> Decimal:
+    """Weekly hours paid as hours at the normal rate: overtime by default +25 % for the 36th to the 43rd hour,
+    +50 % beyond (L3121-36, [M]); rates and limit are the SAL02_* parameters in force on ``jour``."""
+    taux_1 = 1 + parametre(PARAM_MAJORATION_1_TAUX, jour) / 100
+    jusqua = parametre(PARAM_MAJORATION_1_JUSQUA, jour)
+    taux_2 = 1 + parametre(PARAM_MAJORATION_2_TAUX, jour) / 100
     sup = max(heures - HEURES_LEGALES, 0)
-    return (
-        HEURES_LEGALES
-        + min(sup, MAJORATION_25_JUSQUA - HEURES_LEGALES) * Decimal("1.25")
-        + max(heures - MAJORATION_25_JUSQUA, 0) * Decimal("1.5")
-    )
+    return HEURES_LEGALES + min(sup, max(jusqua - HEURES_LEGALES, 0)) * taux_1 + max(heures - jusqua, 0) * taux_2
 
 
 @regle(
@@ -471,14 +487,19 @@ def heures_payees_equivalentes(heures: Decimal) -> Decimal:
     source="Code du travail, art. L3121-36",
 )
 def sal_02(dossier):
-    """SAL-02 : au-delà de 35 h, C14 ≥ minimum à 35 h × (35 + heures majorées) / 35 (majorations légales par
-    défaut, [M])."""
+    """SAL-02 : au-delà de 35 h, C14 ≥ minimum à 35 h × (35 + heures majorées) / 35.
+
+    Les majorations (25 % jusqu'à la 43e heure, 50 % au-delà : défaut légal, [M], à confirmer) sont des paramètres
+    datés modifiables dans l'administration (Paramètres des règles), codes ``SAL02_MAJORATION_1_TAUX``,
+    ``SAL02_MAJORATION_1_JUSQUA_HEURE`` et ``SAL02_MAJORATION_2_TAUX``, lus à la date C9.
+    """
     contrat = _contrat(dossier)
     heures = Decimal(contrat.duree_hebdo_minutes) / 60
     minimum = _minimum(dossier)
     if heures <= HEURES_LEGALES or minimum is None or minimum.horaire:
         return False
-    return contrat.salaire_brut < minimum.montant * heures_payees_equivalentes(heures) / HEURES_LEGALES
+    equivalentes = heures_payees_equivalentes(heures, contrat.date_debut)
+    return contrat.salaire_brut < minimum.montant * equivalentes / HEURES_LEGALES
 
 
 @regle(
@@ -537,10 +558,10 @@ def min_01(dossier):
 
 def essai_maximum_cdd(debut: dt.date, fin: dt.date) -> int:
     """TP-01 with TP-04's conversion: 1 day per week of the planned duration, capped at 14 days for ≤ 6 months,
-    31 days beyond."""
+    31 days beyond (parameters ``TP04_ESSAI_CDD_COURT_JOURS`` / ``TP04_ESSAI_CDD_LONG_JOURS`` on ``debut``)."""
     semaines = math.ceil(((fin - debut).days + 1) / 7)
-    plafond = ESSAI_CDD_COURT_JOURS if fin <= fin_apres_mois(debut, DUREE_MINIMUM_MOIS) else ESSAI_CDD_LONG_JOURS
-    return min(semaines, plafond)
+    court = fin <= fin_apres_mois(debut, DUREE_MINIMUM_MOIS)
+    return min(semaines, jours(PARAM_ESSAI_CDD_COURT if court else PARAM_ESSAI_CDD_LONG, debut))
 
 
 @regle(
@@ -555,7 +576,12 @@ def essai_maximum_cdd(debut: dt.date, fin: dt.date) -> int:
     source="Code du travail, art. L1242-10",
 )
 def tp_01(dossier):
-    """TP-01 (X-25) : CDD, C8 ≤ min(semaines arrondies au supérieur, 14 ou 31 jours) (conversion TP-04, [M])."""
+    """TP-01 (X-25) : CDD, C8 ≤ min(semaines arrondies au supérieur, 14 ou 31 jours).
+
+    Les plafonds en jours (conversion TP-04, [M], à confirmer avec AKTO) sont des paramètres datés modifiables dans
+    l'administration (Paramètres des règles), codes ``TP04_ESSAI_CDD_COURT_JOURS`` et ``TP04_ESSAI_CDD_LONG_JOURS``,
+    lus à la date C9.
+    """
     contrat = _contrat(dossier)
     if not est_cdd(contrat) or contrat.date_fin <= contrat.date_debut:
         return False
@@ -571,9 +597,16 @@ def tp_01(dossier):
     source="Code du travail, art. L1221-19",
 )
 def tp_02(dossier):
-    """TP-02 (X-25) : CDI, C8 ≤ 4 mois (cadres) = 123 jours (conversion TP-04, [M]) ; renouvellement non compté."""
+    """TP-02 (X-25) : CDI, C8 ≤ 4 mois (cadres) = 123 jours ; renouvellement non compté.
+
+    Les 123 jours (conversion TP-04, [M], à confirmer avec AKTO) sont un paramètre daté modifiable dans
+    l'administration (Paramètres des règles), code ``TP04_ESSAI_CDI_CADRES_JOURS``, lu à la date C9
+    (aujourd'hui tant qu'elle manque).
+    """
     contrat = _contrat(dossier)
-    return contrat.nature == NatureContrat.CDI and contrat.duree_essai_jours > ESSAI_CDI_CADRES_JOURS
+    if contrat.nature != NatureContrat.CDI:
+        return False
+    return contrat.duree_essai_jours > jours(PARAM_ESSAI_CDI_CADRES, contrat.date_debut)
 
 
 @regle(
@@ -589,8 +622,14 @@ def tp_02(dossier):
     source="Code du travail, art. L1221-19",
 )
 def tp_02_categorie(dossier):
-    """TP-02 / TP-04 : CDI, plus de 61 jours (ouvriers et employés : 2 mois) sans catégorie connue → alerte."""
+    """TP-02 / TP-04 : CDI, plus de 61 jours (ouvriers et employés : 2 mois) sans catégorie connue → alerte.
+
+    Les bornes (61 et 123 jours, conversion TP-04, [M], à confirmer avec AKTO) sont des paramètres datés modifiables
+    dans l'administration (Paramètres des règles), codes ``TP04_ESSAI_CDI_EMPLOYES_JOURS`` et
+    ``TP04_ESSAI_CDI_CADRES_JOURS``, lus à la date C9 (aujourd'hui tant qu'elle manque).
+    """
     contrat = _contrat(dossier)
-    return contrat.nature == NatureContrat.CDI and ESSAI_CDI_EMPLOYES_JOURS < contrat.duree_essai_jours <= (
-        ESSAI_CDI_CADRES_JOURS
-    )
+    if contrat.nature != NatureContrat.CDI:
+        return False
+    employes = jours(PARAM_ESSAI_CDI_EMPLOYES, contrat.date_debut)
+    return employes < contrat.duree_essai_jours <= jours(PARAM_ESSAI_CDI_CADRES, contrat.date_debut)

@@ -13,12 +13,15 @@ import datetime as dt
 from fractions import Fraction
 
 from dossiers.enums import Diplome, TypeModule, TypeQualification
+from referentiels.parametres import parametre
 
 from . import obligatoire, regle, source
 
 MAX_MODULES = 10
 HEURES_MINIMUM = 150  # FOR-02
-HORAIRE_HEBDOMADAIRE = 35  # FOR-05: the common OPCO practice, 12 months × 35 h × 52 / 12 = 1 820 h
+# FOR-05 [M]: the common OPCO practice (not law), 12 months × 35 h × 52 / 12 = 1 820 h: a dated parameter
+# (``ParametreRegle``, editable in the admin), read at the contract's start date (C9).
+PARAM_HORAIRE_HEBDOMADAIRE = "FOR05_HORAIRE_HEBDOMADAIRE"
 TAUX_MINIMUM = Fraction(15, 100)
 TAUX_MAXIMUM = Fraction(25, 100)
 
@@ -73,12 +76,16 @@ def mois_entre(debut: dt.date, fin: dt.date) -> Fraction:
 
 
 def heures_contrat(dossier) -> Fraction | None:
-    """The contract's duration in hours (months × 35 h × 52 / 12), or None while its dates are missing."""
+    """The contract's duration in hours (months × 35 h × 52 / 12), or None while its dates are missing.
+
+    The weekly hours (35) are the parameter ``FOR05_HORAIRE_HEBDOMADAIRE`` in force on the start date (C9).
+    """
     contrat = getattr(dossier, "contrat", None)
     debut, fin = getattr(contrat, "date_debut", None), getattr(contrat, "date_fin", None)
     if not debut or not fin or fin < debut:
         return None
-    return mois_entre(debut, fin) * HORAIRE_HEBDOMADAIRE * 52 / 12
+    horaire = Fraction(parametre(PARAM_HORAIRE_HEBDOMADAIRE, debut))
+    return mois_entre(debut, fin) * horaire * 52 / 12
 
 
 def taux_formation(dossier) -> Fraction | None:
@@ -225,7 +232,12 @@ def minimum_150_heures(dossier):
 )
 def minimum_15_pourcent(dossier):
     """FOR-02 : F13 ≥ 15 % de la durée du contrat (mois × 35 h × 52 / 12) ; muet tant que les dates du contrat
-    manquent."""
+    manquent.
+
+    L'horaire hebdomadaire de la durée du contrat (35 h, pratique des OPCO FOR-05, [M], à confirmer avec AKTO) est
+    un paramètre daté modifiable dans l'administration (Paramètres des règles), code ``FOR05_HORAIRE_HEBDOMADAIRE``,
+    lu à la date de début du contrat (C9).
+    """
     taux = taux_formation(dossier)
     return taux is not None and taux < TAUX_MINIMUM
 
@@ -241,7 +253,12 @@ def minimum_15_pourcent(dossier):
     source=SOURCE_L6325_14,
 )
 def plus_de_25_pourcent(dossier):
-    """FOR-03 : au-delà de 25 % de la durée du contrat, un accord de branche est nécessaire."""
+    """FOR-03 : au-delà de 25 % de la durée du contrat (mois × 35 h × 52 / 12), un accord de branche est nécessaire.
+
+    L'horaire hebdomadaire de la durée du contrat (35 h, pratique des OPCO FOR-05, [M], à confirmer avec AKTO) est
+    un paramètre daté modifiable dans l'administration (Paramètres des règles), code ``FOR05_HORAIRE_HEBDOMADAIRE``,
+    lu à la date de début du contrat (C9).
+    """
     taux = taux_formation(dossier)
     return taux is not None and taux > TAUX_MAXIMUM
 

@@ -247,7 +247,7 @@ def age_a_la_conclusion(dossier) -> int | None:
 
 
 @regle(
-    "SALARIE_AGE_MINIMUM",
+    "SALARIE_PUB04_AGE_MINIMUM",
     "salarie",
     fields=["date_naissance"],
     reads=["date_naissance"],
@@ -272,7 +272,7 @@ def public_eligible_26_ans_et_plus(salarie) -> bool:
 
 
 @regle(
-    "SALARIE_PUBLIC_26_ANS_ET_PLUS",
+    "SALARIE_PUB02_PUB03_PUBLIC_26_ANS_ET_PLUS",
     "salarie",
     fields=["date_naissance"],
     reads=["date_naissance", "inscrit_france_travail", "situation_avant_contrat"],

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -23,7 +23,7 @@ from ..enums import TypeModule
 from ..forms_formation import FormationForm, ModuleForm, TypeModuleForm, fiche, lignes_modules, messages_module
 from ..models import Dossier, ModuleFormation
 from ..rules.formation import MAX_MODULES
-from .onglets import MSG_NON_MODIFIABLE, _dossier
+from .onglets import MSG_NON_MODIFIABLE, MSG_VERSION_PERIMEE, _dossier
 
 COMMUNS = ["date_debut", "date_fin", "heures", "modalite"]
 OBLIGATOIRES = {
@@ -75,8 +75,28 @@ def _refus(request, dossier):
     return _bloc(request, dossier, alert={"kind": "danger", "text": MSG_NON_MODIFIABLE}, status=409)
 
 
-def _toucher(dossier: Dossier) -> None:
-    Dossier.objects.filter(pk=dossier.pk).update(updated_at=timezone.now())
+def _ecrire(request, dossier: Dossier, write) -> bool:
+    """Run ``write`` if the dossier's version posted with the tab form is still current (optimistic lock).
+
+    A module write bumps the version like a tab save: two people editing the same dossier never silently
+    overwrite each other. The answer then refreshes the tab form's version out of band (bloc.html).
+    """
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        return False
+    with transaction.atomic():
+        updated = Dossier.objects.filter(pk=dossier.pk, version=version).update(
+            version=F("version") + 1, updated_at=timezone.now()
+        )
+        if not updated:
+            return False
+        write()
+    return True
+
+
+def _perime(request, dossier, **kwargs):
+    return _bloc(request, dossier, alert={"kind": "danger", "text": MSG_VERSION_PERIMEE}, status=409, **kwargs)
 
 
 @login_required
@@ -109,14 +129,16 @@ def ajouter(request, pk):
     form = ModuleForm(request.POST, type_module=type_module)
     if not form.is_valid():
         return _bloc(request, dossier, mode="form", form=form, module=form.instance, status=400)
-    with transaction.atomic():
+    module = form.save(commit=False)
+
+    def write():
         formation = dossier.formation
-        dernier = formation.modules.aggregate(m=Max("ordre"))["m"] or 0
-        module = form.save(commit=False)
         module.formation = formation
-        module.ordre = dernier + 1
+        module.ordre = (formation.modules.aggregate(m=Max("ordre"))["m"] or 0) + 1
         module.save()
-        _toucher(dossier)
+
+    if not _ecrire(request, dossier, write):
+        return _perime(request, dossier, mode="form", form=form, module=form.instance)
     dossier = _dossier(request, pk)
     alert = {"kind": "success", "text": f"Le module N°{module.ordre} a été enregistré."}
     return _bloc(request, dossier, alert=alert, ecrit=True)
@@ -136,9 +158,8 @@ def modifier(request, pk, module_pk):
     form = ModuleForm(request.POST, instance=module, type_module=module.type)
     if not form.is_valid():
         return _bloc(request, dossier, mode="form", form=form, module=module, status=400)
-    with transaction.atomic():
-        form.save()
-        _toucher(dossier)
+    if not _ecrire(request, dossier, form.save):
+        return _perime(request, dossier, mode="form", form=form, module=module)
     dossier = _dossier(request, pk)
     alert = {"kind": "success", "text": f"Le module N°{module.ordre} a été enregistré."}
     return _bloc(request, dossier, alert=alert, ecrit=True)
@@ -154,14 +175,19 @@ def supprimer(request, pk, module_pk):
         return _refus(request, dossier) if request.method == "POST" else _bloc(request, dossier)
     if request.method == "GET":
         return _bloc(request, dossier, mode="supprimer", module=module)
-    with transaction.atomic():
+    numero = module.ordre
+
+    def write():
         formation = dossier.formation
         module.delete()
         for ordre, suivant in enumerate(formation.modules.order_by("ordre", "pk"), 1):
             if suivant.ordre != ordre:
                 suivant.ordre = ordre
                 suivant.save(update_fields=["ordre"])
-        _toucher(dossier)
+
+    if not _ecrire(request, dossier, write):
+        return _perime(request, dossier, mode="supprimer", module=module)
+    module.ordre = numero
     dossier = _dossier(request, pk)
     alert = {"kind": "success", "text": f"Le module N°{module.ordre} a été supprimé."}
     return _bloc(request, dossier, alert=alert, ecrit=True)

@@ -1,10 +1,11 @@
-"""Dated legal parameters: SMIC by territory and the OPCO's hourly funding forfaits (legal default or per branch).
+"""Dated legal parameters: SMIC by territory, the OPCO's hourly funding forfaits (legal default or per branch),
+and the rules' uncertain figures (``ParametreRegle``: a fact RULES.md marks [L] or [M], kept editable in the admin).
 
 Values change on a date: a row applies from its ``date_effet`` until the next row of the same key.
 Query them through ``referentiels.parametres`` (``smic_horaire``, ``forfait_horaire``...), never directly.
 """
 
-__all__ = ["ForfaitPriseEnCharge", "PublicForfait", "Smic", "Territoire"]
+__all__ = ["ForfaitPriseEnCharge", "ParametreRegle", "PublicForfait", "Smic", "Territoire"]
 
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -123,3 +124,50 @@ class ForfaitPriseEnCharge(models.Model):
         if self.idcc == "":
             self.idcc = None
         super().save(*args, **kwargs)
+
+
+class ParametreRegle(models.Model):
+    """A figure a business rule reads (``DAT04_TOLERANCE_JOURS``…), from its ``date_effet`` until the code's next row.
+
+    For the facts RULES.md marks [L] or [M] (practice, not law): they stay editable in the admin instead of being
+    constants in the code. Read them through ``referentiels.parametres.parametre(code, date)``.
+    """
+
+    code = models.CharField(
+        "Code",
+        max_length=60,
+        validators=[
+            RegexValidator(
+                r"^[A-Z0-9_]+$", "Le code ne comporte que des majuscules, des chiffres et des « _ ».", code="format"
+            )
+        ],
+        help_text="Nom lu par les règles, par exemple DAT04_TOLERANCE_JOURS.",
+    )
+    date_effet = models.DateField("Date d'effet", help_text="La valeur s'applique à partir de cette date.")
+    valeur = models.DecimalField("Valeur", max_digits=12, decimal_places=4)
+    unite = models.CharField("Unité", max_length=30, blank=True, help_text="Par exemple : jours, heures, %.")
+    libelle = models.CharField("Libellé", max_length=200)
+    source = models.CharField(
+        "Source",
+        max_length=300,
+        blank=True,
+        help_text="D'où vient la valeur et son degré de confiance (par exemple : RULES.md TP-04 [M] — à confirmer "
+        "avec AKTO).",
+    )
+
+    class Meta:
+        verbose_name = "paramètre de règle"
+        verbose_name_plural = "paramètres des règles"
+        ordering = ["code", "-date_effet"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "date_effet"],
+                name="parametre_regle_unique_par_code_et_date",
+                violation_error_message="Ce paramètre a déjà une valeur à cette date.",
+            )
+        ]
+
+    def __str__(self):
+        valeur = _euros(format(self.valeur.normalize(), "f")) if self.valeur is not None else ""
+        unite = f" {self.unite}" if self.unite else ""
+        return f"{self.code} au {self.date_effet:%d/%m/%Y} : {valeur}{unite}"

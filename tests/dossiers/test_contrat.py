@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from dossiers.enums import TypeContrat
-from dossiers.forms_contrat import MSG_DUREE_HEBDO, MSG_MONTANT, minutes_depuis_saisie
-from dossiers.models import Contrat
+from dossiers.forms_contrat import MSG_DUREE_HEBDO, MSG_MONTANT, MSG_TYPE_CONTRAT, minutes_depuis_saisie
+from dossiers.models import Contrat, Dossier
 from tests.conftest import client_for
 from tests.factories import DossierFactory
 
@@ -174,3 +174,89 @@ def test_field_check_on_leaving_it(adherent):
         {"version": dossier.version, **complet(duree_hebdo_minutes="49h00"), "_field": "duree_hebdo_minutes"},
     )
     assert "48 heures" in text(response)
+
+
+# --- Type de contrat ou d'avenant: editable among the allowed codes -------------------------------------
+
+DISABLED_DATE_EFFET = re.compile(r'name="date_effet_avenant"[^>]*disabled')
+
+
+def type_contrat(dossier):
+    return Dossier.objects.values_list("type_contrat", flat=True).get(pk=dossier.pk)
+
+
+def test_type_contrat_is_a_select_of_the_allowed_codes(adherent):
+    dossier = make(adherent)
+    page = text(client_for(adherent).get(f"/dossiers/{dossier.pk}/contrat/", HTTP_HX_REQUEST="true"))
+    select = re.search(r'<select name="type_contrat".*?</select>', page, re.S).group(0)
+    assert re.findall(r'<option value="([^"]*)"', select) == TypeContrat.values  # no empty choice
+    assert re.search(r'<option value="11"[^>]*selected', select)
+    # The date d'effet opens on type 30, on the client too (static/portal/js/conditions.js).
+    assert re.search(r'id="field-date_effet_avenant"[^>]*data-condition="type_contrat" data-open-on="30"', page)
+    assert DISABLED_DATE_EFFET.search(page)
+
+
+def test_type_30_makes_the_date_d_effet_mandatory_and_enabled_then_11_clears_it(adherent):
+    dossier = make(adherent)
+    client = client_for(adherent)
+    response = save(client, dossier, complet(type_contrat="30"))
+    assert type_contrat(dossier) == TypeContrat.AVENANT
+    assert not DISABLED_DATE_EFFET.search(text(response))
+    assert ("obligatoire", "Saisie obligatoire") in messages(response, "date_effet_avenant")
+    assert "* Si avenant, renseignez la date d'effet" in text(response)
+    assert re.search(r'id="tab-contrat".*?data-status="invalid"', text(response), re.S)
+
+    response = save(client, dossier, complet(type_contrat="30", date_effet_avenant="01/06/2026"))
+    assert Contrat.objects.get(dossier=dossier).date_effet_avenant == dt.date(2026, 6, 1)
+    assert re.search(r'id="tab-contrat".*?data-status="valid"', text(response), re.S)
+
+    # Back to 11: the date d'effet is closed and cleared (even if the browser still sent it), the tab stays valid.
+    response = save(client, dossier, complet(type_contrat="11", date_effet_avenant="01/06/2026"))
+    assert type_contrat(dossier) == TypeContrat.INITIAL
+    assert Contrat.objects.get(dossier=dossier).date_effet_avenant is None
+    assert DISABLED_DATE_EFFET.search(text(response))
+    assert messages(response, "date_effet_avenant") == []
+    assert re.search(r'id="tab-contrat".*?data-status="valid"', text(response), re.S)
+
+
+def test_forged_type_code_is_refused_in_french(adherent):
+    dossier = make(adherent)
+    client = client_for(adherent)
+    response = save(client, dossier, complet(type_contrat="99", date_effet_avenant="01/06/2026"))
+    assert ("format", MSG_TYPE_CONTRAT) in messages(response, "type_contrat")
+    assert type_contrat(dossier) == TypeContrat.INITIAL  # kept
+    contrat = Contrat.objects.get(dossier=dossier)
+    assert contrat.emploi == "Serveur en salle"  # the well-formed fields are written
+    assert contrat.date_effet_avenant is None  # the stored type (11) keeps the date d'effet closed
+    assert DISABLED_DATE_EFFET.search(text(response))
+
+
+def test_blank_type_keeps_the_current_one(adherent):
+    dossier = make(adherent, type_contrat=TypeContrat.AVENANT)
+    client = client_for(adherent)
+    response = save(client, dossier, complet(type_contrat="", date_effet_avenant="01/06/2026"))
+    assert messages(response, "type_contrat") == []
+    assert type_contrat(dossier) == TypeContrat.AVENANT
+    assert Contrat.objects.get(dossier=dossier).date_effet_avenant == dt.date(2026, 6, 1)
+
+
+def test_field_check_sees_the_unsaved_type(adherent):
+    dossier = make(adherent)
+    client = client_for(adherent)
+    save(client, dossier, complet())
+    dossier.refresh_from_db()
+    url = f"/dossiers/{dossier.pk}/contrat/verifier/"
+    response = client.post(
+        url, {"version": dossier.version, **complet(type_contrat="30"), "_field": "date_effet_avenant"}
+    )
+    assert "Saisie obligatoire" in text(response)
+    # A renewal (type 21) is a CDD only (DUR-09): the nature's check reads the type being entered.
+    response = client.post(
+        url, {"version": dossier.version, **complet(type_contrat="21", nature="cdi"), "_field": "nature"}
+    )
+    assert "n'est possible qu'en CDD" in text(response)
+    response = client.post(
+        url, {"version": dossier.version, **complet(type_contrat="11", nature="cdi"), "_field": "nature"}
+    )
+    assert "n'est possible qu'en CDD" not in text(response)
+    assert type_contrat(dossier) == TypeContrat.INITIAL  # a check writes nothing

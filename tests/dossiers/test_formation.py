@@ -82,7 +82,11 @@ def bullet(response, slug="formation"):
 
 
 def module_post(client, dossier, url, data):
-    return client.post(f"/dossiers/{dossier.pk}/formation/modules/{url}", data, HTTP_HX_REQUEST="true")
+    """As the browser does: the module buttons post inside the tab's form, with its current version."""
+    version = Dossier.objects.get(pk=dossier.pk).version
+    return client.post(
+        f"/dossiers/{dossier.pk}/formation/modules/{url}", {"version": version, **data}, HTTP_HX_REQUEST="true"
+    )
 
 
 def add_module(client, dossier, type_module="externe", **data):
@@ -363,3 +367,26 @@ def test_rules_page_lists_the_formation_rules(adherent):
     page = text(client_for(adherent).get("/regles/"))
     assert "INVALID" not in page
     assert "FORMATION_FOR02_MINIMUM_150_HEURES" in page and "FORMATION_FOR03_PLUS_DE_25_POURCENT" in page
+
+
+def test_module_write_on_a_stale_version_writes_nothing(adherent):
+    dossier = make(adherent)
+    org = organisme()
+    response = client_for(adherent).post(
+        f"/dossiers/{dossier.pk}/formation/modules/ajouter/",
+        {"version": dossier.version - 1, "type_module": "externe", **module_externe(org)},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 409
+    assert "modifié ailleurs" in html.unescape(response.content.decode())
+    assert not ModuleFormation.objects.filter(formation__dossier=dossier).exists()
+
+
+def test_module_write_bumps_the_version_and_refreshes_the_tab_form(adherent):
+    dossier = make(adherent)
+    before = Dossier.objects.get(pk=dossier.pk).version
+    response = add_module(client_for(adherent), dossier, "externe", **module_externe(organisme()))
+    assert response.status_code == 200
+    after = Dossier.objects.get(pk=dossier.pk).version
+    assert after == before + 1
+    assert f'value="{after}" id="id_version" hx-swap-oob="true"' in response.content.decode()

@@ -256,7 +256,7 @@ def aged(naissance, conclusion, *, inscrit=False, situation="8", minimum=""):
     return dossier
 
 
-AGE_CODES = ("SALARIE_AGE_MINIMUM", "SALARIE_PUBLIC_26_ANS_ET_PLUS")
+AGE_CODES = ("SALARIE_PUB04_AGE_MINIMUM", "SALARIE_PUB02_PUB03_PUBLIC_26_ANS_ET_PLUS")
 
 
 def test_age_in_full_years():
@@ -270,7 +270,7 @@ def test_age_in_full_years():
 
 def test_under_16_the_day_before_the_birthday():
     dossier = aged(date(2010, 3, 15), date(2026, 3, 14))
-    [anomalie] = anomalies(dossier, "SALARIE_AGE_MINIMUM")
+    [anomalie] = anomalies(dossier, "SALARIE_PUB04_AGE_MINIMUM")
     assert anomalie.field == "date_naissance"
     assert anomalie.message == "Le salarié doit avoir au moins 16 ans à la date de conclusion du contrat."
     dossier.contrat.date_conclusion = date(2026, 3, 15)
@@ -279,14 +279,14 @@ def test_under_16_the_day_before_the_birthday():
 
 def test_under_16_even_with_a_minimum_social():
     dossier = aged(date(2010, 3, 15), date(2026, 3, 14), minimum="1")
-    assert codes(dossier, *AGE_CODES) == {"SALARIE_AGE_MINIMUM"}
+    assert codes(dossier, *AGE_CODES) == {"SALARIE_PUB04_AGE_MINIMUM"}
 
 
 def test_from_the_26th_birthday_an_eligible_public_is_required():
     dossier = aged(date(2000, 3, 15), date(2026, 3, 14))
     assert codes(dossier, *AGE_CODES) == set()  # 25 ans révolus: PUB-01
     dossier.contrat.date_conclusion = date(2026, 3, 15)
-    [anomalie] = anomalies(dossier, "SALARIE_PUBLIC_26_ANS_ET_PLUS")
+    [anomalie] = anomalies(dossier, "SALARIE_PUB02_PUB03_PUBLIC_26_ANS_ET_PLUS")
     assert "L6325-1" in anomalie.message and "France Travail" in anomalie.message
     assert "RSA" in anomalie.message and "contrat unique d'insertion" in anomalie.message
 
@@ -309,7 +309,7 @@ def test_26th_birthday_on_29_february():
     dossier = aged(date(2000, 2, 29), date(2026, 2, 28))
     assert codes(dossier, *AGE_CODES) == set()
     dossier.contrat.date_conclusion = date(2026, 3, 1)
-    assert codes(dossier, *AGE_CODES) == {"SALARIE_PUBLIC_26_ANS_ET_PLUS"}
+    assert codes(dossier, *AGE_CODES) == {"SALARIE_PUB02_PUB03_PUBLIC_26_ANS_ET_PLUS"}
 
 
 def test_age_rules_are_silent_without_both_dates_or_the_answers():

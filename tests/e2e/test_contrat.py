@@ -37,7 +37,7 @@ def test_parcours_onglet_contrat(page: Page, parametres):
     tab(page, "Contrat").click()
     expect_tab_shown(page, "Contrat")
     expect(page.get_by_label("Sous Dispositif")).to_have_value("Contrat de Professionnalisation")
-    expect(page.get_by_label("Type de contrat ou d'avenant")).to_have_value("11 - Contrat Initial")
+    expect(page.get_by_label("Type de contrat ou d'avenant")).to_have_value("11")
     expect(page.get_by_label("Si avenant, renseignez la date d'effet")).to_be_disabled()
 
     debut = dt.date.today() + dt.timedelta(days=30)

@@ -1,12 +1,24 @@
-// Conditional fields: a wrapper [data-condition="question"][data-open-on="True|False"] is enabled only when
-// the question's radio answer opens it (or, with data-open-without-answer, while unanswered); otherwise its
-// inputs are disabled (greyed, not sent: the server clears them).
+// Conditional fields: a wrapper [data-condition="question"][data-open-on="value"] is enabled only when the
+// question's answer opens it (or, with data-open-without-answer, while unanswered); otherwise its inputs
+// are disabled (greyed, not sent: the server clears them). The question is a radio group (the answer is the
+// checked radio's value), a <select> or any other input (its current value; a checkbox's value when checked).
 (function () {
+  function answer(form, name) {
+    var inputs = form.querySelectorAll('[name="' + name + '"]');
+    for (var i = 0; i < inputs.length; i++) {
+      var input = inputs[i];
+      if (input.type === "radio" || input.type === "checkbox") {
+        if (input.checked) return input.value;
+      } else if (input.type !== "hidden" || inputs.length === 1) {
+        return input.value || "";
+      }
+    }
+    return "";
+  }
   function apply(form) {
     form.querySelectorAll("[data-condition]").forEach(function (wrapper) {
-      var checked = form.querySelector('input[name="' + wrapper.dataset.condition + '"]:checked');
-      var answer = checked ? checked.value : "";
-      var open = answer === wrapper.dataset.openOn || (answer === "" && wrapper.hasAttribute("data-open-without-answer"));
+      var value = answer(form, wrapper.dataset.condition);
+      var open = value === wrapper.dataset.openOn || (value === "" && wrapper.hasAttribute("data-open-without-answer"));
       wrapper.querySelectorAll("input, select, textarea").forEach(function (input) { input.disabled = !open; });
       wrapper.classList.toggle("field-closed", !open);
     });
