@@ -49,3 +49,6 @@ class DispositifAdmin(admin.ModelAdmin):
     list_display = ["libelle", "code", "ouvert", "ordre"]
     list_editable = ["ouvert"]
     inlines = [SousDispositifInline]
+
+
+from . import admin_financement  # noqa: E402, F401

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import forms, forms_contrat, forms_formation, rules
+from . import forms, forms_contrat, forms_documents, forms_financement, forms_formation, rules
 
 
 @dataclass(frozen=True)
@@ -34,9 +34,9 @@ ONGLETS: list[Onglet] = [
     Onglet("salarie", "Salarié", forms.SalarieForm, lambda d: d.salarie),
     Onglet("contrat", "Contrat", forms_contrat.ContratForm, lambda d: d.contrat),
     Onglet("formation", "Formation", forms_formation.FormationForm, lambda d: d.formation),
-    Onglet("financement", "Financement"),
-    Onglet("synthese", "Synthèse"),
-    Onglet("documents", "Documents"),
+    Onglet("financement", "Financement", forms_financement.FinancementForm, forms_financement.financement_de),
+    Onglet("synthese", "Synthèse", forms_financement.SyntheseForm, forms_financement.synthese_de),
+    Onglet("documents", "Documents", *forms_documents.ONGLET_DOCUMENTS),
 ]
 BY_SLUG = {o.slug: o for o in ONGLETS}
 

@@ -9,7 +9,17 @@ from django.utils import timezone
 from referentiels.models import Etablissement
 from referentiels.sirene import SireneResult, SireneStatus, apply_to_etablissement, fetch_etablissement
 
-from .models import CHAMPS_INSEE_SAISISSABLES, Contrat, Dossier, Employeur, Formation, Salarie, Tuteur
+from .models import (
+    CHAMPS_INSEE_SAISISSABLES,
+    Contrat,
+    Dossier,
+    Employeur,
+    Financement,
+    Formation,
+    Salarie,
+    Synthese,
+    Tuteur,
+)
 from .workflow import CREATION_TARGET, record_creation
 
 
@@ -93,6 +103,8 @@ def _create(user, etablissement, sous_dispositif, type_contrat, type_public, ver
     Tuteur.objects.bulk_create([Tuteur(dossier=dossier, rang=rang) for rang in Tuteur.Rang.values])
     Contrat.objects.create(dossier=dossier)
     Formation.objects.create(dossier=dossier)
+    Financement.objects.create(dossier=dossier)
+    Synthese.objects.create(dossier=dossier)
     record_creation(dossier, user=user)
     return dossier
 
@@ -111,3 +123,29 @@ def onglet_save(*, dossier: Dossier, form, version: int) -> bool:
         form.save_valid()
     dossier.version = version + 1
     return True
+
+
+class SaisieInvalide(Exception):
+    """*Transmettre* refused: the tabs still have blocking anomalies (or a tab cannot be entered yet)."""
+
+    def __init__(self, onglets_invalides: list[str]):
+        super().__init__("Saisie invalide")
+        self.onglets_invalides = onglets_invalides
+
+
+def dossier_transmettre(*, dossier: Dossier, user) -> None:
+    """Check the whole dossier and move it to *Transmis*, as one unit: on any failure nothing changes."""
+    from . import onglets, rules
+    from .workflow import TRANSMETTRE, fire
+
+    with transaction.atomic():
+        fresh = (
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("employeur", "salarie", "contrat", "formation")
+            .get(pk=dossier.pk)
+        )
+        invalides = [p.onglet.label for p in onglets.puces(rules.check(fresh)) if p.status != "valid"]
+        if invalides:
+            raise SaisieInvalide(invalides)
+        fire(fresh, TRANSMETTRE, user=user)
+    dossier.state = fresh.state

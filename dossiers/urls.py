@@ -2,16 +2,18 @@
 
 from django.urls import include, path
 
-from .views import listes, onglets, regles, wizard
+from .views import cgu, listes, onglets, regles, wizard
 
 urlpatterns = [
     path("nouvelle-demande/", wizard.start, name="nouvelle_demande_start"),
     path("nouvelle-demande/quitter/", wizard.quit, name="nouvelle_demande_quitter"),
     path("nouvelle-demande/<slug:slug>/", wizard.step, name="nouvelle_demande_step"),
     path("regles/", regles.liste_regles, name="regles"),
+    path("conditions-generales/", cgu.conditions_generales, name="conditions_generales"),
     path("dossiers/", listes.liste, {"page": "dossiers"}, name="dossiers"),
     path("brouillons/", listes.liste, {"page": "brouillons"}, name="brouillons"),
     path("dossiers/<int:pk>/", onglets.dossier_detail, name="dossier_detail"),
+    path("dossiers/<int:pk>/transmettre/", onglets.transmettre, name="dossier_transmettre"),
     path("dossiers/<int:pk>/action/<slug:action>/", onglets.action_indisponible, name="dossier_action"),
     path("dossiers/<int:pk>/formation/modules/", include("dossiers.views.modules")),
     path("dossiers/<int:pk>/<slug:slug>/", onglets.onglet_view, name="dossier_onglet"),

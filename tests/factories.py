@@ -5,7 +5,18 @@ import itertools
 import factory
 
 from dossiers.enums import DossierState, TypeContrat
-from dossiers.models import Contrat, Dispositif, Dossier, Employeur, Formation, Salarie, SousDispositif, Tuteur
+from dossiers.models import (
+    Contrat,
+    Dispositif,
+    Dossier,
+    Employeur,
+    Financement,
+    Formation,
+    Salarie,
+    SousDispositif,
+    Synthese,
+    Tuteur,
+)
 from dossiers.services import employeur_snapshot
 from portal.models import Role, User
 from referentiels.models import Entreprise, Etablissement, Rattachement
@@ -102,6 +113,8 @@ class DossierFactory(factory.django.DjangoModelFactory):
         Tuteur.objects.bulk_create([Tuteur(dossier=obj, rang=rang) for rang in Tuteur.Rang.values])
         Contrat.objects.create(dossier=obj, **(extracted or {}).get("contrat", {}))
         Formation.objects.create(dossier=obj)
+        Financement.objects.create(dossier=obj)
+        Synthese.objects.create(dossier=obj)
 
 
 def dispositif(code="CPRO"):

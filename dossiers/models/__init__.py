@@ -2,4 +2,5 @@
 
 from .contrat import *  # noqa: F403
 from .dossier import *  # noqa: F403
+from .financement import *  # noqa: F403
 from .formation import *  # noqa: F403

@@ -13,7 +13,8 @@ from portal.htmx import render_page_or_partial
 from .. import onglets, rules
 from ..enums import AnomalieKind
 from ..models import Dossier
-from ..services import onglet_save
+from ..services import SaisieInvalide, dossier_transmettre, onglet_save
+from ..workflow import TransitionError
 
 MSG_VERSION_PERIMEE = (
     "Ce dossier a été modifié ailleurs (par un autre utilisateur ou dans un autre onglet du navigateur) "
@@ -157,7 +158,7 @@ def verifier_champ(request, pk, slug):
 @login_required
 @require_POST
 def action_indisponible(request, pk, action):
-    """*Générer le CERFA* and *Transmettre* have their own issues: say so, never pretend."""
+    """*Générer le CERFA* has its own issue: say so, never pretend."""
     dossier = _dossier(request, pk)
     textes = {
         "cerfa": (
@@ -165,13 +166,24 @@ def action_indisponible(request, pk, action):
             "La génération du CERFA n'est pas encore disponible dans cette version du portail. "
             "Votre saisie est conservée dans le brouillon.",
         ),
-        "transmettre": (
-            "Transmettre",
-            "La transmission à AKTO n'est pas encore disponible dans cette version du portail. "
-            "Votre dossier reste enregistré en brouillon et n'a pas été transmis.",
-        ),
     }
     if action not in textes:
         raise Http404
     titre, texte = textes[action]
     return render(request, "dossiers/includes/dialog.html", {"dossier": dossier, "titre": titre, "texte": texte})
+
+
+@login_required
+@require_POST
+def transmettre(request, pk):
+    """*Transmettre*: every tab valid → *Transmis* (read-only); else the *Saisie invalide* dialog."""
+    dossier = _dossier(request, pk)
+    try:
+        dossier_transmettre(dossier=dossier, user=request.user)
+    except SaisieInvalide as error:
+        context = {"dossier": dossier, "onglets_invalides": error.onglets_invalides}
+        return render(request, "dossiers/includes/transmission.html", context, status=422)
+    except TransitionError as error:
+        context = {"dossier": dossier, "titre": "Transmettre", "texte": str(error)}
+        return render(request, "dossiers/includes/dialog.html", context, status=409)
+    return render(request, "dossiers/includes/transmission.html", {"dossier": dossier, "transmis": True})

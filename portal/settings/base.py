@@ -128,3 +128,14 @@ SIRENE_TIMEOUT = int(os.environ.get("SIRENE_TIMEOUT", "3"))
 # (fine for the embedded run); production sets both and keeps them with the database backups.
 PERSONAL_DATA_KEY = os.environ.get("PERSONAL_DATA_KEY", "")
 PERSONAL_DATA_HASH_KEY = os.environ.get("PERSONAL_DATA_HASH_KEY", "")
+
+# Documents (pièces jointes): the per-file limit checked by documents.sniffing (the screen says 20Mo);
+# a request carries at most 5 files of a type. Files larger than FILE_UPLOAD_MAX_MEMORY_SIZE stream to a temporary file.
+DOCUMENTS_TAILLE_MAX = 20 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Storage of the pieces: the default storage unless DOCUMENTS_STORAGE_BACKEND names another one, e.g. an
+# S3-compatible bucket: DOCUMENTS_STORAGE_BACKEND=storages.backends.s3.S3Storage (pip install
+# "django-storages[s3]") and DOCUMENTS_STORAGE_OPTIONS='{"bucket_name": "pieces", "endpoint_url": "https://…",
+# "default_acl": "private"}', credentials in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (documents/models.py).
+DOCUMENTS_STORAGE_BACKEND = os.environ.get("DOCUMENTS_STORAGE_BACKEND", "")
+DOCUMENTS_STORAGE_OPTIONS = os.environ.get("DOCUMENTS_STORAGE_OPTIONS", "{}")  # JSON, read by documents.models

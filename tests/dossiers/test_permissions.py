@@ -17,7 +17,9 @@ def dossier_urls(pk):
         yield "post", f"/dossiers/{pk}/{onglet.slug}/"
         yield "post", f"/dossiers/{pk}/{onglet.slug}/verifier/"
     yield "post", f"/dossiers/{pk}/action/cerfa/"
-    yield "post", f"/dossiers/{pk}/action/transmettre/"
+    yield "post", f"/dossiers/{pk}/transmettre/"
+    yield "get", f"/dossiers/{pk}/formation/modules/"
+    yield "post", f"/dossiers/{pk}/formation/modules/ajouter/"
 
 
 @pytest.fixture

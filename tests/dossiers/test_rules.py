@@ -86,7 +86,7 @@ def test_bullets():
     status = {p.onglet.slug: p.status for p in onglets.puces(rules.check(dossier))}
     assert status["introduction"] == status["employeur"] == "valid"
     assert status["salarie"] == "invalid"  # nothing entered yet
-    assert status["documents"] == "neutral"
+    assert status["documents"] == "invalid"  # the attestation and the mandatory documents are missing
     dossier.employeur.email = ""
     status = {p.onglet.slug: p.status for p in onglets.puces(rules.check(dossier))}
     assert status["employeur"] == "invalid"

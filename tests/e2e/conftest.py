@@ -82,16 +82,23 @@ def page(page):
     return page
 
 
+# The data migrations whose rows a flush removes, with their (idempotent) loader and a model telling
+# whether the rows are there.
+DATA_MIGRATIONS = [
+    ("dossiers.migrations.0003_dispositifs", "load", "dossiers.Dispositif"),
+    ("referentiels.migrations.0004_parametre_regle", "charger_parametres_regles", "referentiels.ParametreRegle"),
+    ("dossiers.migrations.0009_financement", "charger", "dossiers.TypeContribution"),
+    ("documents.migrations.0002_types_document", "load", "documents.TypeDocument"),
+]
+
+
 def ensure_dispositifs() -> None:
-    """Re-create the data migration's rows if a previous transactional test flushed them."""
+    """Re-create the data migrations' rows if a previous transactional test flushed them."""
     from django.apps import apps
 
-    from dossiers.models import Dispositif
-
-    if Dispositif.objects.exists():
-        return
-    migration = importlib.import_module("dossiers.migrations.0003_dispositifs")
-    migration.load(apps, None)
+    for module, loader, model in DATA_MIGRATIONS:
+        if not apps.get_model(model).objects.exists():
+            getattr(importlib.import_module(module), loader)(apps, None)
 
 
 @pytest.fixture

@@ -313,7 +313,7 @@ def test_garde_modifications_non_enregistrees(employeur_page: Page):
     expect(page.get_by_role("tabpanel")).to_contain_text("Informations salarié(e)")
 
 
-def test_transmettre_indisponible(employeur_page: Page):
+def test_transmettre_un_dossier_incomplet(employeur_page: Page):
     from dossiers.enums import DossierState
     from dossiers.models import Dossier
 
@@ -322,10 +322,10 @@ def test_transmettre_indisponible(employeur_page: Page):
     numero = dossier_numero(page)
     page.get_by_role("button", name="Transmettre").click()
 
-    dialog = page.get_by_role("dialog", name="Transmettre")
+    dialog = page.get_by_role("dialog", name="Saisie invalide")
     expect(dialog).to_be_visible()
-    expect(dialog).to_contain_text("La transmission à AKTO n'est pas encore disponible")
-    expect(dialog).to_contain_text("reste enregistré en brouillon")
+    expect(dialog).to_contain_text("Veuillez corriger les erreurs et renouveler l'opération.")
+    expect(dialog).to_contain_text("Salarié")
     dialog.get_by_role("button", name="Fermer").click()
     expect(dialog).to_be_hidden()
 
@@ -357,3 +357,19 @@ def test_message_long_s_ouvre_en_entier_au_clic(employeur_page: Page):
     dialog.get_by_role("button", name="Fermer").click()
     expect(dialog).to_be_hidden()
     assert Dossier.objects.get(numero=numero).employeur.effectif_total == 3
+
+
+def test_enregistrement_concurrent_affiche_le_message_et_garde_la_saisie(employeur_page: Page):
+    """Someone else saved the dossier meanwhile: the save writes nothing, says so, and keeps the input."""
+    from django.db.models import F
+
+    from dossiers.models import Dossier
+
+    page = employeur_page
+    numero = dossier_numero(page)
+    Dossier.objects.filter(numero=numero).update(version=F("version") + 1)  # a save made elsewhere
+    page.get_by_label("Caisse de retraite complémentaire").fill("HUMANIS")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("tabpanel").get_by_role("alert").first).to_contain_text("modifié ailleurs")
+    expect(page.get_by_label("Caisse de retraite complémentaire")).to_have_value("HUMANIS")
+    assert Dossier.objects.get(numero=numero).employeur.caisse_retraite == ""

@@ -31,6 +31,9 @@ CODES = {
     "SAL02_MAJORATION_1_TAUX": "25",
     "SAL02_MAJORATION_1_JUSQUA_HEURE": "43",
     "SAL02_MAJORATION_2_TAUX": "50",
+    "FIN_TUTORAT_MENSUEL": "230",
+    "FIN_TUTORAT_MENSUEL_MAJORE": "345",
+    "FIN_TUTORAT_MOIS_MAX": "6",
 }
 
 
@@ -94,17 +97,17 @@ def test_data_file_rules_parameters_have_a_source_and_fit_the_columns():
 
 
 def test_load_parametres_is_idempotent_restores_the_file_and_keeps_admin_rows():
-    assert "paramètres des règles : 0 créés, 0 modifiés, 9 inchangés (9 en base)" in load()
+    assert "paramètres des règles : 0 créés, 0 modifiés, 12 inchangés (12 en base)" in load()
     ParametreRegle.objects.filter(code="TP04_ESSAI_CDD_COURT_JOURS").update(valeur=Decimal("99"))
     nouvelle_valeur("TP04_ESSAI_CDD_COURT_JOURS", date(2027, 1, 1), 10)
-    assert "paramètres des règles : 0 créés, 1 modifiés, 8 inchangés (10 en base)" in load()
+    assert "paramètres des règles : 0 créés, 1 modifiés, 11 inchangés (13 en base)" in load()
     assert parametre("TP04_ESSAI_CDD_COURT_JOURS", date(2026, 12, 31)) == 14
     assert parametre("TP04_ESSAI_CDD_COURT_JOURS", date(2027, 1, 1)) == 10  # the admin's row is kept
 
 
 def test_load_parametres_creates_the_missing_rows():
     ParametreRegle.objects.all().delete()
-    assert "paramètres des règles : 9 créés, 0 modifiés, 0 inchangés (9 en base)" in load()
+    assert "paramètres des règles : 12 créés, 0 modifiés, 0 inchangés (12 en base)" in load()
 
 
 def test_one_value_per_code_and_date():

@@ -1,0 +1,198 @@
+"""What the Documents tab reads and writes: the types of a dossier, which are mandatory, uploads, deletions.
+
+``documents`` reads a dossier (its sous-dispositif, its training modules) and never changes its state.
+A write (upload, deletion) bumps the dossier's ``version`` under the same optimistic lock as a tab save
+(``ecrire_sous_verrou``): two people editing the same dossier never silently overwrite each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from . import sniffing
+from .models import PieceJointe, TypeDocument
+from .types import Obligation
+
+CACHE = "_documents_cache"
+
+
+def _cache(dossier) -> dict:
+    return dossier.__dict__.setdefault(CACHE, {})
+
+
+def invalider(dossier) -> None:
+    dossier.__dict__.pop(CACHE, None)
+
+
+def types_formation(dossier) -> set[str]:
+    """``{"externe", "interne"}``, one of them, or nothing: the kinds of the dossier's training modules."""
+    formation = getattr(dossier, "formation", None)
+    return {m.type for m in formation.liste_modules} if formation is not None else set()
+
+
+def types_du_dossier(dossier) -> list[TypeDocument]:
+    """Active types applying to the dossier's sous-dispositif, in order (read once per dossier instance)."""
+    cache = _cache(dossier)
+    if "types" not in cache:
+        code = dossier.sous_dispositif.code
+        cache["types"] = [t for t in TypeDocument.objects.filter(actif=True) if t.s_applique_a(code)]
+    return cache["types"]
+
+
+def est_obligatoire(type_document: TypeDocument, formations: set[str]) -> bool:
+    return type_document.obligation == Obligation.TOUJOURS or (
+        type_document.obligation in (Obligation.EXTERNE, Obligation.INTERNE) and type_document.obligation in formations
+    )
+
+
+def types_obligatoires(dossier) -> list[TypeDocument]:
+    """The one place saying which types a dossier must transmit: by sous-dispositif and internal/external training.
+
+    *Toujours*: always; *externe*: when a module is external; *interne*: when a module is internal (a dossier
+    with both kinds of modules needs both lists); *jamais*: never.
+    """
+    formations = types_formation(dossier)
+    return [t for t in types_du_dossier(dossier) if est_obligatoire(t, formations)]
+
+
+def pieces(dossier) -> list[PieceJointe]:
+    cache = _cache(dossier)
+    if "pieces" not in cache:
+        cache["pieces"] = list(dossier.pieces_jointes.select_related("type")) if dossier.pk else []
+    return cache["pieces"]
+
+
+def nombre_par_code(dossier) -> dict[str, int]:
+    result: dict[str, int] = {}
+    for piece in pieces(dossier):
+        result[piece.type.code] = result.get(piece.type.code, 0) + 1
+    return result
+
+
+@dataclass
+class Section:
+    type: TypeDocument
+    obligatoire: bool
+    pieces: list[PieceJointe] = field(default_factory=list)
+    erreurs: list[str] = field(default_factory=list)
+
+    @property
+    def champ(self) -> str:
+        """The rules' field name for this type (``dossiers/rules/documents.py``)."""
+        return f"type_{self.type.code.lower()}"
+
+    @property
+    def complet(self) -> bool:
+        return bool(self.pieces)
+
+    @property
+    def plein(self) -> bool:
+        return len(self.pieces) >= sniffing.FICHIERS_MAX
+
+
+def sections(
+    dossier, *, afficher: set[str] = frozenset(), erreurs: dict[str, list[str]] | None = None
+) -> list[Section]:
+    """The types shown on the tab: those of the dossier's training kinds (all of them before any module),
+    the optional ones, the *Ajouter un fichier* ones when asked (``afficher``) or holding files."""
+    formations = types_formation(dossier)
+    par_type: dict[int, list[PieceJointe]] = {}
+    for piece in pieces(dossier):
+        par_type.setdefault(piece.type_id, []).append(piece)
+    result = []
+    for t in types_du_dossier(dossier):
+        contenus = par_type.get(t.pk, [])
+        if t.ajout_libre:
+            visible = bool(contenus) or t.code in afficher
+        elif t.obligation in (Obligation.EXTERNE, Obligation.INTERNE):
+            visible = bool(contenus) or not formations or t.obligation in formations
+        else:
+            visible = True
+        if visible:
+            result.append(Section(t, est_obligatoire(t, formations), contenus, (erreurs or {}).get(t.code, [])))
+    # Files of a type that no longer applies (sous-dispositif or type changed) are never hidden.
+    montres = {s.type.pk for s in result}
+    for piece in pieces(dossier):
+        if piece.type_id not in montres:
+            montres.add(piece.type_id)
+            result.append(Section(piece.type, False, par_type[piece.type_id]))
+    return result
+
+
+def compteur(dossier) -> tuple[int, int]:
+    """(types obligatoires chargés, types obligatoires): *X/X types de documents obligatoires à transmettre*."""
+    nombres = nombre_par_code(dossier)
+    obligatoires = types_obligatoires(dossier)
+    return sum(1 for t in obligatoires if nombres.get(t.code)), len(obligatoires)
+
+
+def verifier_lot(dossier, type_document: TypeDocument, fichiers) -> tuple[list[sniffing.Verifie], list[str]]:
+    """Check a selection for one type: every file, then the count. Any refusal → nothing is stored."""
+    erreurs, verifies = [], []
+    if not fichiers:
+        return [], ["Choisissez au moins un fichier."]
+    deja = nombre_par_code(dossier).get(type_document.code, 0)
+    if deja + len(fichiers) > sniffing.FICHIERS_MAX:
+        erreurs.append(sniffing.MSG_NOMBRE.format(libelle=type_document.libelle, deja=deja, ajout=len(fichiers)))
+    for fichier in fichiers:
+        try:
+            verifies.append(sniffing.verifier(fichier))
+        except sniffing.FichierRefuse as refus:
+            erreurs.append(refus.message)
+    return verifies, erreurs
+
+
+def ecrire_sous_verrou(dossier, version, write) -> bool:
+    """Run ``write`` if ``version`` is still the dossier's (optimistic lock), bumping it; False: nothing written."""
+    try:
+        version = int(version)
+    except (TypeError, ValueError):
+        return False
+    with transaction.atomic():
+        updated = (
+            type(dossier)
+            .objects.filter(pk=dossier.pk, version=version)
+            .update(version=F("version") + 1, updated_at=timezone.now())
+        )
+        if not updated:
+            return False
+        write()
+    return True
+
+
+def enregistrer(dossier, type_document: TypeDocument, fichiers, verifies, user) -> list[PieceJointe]:
+    """Store checked files (inside the lock's transaction; a stored file is removed if the transaction fails)."""
+    crees = []
+    try:
+        for fichier, verifie in zip(fichiers, verifies, strict=True):
+            fichier.seek(0)
+            piece = PieceJointe(
+                dossier=dossier,
+                type=type_document,
+                nom_original=verifie.nom,
+                taille=verifie.taille,
+                type_contenu=verifie.content_type,
+                depose_par=user,
+            )
+            piece.fichier.save(f"piece.{verifie.extension}", fichier, save=False)
+            crees.append(piece)
+            piece.save()
+    except Exception:
+        for piece in crees:
+            piece.fichier.delete(save=False)
+        raise
+    invalider(dossier)
+    return crees
+
+
+def supprimer(piece: PieceJointe) -> None:
+    """Delete the row, then the stored file once the deletion is committed."""
+    name, storage = piece.fichier.name, piece.fichier.storage
+    dossier = piece.dossier
+    piece.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+    invalider(dossier)

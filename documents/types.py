@@ -1,0 +1,44 @@
+"""The catalogue of document types (the guide's *ÉTAPE DOCUMENT*), one place for codes and labels.
+
+The data migration loads it into ``TypeDocument`` (editable in the admin afterwards); the rules module
+declares one rule per code of this catalogue. Decisions where the guide is silent are written here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+
+
+class Obligation(models.TextChoices):
+    TOUJOURS = "toujours", "Toujours obligatoire"
+    EXTERNE = "externe", "Obligatoire en formation externe"
+    INTERNE = "interne", "Obligatoire en formation interne"
+    JAMAIS = "jamais", "Facultatif"
+
+
+@dataclass(frozen=True)
+class TypeDef:
+    code: str
+    libelle: str
+    ordre: int
+    obligation: str
+    ajout_libre: bool = False  # *Ajouter un fichier* → *Autre*: shown on demand, optional, removable
+    sous_dispositifs: str = ""  # codes separated by commas; empty: every sous-dispositif
+
+
+# The guide's 2/2 screenshot (external training) counts *Programme* and *Convention signée des 2 parties ou
+# Devis*; *Bilan de positionnement* shows without *(1 fichier minimum)*; the internal training's list is
+# *Attestation de capacité du formateur interne* and *Annexe pédagogique ou budget prévisionnel*. The guide
+# names no difference between CPRO, CPRO_PRODIAT and CPRO_HOPE yet: every type applies to the three
+# (``TypeDocument.sous_dispositifs`` restricts one in the admin when AKTO says so).
+CATALOGUE: tuple[TypeDef, ...] = (
+    TypeDef("PROGRAMME", "Programme", 10, Obligation.EXTERNE),
+    TypeDef("CONVENTION_DEVIS", "Convention signée des 2 parties ou Devis", 20, Obligation.EXTERNE),
+    TypeDef("ATTESTATION_FORMATEUR_INTERNE", "Attestation de capacité du formateur interne", 30, Obligation.INTERNE),
+    TypeDef("ANNEXE_PEDAGOGIQUE", "Annexe pédagogique ou budget prévisionnel", 40, Obligation.INTERNE),
+    TypeDef("BILAN_POSITIONNEMENT", "Bilan de positionnement", 50, Obligation.JAMAIS),
+    TypeDef("AUTRE", "Autre", 90, Obligation.JAMAIS, ajout_libre=True),
+)
+BY_CODE = {t.code: t for t in CATALOGUE}
