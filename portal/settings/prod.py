@@ -18,3 +18,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
 }
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# The NIR's encryption and fingerprint keys must be set explicitly (and kept with the backups).
+PERSONAL_DATA_KEY = os.environ["PERSONAL_DATA_KEY"]
+PERSONAL_DATA_HASH_KEY = os.environ["PERSONAL_DATA_HASH_KEY"]
