@@ -79,7 +79,9 @@ class Estimation:
 
     @property
     def total_aides(self) -> Decimal | None:
-        montants = [m for m in (self.prise_en_charge, self.tutorat) if m is not None]
+        # The tutor aid counts only once a tutor is designated: until then it is shown, not added.
+        tutorat = self.tutorat if self.tuteur_designe else None
+        montants = [m for m in (self.prise_en_charge, tutorat) if m is not None]
         return sum(montants, Decimal(0)) if montants else None
 
     def lignes(self) -> list[tuple[str, str, str]]:

@@ -223,3 +223,16 @@ def test_module_hours_are_not_the_base(adherent):
     dossier = make(adherent, heures=100)
     ModuleFormation.objects.create(formation=dossier.formation, type="interne", heures=999)
     assert estimation(dossier).prise_en_charge == Decimal("915.00")
+
+
+def test_tutor_aid_is_added_to_the_total_only_once_a_tutor_is_designated(adherent):
+    from dossiers.financement import estimation
+    from tests.factories import DossierFactory
+
+    dossier = DossierFactory(etablissement=adherent.rattachements.get().etablissement, created_by=adherent)
+    sans_tuteur = estimation(dossier)
+    assert sans_tuteur.tutorat and sans_tuteur.total_aides in (None, sans_tuteur.prise_en_charge)
+    tuteur = dossier.tuteur(1)
+    tuteur.nom, tuteur.prenom = "Durand", "Claire"
+    avec_tuteur = estimation(dossier)
+    assert avec_tuteur.total_aides == (avec_tuteur.prise_en_charge or 0) + avec_tuteur.tutorat
