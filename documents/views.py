@@ -136,3 +136,23 @@ def telecharger(request, pk, piece_pk):
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_GET
+def cerfa(request, pk):
+    """*Générer le CERFA*: the filled cerfa n° 12434*05 as a PDF, opened inline (cached while unchanged)."""
+    from django.http import HttpResponse
+
+    from . import cerfa as cerfa_pdf
+
+    dossier = get_object_or_404(
+        Dossier.objects.visible_to(request.user)
+        .select_related("employeur", "salarie", "contrat", "formation", "sous_dispositif", "dispositif")
+        .prefetch_related("tuteurs"),
+        pk=pk,
+    )
+    response = HttpResponse(cerfa_pdf.pdf(dossier), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{cerfa_pdf.nom_fichier(dossier)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,6 +1,8 @@
 """The gestionnaire's back office (a first list; review and decisions come with their own issue)."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from .models import Dispositif, Dossier, DossierEvenement, Employeur, SousDispositif
 
@@ -27,8 +29,15 @@ class DossierAdmin(admin.ModelAdmin):
     list_filter = ["state", "sous_dispositif", "type_contrat", "employeur__verification_insee"]
     search_fields = ["numero", "employeur__raison_sociale", "employeur__siret"]
     list_select_related = ["employeur", "sous_dispositif"]
-    readonly_fields = ["numero", "state", "version", "created_by", "created_at", "updated_at"]
+    readonly_fields = ["numero", "state", "cerfa", "version", "created_by", "created_at", "updated_at"]
     inlines = [EmployeurInline, EvenementInline]
+
+    @admin.display(description="CERFA")
+    def cerfa(self, obj):
+        if obj.pk is None:
+            return "—"
+        url = reverse("dossier_cerfa", args=[obj.pk])
+        return format_html('<a href="{}" target="_blank" rel="noopener">Générer le CERFA</a>', url)
 
     @admin.display(description="Employeur saisi à la main", boolean=True)
     def employeur_a_verifier(self, obj):

@@ -428,11 +428,76 @@ def run(args) -> int:
         flag = "" if med <= LOOKUP_BUDGET_MS else f"  > {LOOKUP_BUDGET_MS} ms"
         out(f"   {label:48}{med:9.2f}{p90:9.2f}{queries:10d}{flag}")
     out()
+    cerfa_results = bench_cerfa(dossier)
+    out("4. Générer le CERFA (12434*05) d'un dossier complet — temps en ms (médiane)")
+    out(f"   Rendu WeasyPrint (gabarit HTML, positions absolues) : {cerfa_results['weasyprint']:9.2f}")
+    out(f"   Témoin pypdf (remplissage AcroForm du PDF officiel) : {cerfa_results['pypdf']:9.2f}")
+    out(f"   Ratio WeasyPrint / pypdf : {cerfa_results['ratio']:.1f} x")
+    out(
+        f"   Rendu servi par le cache (dossier inchangé) : {cerfa_results['cache']:9.3f}"
+        f"{'' if cerfa_results['cache'] <= 5 else '  > 5 ms'}"
+    )
+    out()
     if not equal:
         out(f"ÉCHEC : le nombre de requêtes de /brouillons/ passe de {q10} à {q1000} (garde N+1).")
         return EXIT_N_PLUS_1
     out("OK")
     return EXIT_OK
+
+
+CERFA_RUNS = 7
+
+
+def bench_cerfa(dossier) -> dict:
+    """Section 4: WeasyPrint render of a full dossier vs pypdf filling the official blank form's fields."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    from documents import cerfa
+    from dossiers.models import Dossier
+    from tests.documents.test_cerfa import remplir
+
+    full, _ = remplir(dossier)
+    full = Dossier.objects.select_related("employeur", "salarie", "contrat", "formation").get(pk=full.pk)
+    blank = ROOT / "static" / "docs" / "cerfa_12434-05.pdf"
+    valeurs = cerfa.valeurs(full)
+
+    def render():
+        cerfa.render_pdf(full)
+
+    def acroform():
+        writer = PdfWriter(clone_from=PdfReader(blank))
+        writer.set_need_appearances_writer(True)
+        for page in writer.pages:
+            fields = {}
+            for annot in page.get("/Annots", []):
+                name = str(annot.get_object().get("/T", ""))
+                key = ("t" if name.startswith("Zone") else "c") + name.rsplit(" ", 1)[-1]
+                if key in valeurs:
+                    fields[name] = "/Yes" if valeurs[key] is True else str(valeurs[key])
+            writer.update_page_form_field_values(page, fields, auto_regenerate=False)
+        writer.write(io.BytesIO())
+
+    def median_ms(call, runs=CERFA_RUNS):
+        call()  # warm-up (fonts, template)
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            call()
+            times.append((time.perf_counter() - started) * 1000)
+        return statistics.median(times)
+
+    weasy = median_ms(render)
+    baseline = median_ms(acroform)
+    cerfa.pdf(full)  # fill the cache
+    cached = median_ms(lambda: cerfa.pdf(Dossier.objects.get(pk=full.pk)), runs=50)
+    return {
+        "weasyprint": weasy,
+        "pypdf": baseline,
+        "ratio": weasy / baseline if baseline else float("inf"),
+        "cache": cached,
+    }
 
 
 def main(argv=None) -> int:

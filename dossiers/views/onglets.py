@@ -157,24 +157,6 @@ def verifier_champ(request, pk, slug):
 
 @login_required
 @require_POST
-def action_indisponible(request, pk, action):
-    """*Générer le CERFA* has its own issue: say so, never pretend."""
-    dossier = _dossier(request, pk)
-    textes = {
-        "cerfa": (
-            "Générer le CERFA",
-            "La génération du CERFA n'est pas encore disponible dans cette version du portail. "
-            "Votre saisie est conservée dans le brouillon.",
-        ),
-    }
-    if action not in textes:
-        raise Http404
-    titre, texte = textes[action]
-    return render(request, "dossiers/includes/dialog.html", {"dossier": dossier, "titre": titre, "texte": texte})
-
-
-@login_required
-@require_POST
 def transmettre(request, pk):
     """*Transmettre*: every tab valid → *Transmis* (read-only); else the *Saisie invalide* dialog."""
     dossier = _dossier(request, pk)

@@ -169,16 +169,6 @@ def test_dossier_page_shell(adherent, dossier):
         assert button in page
 
 
-def test_unavailable_actions_say_so_and_change_nothing(adherent, dossier):
-    client = client_for(adherent)
-    for action, words in [
-        ("cerfa", "génération du CERFA n'est pas encore disponible"),
-    ]:
-        response = client.post(f"/dossiers/{dossier.pk}/action/{action}/")
-        assert words in text(response)
-    assert Dossier.objects.get(pk=dossier.pk).state == dossier.state
-
-
 def test_transmitted_dossier_is_read_only(adherent):
     dossier = DossierFactory(etablissement=adherent.rattachements.get().etablissement, transmis=True)
     response = save(client_for(adherent), dossier, "employeur", EMPLOYEUR_OK)

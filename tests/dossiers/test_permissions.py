@@ -16,7 +16,7 @@ def dossier_urls(pk):
         yield "get", f"/dossiers/{pk}/{onglet.slug}/"
         yield "post", f"/dossiers/{pk}/{onglet.slug}/"
         yield "post", f"/dossiers/{pk}/{onglet.slug}/verifier/"
-    yield "post", f"/dossiers/{pk}/action/cerfa/"
+    yield "get", f"/dossiers/{pk}/cerfa.pdf"
     yield "post", f"/dossiers/{pk}/transmettre/"
     yield "get", f"/dossiers/{pk}/formation/modules/"
     yield "post", f"/dossiers/{pk}/formation/modules/ajouter/"
