@@ -138,20 +138,38 @@ def telecharger(request, pk, piece_pk):
     return response
 
 
-@login_required
-@require_GET
-def cerfa(request, pk):
-    """*Générer le CERFA*: the filled cerfa n° 12434*05 as a PDF, opened inline (cached while unchanged)."""
-    from django.http import HttpResponse
-
-    from . import cerfa as cerfa_pdf
-
-    dossier = get_object_or_404(
+def _dossier_cerfa(request, pk):
+    return get_object_or_404(
         Dossier.objects.visible_to(request.user)
         .select_related("employeur", "salarie", "contrat", "formation", "sous_dispositif", "dispositif")
         .prefetch_related("tuteurs"),
         pk=pk,
     )
+
+
+@login_required
+@require_POST
+def cerfa_preparer(request, pk):
+    """*Générer le CERFA* from a tab: render (the button shows its progress meanwhile), then offer the PDF.
+
+    The render fills the cache keyed by the dossier's version, so opening the PDF right after is immediate.
+    """
+    from . import cerfa as cerfa_pdf
+
+    dossier = _dossier_cerfa(request, pk)
+    cerfa_pdf.pdf(dossier)
+    return render(request, "documents/cerfa_pret.html", {"dossier": dossier, "brouillon": cerfa_pdf.filigrane(dossier)})
+
+
+@login_required
+@require_GET
+def cerfa(request, pk):
+    """The filled cerfa n° 12434*05 as a PDF, opened inline (cached while unchanged)."""
+    from django.http import HttpResponse
+
+    from . import cerfa as cerfa_pdf
+
+    dossier = _dossier_cerfa(request, pk)
     response = HttpResponse(cerfa_pdf.pdf(dossier), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{cerfa_pdf.nom_fichier(dossier)}"'
     response["Cache-Control"] = "private, no-store"

@@ -251,3 +251,21 @@ def test_gestionnaire_opens_the_cerfa_from_the_admin():
     assert f'href="/dossiers/{dossier.pk}/cerfa.pdf"' in page
     response = client.get(f"/dossiers/{dossier.pk}/cerfa.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+def test_generer_le_cerfa_from_a_tab_renders_then_offers_the_pdf(adherent):
+    from django.core.cache import cache
+
+    from tests.factories import DossierFactory
+
+    cache.clear()
+    dossier = DossierFactory(etablissement=adherent.rattachements.get().etablissement, created_by=adherent)
+    client = client_for(adherent)
+    response = client.post(f"/dossiers/{dossier.pk}/cerfa/preparer/", HTTP_HX_REQUEST="true")
+    page = response.content.decode()
+    assert "Votre CERFA est prêt" in page and f'href="/dossiers/{dossier.pk}/cerfa.pdf"' in page
+    assert client.get(f"/dossiers/{dossier.pk}/cerfa.pdf")["Content-Type"] == "application/pdf"
+    assert client.get(f"/dossiers/{dossier.pk}/cerfa/preparer/").status_code == 405
+    from django.test import Client
+
+    assert Client().get(f"/dossiers/{dossier.pk}/cerfa.pdf").status_code == 302  # login required

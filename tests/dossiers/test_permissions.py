@@ -18,6 +18,7 @@ def dossier_urls(pk):
         yield "post", f"/dossiers/{pk}/{onglet.slug}/verifier/"
     yield "get", f"/dossiers/{pk}/cerfa.pdf"
     yield "post", f"/dossiers/{pk}/transmettre/"
+    yield "post", f"/dossiers/{pk}/cerfa/preparer/"
     yield "get", f"/dossiers/{pk}/formation/modules/"
     yield "post", f"/dossiers/{pk}/formation/modules/ajouter/"
 

@@ -373,3 +373,16 @@ def test_enregistrement_concurrent_affiche_le_message_et_garde_la_saisie(employe
     expect(page.get_by_role("tabpanel").get_by_role("alert").first).to_contain_text("modifié ailleurs")
     expect(page.get_by_label("Caisse de retraite complémentaire")).to_have_value("HUMANIS")
     assert Dossier.objects.get(numero=numero).employeur.caisse_retraite == ""
+
+
+def test_generer_le_cerfa_depuis_un_onglet(employeur_page: Page):
+    """The render shows its progress on the button, then a dialog offers the PDF (watermarked: a draft)."""
+    page = employeur_page
+    page.get_by_role("link", name="Générer le CERFA").click()
+    dialog = page.get_by_role("dialog", name="Votre CERFA est prêt")
+    expect(dialog).to_be_visible(timeout=15_000)
+    expect(dialog).to_contain_text("BROUILLON — non transmis")
+    link = dialog.get_by_role("link", name="Ouvrir le CERFA (PDF)")
+    response = page.request.get(page.url.split("/dossiers/")[0] + link.get_attribute("href"))
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF")
