@@ -12,46 +12,23 @@ TYPES_CONTRIBUTION = [
     ("volontaire", "Versement volontaire de l'entreprise", 2),
 ]
 
-# Aide à la fonction tutorale (RULES.md §3.2) : plafonds de l'article D6332-93 ; AKTO applique les montants
-# décidés par la branche dans ces plafonds, d'où des paramètres datés modifiables dans l'administration.
-SOURCE_TUTORAT = "Code du travail, art. D6332-93 (plafonds) — RULES.md §3.2 ; montant AKTO par branche à confirmer"
-PARAMETRES_TUTORAT = [
-    ("FIN_TUTORAT_MENSUEL", "230", "€/mois", "Aide à la fonction tutorale : montant mensuel par salarié"),
-    (
-        "FIN_TUTORAT_MENSUEL_MAJORE",
-        "345",
-        "€/mois",
-        "Aide à la fonction tutorale majorée (tuteur de 45 ans ou plus, ou salarié du public de l'article L6325-1-1)",
-    ),
-    ("FIN_TUTORAT_MOIS_MAX", "6", "mois", "Aide à la fonction tutorale : durée maximale de versement"),
-]
 
 
 def charger(apps, schema_editor):
-    from decimal import Decimal
-
     TypeContribution = apps.get_model("dossiers", "TypeContribution")
     for code, libelle, ordre in TYPES_CONTRIBUTION:
         TypeContribution.objects.update_or_create(code=code, defaults={"libelle": libelle, "ordre": ordre})
-    ParametreRegle = apps.get_model("referentiels", "ParametreRegle")
-    for code, valeur, unite, libelle in PARAMETRES_TUTORAT:
-        ParametreRegle.objects.get_or_create(
-            code=code,
-            date_effet="2019-01-01",
-            defaults={"valeur": Decimal(valeur), "unite": unite, "libelle": libelle, "source": SOURCE_TUTORAT},
-        )
+    # The tutor-aid parameters (FIN_TUTORAT_*) come from referentiels/data/parametres.json, the one source of
+    # every rule parameter: load it again for databases migrated before those rows were added to it.
+    from referentiels.management.commands.load_parametres import charger_parametres_regles
+
+    charger_parametres_regles(apps.get_model("referentiels", "ParametreRegle"))
     # The dossiers created before these parts get theirs.
     Dossier = apps.get_model("dossiers", "Dossier")
     for model in (apps.get_model("dossiers", "Financement"), apps.get_model("dossiers", "Synthese")):
         model.objects.bulk_create(
             [model(dossier_id=pk) for pk in Dossier.objects.filter(**{f"{model._meta.model_name}__isnull": True}).values_list("pk", flat=True)]
         )
-
-
-def retirer_parametres(apps, schema_editor):
-    ParametreRegle = apps.get_model("referentiels", "ParametreRegle")
-    ParametreRegle.objects.filter(code__in=[p[0] for p in PARAMETRES_TUTORAT], date_effet="2019-01-01").delete()
-
 
 
 class Migration(migrations.Migration):
@@ -103,5 +80,5 @@ class Migration(migrations.Migration):
                 'abstract': False,
             },
         ),
-        migrations.RunPython(charger, retirer_parametres),
+        migrations.RunPython(charger, migrations.RunPython.noop),
     ]
