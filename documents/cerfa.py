@@ -1,8 +1,15 @@
 """*Générer le CERFA*: the contrat de professionnalisation form (cerfa n° 12434*05), filled from the dossier.
 
-The form is an HTML template per version (``VERSIONS``), generated from the official blank form's geometry
-(every label, box and rule at its place, absolutely positioned in mm on A4), rendered by WeasyPrint with
-Debian's fonts and no network. Values are keyed by the official AcroForm field names (RULES §1.3):
+Each version (``VERSIONS``) has two HTML templates generated from the official blank form by
+``manage.py gabarit_cerfa``, both rendered by WeasyPrint with Debian's fonts and no network:
+
+- the form (``fond.html``: every label, box and rule absolutely positioned in mm on A4) does not depend on
+  the dossier; it is rendered once per process and version and kept in memory;
+- the values (``valeurs.html``: each value at its field's rectangle, the watermark, the OPCO box) are rendered
+  for the dossier, and each page is laid over the form's page (the form's page becomes a PDF Form XObject
+  drawn first: no content stream is parsed or rewritten, which keeps the whole in the time of a small page).
+
+Values are keyed by the official AcroForm field names (RULES §1.3):
 ``t8_12`` is « Zone de texte 8_12 », ``c1_2`` is « Case à cocher 1_2 ». What the dossier does not hold
 stays blank.
 
@@ -31,13 +38,21 @@ from dossiers.enums import DossierState, NatureContrat, TypeModule
 class VersionCerfa:
     code: str  # "12434*05"
     notice: str  # "51650#09"
-    template: str
-    slug: str  # for file names and cache keys
+    slug: str  # for file names, templates and cache keys
+
+    @property
+    def fond(self) -> str:
+        return f"documents/cerfa/{self.slug}/fond.html"
+
+    @property
+    def valeurs(self) -> str:
+        return f"documents/cerfa/{self.slug}/valeurs.html"
 
 
-# Add the *06 template beside it when it is published; ``VERSION_COURANTE`` picks the one in force.
+# When the *06 is published: put its blank form in static/docs, add it here, run ``manage.py gabarit_cerfa``,
+# map its fields in ``valeurs()``; ``VERSION_COURANTE`` picks the one in force.
 VERSIONS = {
-    "12434*05": VersionCerfa("12434*05", "51650#09", "documents/cerfa/12434-05.html", "12434-05"),
+    "12434*05": VersionCerfa("12434*05", "51650#09", "12434-05"),
 }
 VERSION_COURANTE = "12434*05"
 
@@ -257,16 +272,73 @@ def url_fetcher_hors_ligne(url, timeout=10, ssl_context=None):
     return default_url_fetcher(url, timeout=timeout, ssl_context=ssl_context)
 
 
+def _weasyprint(source: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=source, url_fetcher=url_fetcher_hors_ligne).write_pdf()
+
+
 def html(dossier, version: str = VERSION_COURANTE) -> str:
+    """The values layer's HTML for the dossier."""
     v = VERSIONS[version]
-    return render_to_string(v.template, contexte(dossier, v))
+    return render_to_string(v.valeurs, contexte(dossier, v))
+
+
+_FONDS: dict[str, bytes] = {}
+
+
+def fond_pdf(version: str = VERSION_COURANTE) -> bytes:
+    """The blank form as we draw it, rendered once per process and version (it holds no dossier data)."""
+    data = _FONDS.get(version)
+    if data is None:
+        data = _FONDS[version] = _weasyprint(render_to_string(VERSIONS[version].fond))
+    return data
+
+
+def superposer(fond: bytes, valeurs: bytes) -> bytes:
+    """Each values page drawn over the same page of the form.
+
+    The form's page goes in as a Form XObject (its content stream copied as is, its resources cloned) that the
+    values page draws first, inside q/Q: nothing is parsed or renamed, so this costs a few milliseconds.
+    """
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    writer = PdfWriter(clone_from=io.BytesIO(valeurs))
+    formulaire = PdfReader(io.BytesIO(fond))
+    if len(formulaire.pages) != len(writer.pages):
+        raise ValueError("Le formulaire et ses valeurs n'ont pas le même nombre de pages.")
+    for numero, (page, dessous) in enumerate(zip(writer.pages, formulaire.pages), start=1):
+        xobject = DecodedStreamObject()
+        xobject.set_data(dessous.get_contents().get_data())
+        xobject.update(
+            {
+                NameObject("/Type"): NameObject("/XObject"),
+                NameObject("/Subtype"): NameObject("/Form"),
+                NameObject("/BBox"): dessous.mediabox.clone(writer),
+                NameObject("/Resources"): dessous["/Resources"].clone(writer),
+            }
+        )
+        # WeasyPrint's pages share one resources dictionary: one name per page.
+        nom = f"/CerfaFormulaire{numero}"
+        resources = page[NameObject("/Resources")].get_object()
+        if "/XObject" not in resources:
+            resources[NameObject("/XObject")] = DictionaryObject()
+        resources["/XObject"].get_object()[NameObject(nom)] = writer._add_object(xobject)
+        contents = DecodedStreamObject()
+        contents.set_data(f"q {nom} Do Q\n".encode() + page.get_contents().get_data())
+        page[NameObject("/Contents")] = writer._add_object(contents)
+    writer.compress_identical_objects()
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def render_pdf(dossier, version: str = VERSION_COURANTE) -> bytes:
-    """The filled form as PDF bytes, rendered now (no cache)."""
-    from weasyprint import HTML
-
-    return HTML(string=html(dossier, version), url_fetcher=url_fetcher_hors_ligne).write_pdf()
+    """The filled form as PDF bytes, rendered now (no cache): the dossier's values over the form."""
+    return superposer(fond_pdf(version), _weasyprint(html(dossier, version)))
 
 
 def cache_key(dossier, version: str = VERSION_COURANTE) -> str:

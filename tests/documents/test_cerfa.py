@@ -214,7 +214,7 @@ def test_cache_hit_when_unchanged_and_miss_after_a_save(dossier, monkeypatch):
 
 def test_version_is_data():
     assert cerfa.VERSIONS[cerfa.VERSION_COURANTE].notice == "51650#09"
-    assert cerfa.VERSIONS["12434*05"].template == "documents/cerfa/12434-05.html"
+    assert cerfa.VERSIONS["12434*05"].valeurs == "documents/cerfa/12434-05/valeurs.html"
 
 
 def test_no_network_at_render_time():
@@ -269,3 +269,44 @@ def test_generer_le_cerfa_from_a_tab_renders_then_offers_the_pdf(adherent):
     from django.test import Client
 
     assert Client().get(f"/dossiers/{dossier.pk}/cerfa.pdf").status_code == 302  # login required
+
+
+def test_each_page_has_its_own_form_under_its_values(dossier):
+    """The form is drawn under the values page by page: page 1 is the employer's, page 2 the contract's."""
+    dossier, _ = remplir(dossier)
+    reader = PdfReader(io.BytesIO(cerfa.render_pdf(dossier)))
+    premiere, seconde = (page.extract_text() for page in reader.pages)
+    assert "L’EMPLOYEUR" in premiere and "BRASSERIE DU PORT" in premiere and "LE CONTRAT" not in premiere
+    assert "LE CONTRAT" in seconde and "Serveur en salle" in seconde and "L’EMPLOYEUR" not in seconde
+
+
+def test_the_form_is_rendered_once_per_process(dossier, monkeypatch):
+    cerfa._FONDS.clear()
+    rendus = []
+    real = cerfa._weasyprint
+    monkeypatch.setattr(cerfa, "_weasyprint", lambda source: rendus.append(source) or real(source))
+    cerfa.render_pdf(dossier)
+    cerfa.render_pdf(dossier)
+    formulaires = [source for source in rendus if "{{" not in source and "Lire ATTENTIVEMENT" in source]
+    assert len(rendus) == 3 and len(formulaires) == 1  # the form once, the values twice
+    assert all(dossier.salarie.nom_naissance not in source for source in formulaires if dossier.salarie.nom_naissance)
+
+
+def test_committed_templates_are_what_the_generator_writes(tmp_path):
+    """fond.html and valeurs.html come from the official blank form: regenerate them, don't edit them."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command("gabarit_cerfa", "12434*05", dest=str(tmp_path), stdout=io.StringIO())
+    committed = Path(settings.BASE_DIR) / "templates" / "documents" / "cerfa" / "12434-05"
+    for name in ("fond.html", "valeurs.html"):
+        assert (tmp_path / name).read_text() == (committed / name).read_text(), name
+
+
+def test_generator_refuses_an_unknown_version():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="Version inconnue"):
+        call_command("gabarit_cerfa", "12434*06", stdout=io.StringIO())
