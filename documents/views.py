@@ -17,13 +17,15 @@ from dossiers import onglets, rules
 from dossiers.models import Dossier
 from dossiers.views.onglets import MSG_NON_MODIFIABLE, MSG_VERSION_PERIMEE
 
+from dossiers import droits
+
 from . import services, sniffing
 from .models import PieceJointe
 
 
 def _dossier(request, pk) -> Dossier:
     queryset = Dossier.objects.visible_to(request.user).select_related("sous_dispositif", "formation")
-    return get_object_or_404(queryset, pk=pk)
+    return droits.charger(get_object_or_404(queryset, pk=pk), request.user)
 
 
 def contexte_bloc(dossier, *, afficher=(), erreurs=None, choix=False, alert=None, ecrit=False) -> dict:

@@ -15,19 +15,24 @@ class DossierState(models.TextChoices):
     REFUSE_PAR_ADHERENT = "refuse_par_adherent", "Refusé par l'adhérent"
 
     @classmethod
-    def brouillons(cls):
-        """States listed on the adhérent's *Brouillons* page."""
-        return [cls.BROUILLON, cls.A_REPRENDRE]
+    def brouillons(cls, prestataire: bool = False):
+        """States listed on *Brouillons*: the adhérent's drafts and the pre-entries to take over;
+        a prestataire's pre-entries it is still entering."""
+        return [cls.BROUILLON_PRESTATAIRE] if prestataire else [cls.BROUILLON, cls.A_REPRENDRE]
 
     @classmethod
     def hors_listes(cls):
-        """States never shown in the lists (kept for the record, or not yet handed over)."""
+        """States never shown in the adhérent's lists (kept for the record, or not yet handed over)."""
         return [cls.REFUSE_PAR_ADHERENT]
 
     @classmethod
-    def dossiers(cls):
-        """States listed on the *Dossiers* page: everything but drafts."""
-        return [cls.TRANSMIS, cls.EN_INSTRUCTION, cls.A_COMPLETER, cls.ACCEPTE, cls.REFUSE]
+    def dossiers(cls, prestataire: bool = False):
+        """States listed on *Dossiers*: everything but drafts. A prestataire follows its finalised
+        pre-entries there: waiting for the adhérent, taken over, refused by it, then AKTO's decisions."""
+        transmis = [cls.TRANSMIS, cls.EN_INSTRUCTION, cls.A_COMPLETER, cls.ACCEPTE, cls.REFUSE]
+        if prestataire:
+            return [cls.A_REPRENDRE, cls.BROUILLON, cls.REFUSE_PAR_ADHERENT, *transmis]
+        return transmis
 
 
 class TypePublic(models.TextChoices):

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from referentiels.models import Etablissement
+from referentiels.models import Etablissement, OrganismeFormation
 from referentiels.sirene import SireneResult, SireneStatus, apply_to_etablissement, fetch_etablissement
 
 from .models import (
@@ -20,7 +20,7 @@ from .models import (
     Synthese,
     Tuteur,
 )
-from .workflow import CREATION_TARGET, record_creation
+from .workflow import ACCEPTER_REPRISE, CREATION_TARGET, fire, record_creation
 
 
 class PermissionRefusee(Exception):
@@ -66,19 +66,28 @@ def employeur_snapshot(etablissement: Etablissement, *, email: str) -> dict:
 
 
 def dossier_create(*, user, etablissement: Etablissement, sous_dispositif, type_contrat: str, type_public: str = ""):
-    """Create a draft with the employer snapshot of ``etablissement`` (one the user is attached to).
+    """Create a draft with the employer snapshot of ``etablissement``.
 
-    The snapshot comes from Sirene when it answers, else from the local referential; employer
-    data still missing then is left for the user to enter by hand, flagged for the gestionnaire.
+    An adhérent creates it for an establishment it is attached to; a prestataire pre-enters it, for its
+    training organisation, for any AKTO member establishment. The snapshot comes from Sirene when it
+    answers, else from the local referential; employer data still missing then is left for the user to
+    enter by hand, flagged for the gestionnaire.
     """
-    if not Etablissement.objects.rattaches_a(user).filter(pk=etablissement.pk, adherent=True).exists():
+    prestataire = None
+    if user.is_prestataire:
+        prestataire = OrganismeFormation.objects.rattaches_a(user).order_by("pk").first()
+        if prestataire is None:
+            raise PermissionRefusee("Votre compte n'est rattaché à aucun organisme de formation.")
+    if user.role not in CREATION_TARGET or not (
+        Etablissement.objects.visible_to(user).filter(pk=etablissement.pk, adherent=True).exists()
+    ):
         raise PermissionRefusee("Vous n'êtes pas rattaché(e) à cet établissement.")
     sirene = verifier_sirene(etablissement)
     with transaction.atomic():
-        return _create(user, etablissement, sous_dispositif, type_contrat, type_public, sirene.status)
+        return _create(user, etablissement, sous_dispositif, type_contrat, type_public, sirene.status, prestataire)
 
 
-def _create(user, etablissement, sous_dispositif, type_contrat, type_public, verification_insee):
+def _create(user, etablissement, sous_dispositif, type_contrat, type_public, verification_insee, prestataire=None):
     if not etablissement.travail_temporaire:
         type_public = ""
     dossier = Dossier.objects.create(
@@ -89,10 +98,12 @@ def _create(user, etablissement, sous_dispositif, type_contrat, type_public, ver
         type_contrat=type_contrat,
         type_public=type_public,
         created_by=user,
+        prestataire=prestataire,
     )
     dossier.numero = f"CP{dossier.created_at:%Y}{dossier.pk:06d}"
     dossier.save(update_fields=["numero"])
-    snapshot = employeur_snapshot(etablissement, email=user.email)
+    # The employer's e-mail is the adhérent's: a pre-entry leaves it for the adhérent who takes it over.
+    snapshot = employeur_snapshot(etablissement, email="" if prestataire else user.email)
     Employeur.objects.create(
         dossier=dossier,
         verification_insee=verification_insee,
@@ -149,3 +160,17 @@ def dossier_transmettre(*, dossier: Dossier, user) -> None:
             raise SaisieInvalide(invalides)
         fire(fresh, TRANSMETTRE, user=user)
     dossier.state = fresh.state
+
+
+def dossier_action(*, dossier: Dossier, name: str, user, comment: str = ""):
+    """Fire transition ``name`` (*Finaliser*, *Accepter*, *Refuser*…) with its event and notifications, as one unit.
+
+    Accepting a pre-entry makes it the adhérent's draft: the employer's e-mail, left empty by the
+    prestataire, defaults to the accepting user's, as on a dossier the adhérent creates.
+    """
+    with transaction.atomic():
+        event = fire(dossier, name, user=user, comment=comment)
+        if name == ACCEPTER_REPRISE:
+            if Employeur.objects.filter(dossier=dossier, email="").update(email=user.email):
+                Dossier.objects.filter(pk=dossier.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    return event

@@ -14,6 +14,7 @@ urlpatterns = [
     path("brouillons/", listes.liste, {"page": "brouillons"}, name="brouillons"),
     path("dossiers/<int:pk>/", onglets.dossier_detail, name="dossier_detail"),
     path("dossiers/<int:pk>/transmettre/", onglets.transmettre, name="dossier_transmettre"),
+    path("dossiers/<int:pk>/action/<slug:name>/", onglets.action, name="dossier_action"),
     path("dossiers/<int:pk>/formation/modules/", include("dossiers.views.modules")),
     path("dossiers/<int:pk>/<slug:slug>/", onglets.onglet_view, name="dossier_onglet"),
     path("dossiers/<int:pk>/<slug:slug>/verifier/", onglets.verifier_champ, name="dossier_verifier"),

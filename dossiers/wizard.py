@@ -42,8 +42,12 @@ STEPS = [
 BY_SLUG = {s.slug: s for s in STEPS}
 
 
+RECHERCHE_MAX = 20  # a prestataire searches among every AKTO member: the first matches only
+
+
 def _etablissements(user):
-    return Etablissement.objects.rattaches_a(user).filter(adherent=True).select_related("entreprise")
+    """An adhérent's own establishments; for a prestataire, every AKTO member establishment (it searches)."""
+    return Etablissement.objects.visible_to(user).filter(adherent=True).select_related("entreprise")
 
 
 def _entreprises(user):
@@ -68,16 +72,31 @@ def etablissement_choisi(user, data) -> Etablissement | None:
 
 def applies(step: str, user, data) -> bool:
     if step == "entreprise":
-        return _entreprises(user).count() > 1
+        return not user.is_prestataire and _entreprises(user).count() > 1
     if step == "etablissement":
-        return _etablissements_for(user, data).count() > 1
+        return user.is_prestataire or _etablissements_for(user, data).count() > 1
     if step == "public":
         etablissement = etablissement_choisi(user, data)
         return bool(etablissement and etablissement.travail_temporaire)
     return True
 
 
-def choices(step: str, user, data, q: str = "") -> list[tuple[str, str]]:
+def _libelle_etablissement(e) -> str:
+    return f"{e.denomination} — SIRET {e.siret} — {e.numero_voie} {e.code_postal} {e.commune}"
+
+
+def choices(step: str, user, data, q: str = "", choix: str | None = None) -> list[tuple[str, str]]:
+    """What a step offers. A prestataire's establishment step offers the matches of its search (``q``), and
+    on submission only the submitted establishment, if it is an AKTO member (``choix``)."""
+    if step == "etablissement" and user.is_prestataire:
+        qs = _etablissements(user)
+        if choix is not None:
+            qs = qs.filter(pk=choix) if str(choix).isdigit() else qs.none()
+        elif q:
+            qs = qs.recherche(q)[:RECHERCHE_MAX]
+        else:
+            qs = qs.none()
+        return [(str(e.pk), _libelle_etablissement(e)) for e in qs]
     if step == "entreprise":
         qs = _entreprises(user)
         if q:
@@ -96,9 +115,7 @@ def choices(step: str, user, data, q: str = "") -> list[tuple[str, str]]:
                 | Q(siret__contains=q.replace(" ", ""))
                 | Q(commune__icontains=q)
             )
-        return [
-            (str(e.pk), f"{e.denomination} — SIRET {e.siret} — {e.numero_voie} {e.code_postal} {e.commune}") for e in qs
-        ]
+        return [(str(e.pk), _libelle_etablissement(e)) for e in qs]
     if step == "public":
         return list(TypePublic.choices)
     if step == "dispositif":

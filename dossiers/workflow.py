@@ -1,17 +1,19 @@
-"""The dossier's workflow: every state change, declared once with its sources and who may fire it.
+"""The dossier's workflow: every state change, declared once with its sources, who may fire it and whom it notifies.
 
 Views never assign ``state``; they call a service that calls ``fire`` and catch ``TransitionError``
-to show its French message. Each change writes a ``DossierEvenement`` (who, when, from, to, comment).
+to show its French message. Each change writes a ``DossierEvenement`` (who, when, from, to, comment)
+and, in the same transaction, the notifications it causes (``notifications.services.notifier``: an outbox
+whose e-mails leave after commit).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
 
-from portal.models import Role
+from portal.models import Role, User
 
 from .enums import DossierState
 from .models import Dossier, DossierEvenement
@@ -34,13 +36,44 @@ class Transition:
     sources: frozenset[str]
     target: str
     allowed: Callable[[object, Dossier], bool]
+    # The notification it causes (a ``notifications.events.Evenement``) and to whom; nobody when empty.
+    notification: str = ""
+    destinataires: Callable[[Dossier], Iterable] | None = None
 
 
 def _adherent_du_dossier(user, dossier) -> bool:
     return user.is_adherent and Dossier.objects.visible_to(user).filter(pk=dossier.pk).exists()
 
 
+def _prestataire_du_dossier(user, dossier) -> bool:
+    return user.is_prestataire and Dossier.objects.visible_to(user).filter(pk=dossier.pk).exists()
+
+
+def _adherent_d_une_presaisie(user, dossier) -> bool:
+    return dossier.prestataire_id is not None and _adherent_du_dossier(user, dossier)
+
+
+def prestataires(dossier) -> Iterable:
+    """The prestataire users of the organisation that pre-entered the dossier (none for the adhérent's own)."""
+    if dossier.prestataire_id is None:
+        return User.objects.none()
+    return User.objects.filter(role=Role.PRESTATAIRE, is_active=True, rattachements__organisme=dossier.prestataire_id)
+
+
+def adherents(dossier) -> Iterable:
+    from notifications.services import destinataires_adherents
+
+    return destinataires_adherents(dossier.etablissement)
+
+
+def adherents_et_prestataires(dossier) -> list:
+    return [*adherents(dossier), *prestataires(dossier)]
+
+
 TRANSMETTRE = "transmettre"
+FINALISER = "finaliser"
+ACCEPTER_REPRISE = "accepter_reprise"
+REFUSER_REPRISE = "refuser_reprise"
 
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
@@ -51,9 +84,44 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({DossierState.BROUILLON, DossierState.A_COMPLETER}),
             DossierState.TRANSMIS,
             _adherent_du_dossier,
+            "dossier_transmis",
+            adherents_et_prestataires,
+        ),
+        # The prestataire's pre-entry and its takeover by the adhérent (guide: « Reprise d'une demande »).
+        Transition(
+            FINALISER,
+            "Finaliser",
+            frozenset({DossierState.BROUILLON_PRESTATAIRE}),
+            DossierState.A_REPRENDRE,
+            _prestataire_du_dossier,
+            "dossier_a_reprendre",
+            adherents,
+        ),
+        Transition(
+            ACCEPTER_REPRISE,
+            "Accepter",
+            frozenset({DossierState.A_REPRENDRE}),
+            DossierState.BROUILLON,
+            _adherent_du_dossier,
+            "reprise_acceptee",
+            prestataires,
+        ),
+        Transition(
+            REFUSER_REPRISE,
+            "Refuser",
+            frozenset({DossierState.A_REPRENDRE, DossierState.BROUILLON}),
+            DossierState.REFUSE_PAR_ADHERENT,
+            _adherent_d_une_presaisie,
+            "reprise_refusee",
+            prestataires,
         ),
     ]
 }
+
+
+def possibles(user, dossier) -> list[Transition]:
+    """The transitions ``user`` may fire on ``dossier`` now (the buttons to show)."""
+    return [t for t in TRANSITIONS.values() if dossier.state in t.sources and t.allowed(user, dossier)]
 
 
 def record_creation(dossier: Dossier, *, user) -> DossierEvenement:
@@ -87,5 +155,15 @@ def fire(dossier: Dossier, name: str, *, user, comment: str = "") -> DossierEven
         user=user,
         comment=comment,
     )
+    if transition.notification:
+        from notifications.services import notifier
+
+        notifier(
+            transition.notification,
+            locked,
+            transition.destinataires(locked),
+            commentaire=comment,
+            dossier_evenement=event,
+        )
     dossier.state = transition.target
     return event

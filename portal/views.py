@@ -12,13 +12,17 @@ from dossiers.models import Dossier
 def accueil(request):
     if request.user.is_gestionnaire:
         return redirect("admin:index")
+    prestataire = request.user.is_prestataire
     counts = Dossier.objects.visible_to(request.user).aggregate(
-        brouillons=Count("pk", filter=Q(state__in=DossierState.brouillons())),
-        transmis=Count("pk", filter=Q(state__in=DossierState.dossiers())),
+        brouillons=Count("pk", filter=Q(state__in=DossierState.brouillons(prestataire))),
+        transmis=Count("pk", filter=Q(state__in=DossierState.dossiers(prestataire))),
+        # For an adhérent, the pre-entries to take over; for a prestataire, those waiting for the adhérent.
         a_valider=Count("pk", filter=Q(state=DossierState.A_REPRENDRE)),
     )
-    return render(
-        request,
-        "portal/accueil.html",
-        {"counts": counts, "a_reprendre": DossierState.A_REPRENDRE.value, "peut_creer": request.user.is_adherent},
-    )
+    context = {
+        "counts": counts,
+        "a_reprendre": DossierState.A_REPRENDRE.value,
+        "prestataire": prestataire,
+        "peut_creer": request.user.is_adherent or prestataire,
+    }
+    return render(request, "portal/accueil.html", context)

@@ -19,7 +19,7 @@ from dossiers.models import (
 )
 from dossiers.services import employeur_snapshot
 from portal.models import Role, User
-from referentiels.models import Entreprise, Etablissement, Rattachement
+from referentiels.models import Entreprise, Etablissement, OrganismeFormation, Rattachement
 from referentiels.validators import siren_with_check_digit, siret_with_check_digit
 
 PASSWORD = "mot-de-passe-de-test"
@@ -73,11 +73,31 @@ class EtablissementFactory(factory.django.DjangoModelFactory):
         interim = factory.Trait(travail_temporaire=True, naf="7820Z", idcc="1413")
 
 
+class OrganismeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrganismeFormation
+
+    siret = factory.Sequence(lambda n: siret_with_check_digit(siren_with_check_digit(f"{77100000 + n:08d}"), "0001"))
+    raison_sociale = factory.Sequence(lambda n: f"ORGANISME DE FORMATION {n}")
+    nda = "84691234569"
+    code_postal = "69002"
+    commune = "LYON"
+
+
 def attach(user, target):
-    """Attach a user to an Entreprise (all its establishments) or to one Etablissement."""
+    """Attach a user to an Entreprise (all its establishments), one Etablissement, or (prestataire) an organisme."""
     if isinstance(target, Entreprise):
         return Rattachement.objects.create(user=user, entreprise=target)
+    if isinstance(target, OrganismeFormation):
+        return Rattachement.objects.create(user=user, organisme=target)
     return Rattachement.objects.create(user=user, etablissement=target)
+
+
+def prestataire_user(organisme=None, **kwargs):
+    """A prestataire user attached to its training organisation (a new one unless given)."""
+    user = UserFactory(prestataire=True, **kwargs)
+    attach(user, organisme or OrganismeFactory())
+    return user
 
 
 def sous_dispositif(code="CPRO"):

@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 
 from portal.chiffrement import decrypt, encrypt, fingerprint
-from referentiels.models import Etablissement
+from referentiels.models import Etablissement, OrganismeFormation
 from referentiels.sirene import MESSAGES as SIRENE_MESSAGES
 from referentiels.sirene import SireneStatus
 from referentiels.validators import mask_nir, normalize_nir, validate_phone, validate_postal_code
@@ -80,7 +80,8 @@ class DossierQuerySet(models.QuerySet):
         if user.is_gestionnaire:
             return self.all()
         if user.is_prestataire:
-            return self.filter(created_by=user)
+            # A prestataire sees the dossiers its organisation pre-entered, whatever became of them.
+            return self.filter(prestataire__in=OrganismeFormation.objects.rattaches_a(user))
         etablissements = Etablissement.objects.rattaches_a(user)
         return self.filter(etablissement__in=etablissements).exclude(
             state__in=[DossierState.BROUILLON_PRESTATAIRE, DossierState.REFUSE_PAR_ADHERENT]
@@ -106,6 +107,15 @@ class Dossier(models.Model):
     )
     version = models.PositiveIntegerField(default=1, help_text="Verrou optimiste : incrémenté à chaque enregistrement.")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="dossiers_crees")
+    prestataire = models.ForeignKey(
+        OrganismeFormation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers_presaisis",
+        verbose_name="prestataire de formation",
+        help_text="L'organisme de formation qui a pré-saisi le dossier, le cas échéant.",
+    )
     created_at = models.DateTimeField("Créé le", auto_now_add=True)
     updated_at = models.DateTimeField("Modifié le", auto_now=True)
 
@@ -129,7 +139,8 @@ class Dossier(models.Model):
 
     @property
     def est_modifiable(self) -> bool:
-        return self.state in (DossierState.BROUILLON, DossierState.A_COMPLETER)
+        """May the user who loaded it (``dossiers.droits.charger``) edit it? Read-only when nobody said so."""
+        return getattr(self, "_modifiable", False)
 
 
 # Employer data a user completes by hand when INSEE cannot give it (degraded mode), in form order.

@@ -42,10 +42,7 @@ PAGES = {
 
 
 def _states_for(user, page):
-    states = PAGES[page]["states"]()
-    if user.is_prestataire and page == "brouillons":
-        states = [DossierState.BROUILLON_PRESTATAIRE, *states]
-    return states
+    return PAGES[page]["states"](prestataire=user.is_prestataire)
 
 
 @login_required
@@ -86,6 +83,6 @@ def liste(request, page):
         "q": q,
         "tri": tri,
         "colonnes": COLONNES,
-        "peut_creer": request.user.is_adherent,
+        "peut_creer": request.user.is_adherent or request.user.is_prestataire,
     }
     return render_page_or_partial(request, "dossiers/liste.html", "resultats", context)

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from portal.htmx import render_page_or_partial
 
-from .. import onglets, rules
+from .. import droits, onglets, rules
 from ..enums import AnomalieKind
 from ..models import Dossier
-from ..services import SaisieInvalide, dossier_transmettre, onglet_save
-from ..workflow import TransitionError
+from ..services import SaisieInvalide, dossier_action, dossier_transmettre, onglet_save
+from ..workflow import ACCEPTER_REPRISE, FINALISER, REFUSER_REPRISE, TRANSITIONS, TransitionError, possibles
 
 MSG_VERSION_PERIMEE = (
     "Ce dossier a été modifié ailleurs (par un autre utilisateur ou dans un autre onglet du navigateur) "
@@ -24,13 +27,53 @@ MSG_VERSION_PERIMEE = (
 MSG_NON_MODIFIABLE = "Ce dossier n'est plus modifiable dans son état actuel."
 
 
+@dataclass(frozen=True)
+class Action:
+    """A button of the dossier page that fires a transition, with its confirmation and its outcome."""
+
+    confirmation: str = ""  # asked in a dialog first when set
+    motif: bool = False  # the dialog offers an optional reason (« Motif »)
+    message: str = ""  # shown after success ({numero})
+    destination: str = ""  # URL name of the page shown after success; empty: the same tab
+
+
+ACTIONS = {
+    FINALISER: Action(
+        confirmation=(
+            "Votre saisie sera adressée à l'adhérent, qui pourra l'accepter et la compléter, ou la refuser. "
+            "Vous ne pourrez plus la modifier. Confirmez-vous la finalisation ?"
+        ),
+        message="La demande {numero} est finalisée : l'adhérent est invité à la reprendre.",
+        destination="dossiers",
+    ),
+    ACCEPTER_REPRISE: Action(
+        message="Vous avez accepté la demande {numero} : vous pouvez maintenant la compléter, l'enregistrer puis "
+        "la transmettre à AKTO.",
+    ),
+    REFUSER_REPRISE: Action(
+        confirmation=(
+            "Le brouillon de pré-saisie sera retiré de vos brouillons et le prestataire de formation sera informé "
+            "de votre refus. Confirmez-vous le refus de cette demande ?"
+        ),
+        motif=True,
+        message="La demande {numero} a été refusée : le prestataire de formation en est informé.",
+        destination="brouillons",
+    ),
+}
+
+
+def actions_possibles(user, dossier) -> set[str]:
+    """The transitions the user may fire now: the buttons of the dossier page."""
+    return {t.name for t in possibles(user, dossier)}
+
+
 def _dossier(request, pk) -> Dossier:
     queryset = (
         Dossier.objects.visible_to(request.user)
         .select_related("employeur", "salarie", "contrat", "sous_dispositif", "dispositif", "etablissement__entreprise")
         .prefetch_related("tuteurs")
     )
-    return get_object_or_404(queryset, pk=pk)
+    return droits.charger(get_object_or_404(queryset, pk=pk), request.user)
 
 
 def _onglet(slug) -> onglets.Onglet:
@@ -40,13 +83,13 @@ def _onglet(slug) -> onglets.Onglet:
     return onglet
 
 
-def _form(onglet, dossier, data=None):
+def _form(onglet, dossier, user, data=None):
     return onglet.form_class(
         data,
         instance=onglet.instance(dossier),
         initial={"version": dossier.version},
         check_url=reverse("dossier_verifier", args=[dossier.pk, onglet.slug]),
-        editable=dossier.est_modifiable,
+        editable=droits.peut_modifier(user, dossier, onglet.slug),
     )
 
 
@@ -70,7 +113,7 @@ def _messages_by_field(onglet, anomalies, form=None) -> dict[str, list[dict]]:
 def _render(request, dossier, onglet, *, form=None, show_messages=False, alert=None, status=200):
     anomalies = rules.check(dossier)
     if form is None and onglet.disponible:
-        form = _form(onglet, dossier)
+        form = _form(onglet, dossier, request.user)
     precedent, suivant = onglets.voisins(onglet)
     context = {
         "dossier": dossier,
@@ -83,6 +126,8 @@ def _render(request, dossier, onglet, *, form=None, show_messages=False, alert=N
         "suivant": suivant,
         "alert": alert,
         "non_enregistre": bool(form is not None and form.is_bound and (form.errors or alert)),
+        "modifiable": droits.peut_modifier(request.user, dossier, onglet.slug),
+        "actions": actions_possibles(request.user, dossier),
     }
     return render_page_or_partial(request, "dossiers/dossier.html", "swap", context, status=status)
 
@@ -101,9 +146,9 @@ def onglet_view(request, pk, slug):
         return _render(request, dossier, onglet)
     if not onglet.disponible:
         raise Http404
-    if not dossier.est_modifiable:
+    if not droits.peut_modifier(request.user, dossier, onglet.slug):
         return _render(request, dossier, onglet, alert={"kind": "danger", "text": MSG_NON_MODIFIABLE}, status=409)
-    form = _form(onglet, dossier, request.POST)
+    form = _form(onglet, dossier, request.user, request.POST)
     form.is_valid()  # Partial save: the well-formed fields are in cleaned_data, the rest keep their errors.
     version = form.cleaned_data.get("version")
     if version is None or not onglet_save(dossier=dossier, form=form, version=version):
@@ -114,7 +159,9 @@ def onglet_view(request, pk, slug):
         )
     # The in-memory dossier now holds exactly what is stored: the well-formed values were applied
     # to it and written, the malformed ones were never applied.
-    saved_form = _form(onglet, dossier, request.POST) if form.errors else _form(onglet, dossier)
+    saved_form = (
+        _form(onglet, dossier, request.user, request.POST) if form.errors else _form(onglet, dossier, request.user)
+    )
     if form.errors:
         saved_form.is_valid()
     return _render(
@@ -141,7 +188,7 @@ def verifier_champ(request, pk, slug):
     if not onglet.disponible:
         raise Http404
     name = request.POST.get("_field", "")
-    form = _form(onglet, dossier, request.POST)
+    form = _form(onglet, dossier, request.user, request.POST)
     if name not in form.fields or name == "version":
         raise Http404
     form.is_valid()  # applies the well-formed values to the in-memory instance only
@@ -169,3 +216,39 @@ def transmettre(request, pk):
         context = {"dossier": dossier, "titre": "Transmettre", "texte": str(error)}
         return render(request, "dossiers/includes/dialog.html", context, status=409)
     return render(request, "dossiers/includes/transmission.html", {"dossier": dossier, "transmis": True})
+
+
+MOTIF_MAX = 1000
+
+
+@login_required
+def action(request, pk, name):
+    """*Finaliser*, *Accepter*, *Refuser*: GET asks for confirmation (a dialog), POST fires the transition."""
+    dossier = _dossier(request, pk)
+    if name not in ACTIONS:
+        raise Http404
+    config, transition = ACTIONS[name], TRANSITIONS[name]
+    context = {"dossier": dossier, "transition": transition, "action": config, "motif_max": MOTIF_MAX}
+    if request.method != "POST":
+        if name not in actions_possibles(request.user, dossier):
+            texte = f"L'action « {transition.label} » n'est pas possible sur ce dossier."
+            return render(request, "dossiers/includes/dialog.html", {"titre": transition.label, "texte": texte})
+        return render(request, "dossiers/includes/confirmation.html", context)
+    motif = request.POST.get("motif", "").strip() if config.motif else ""
+    if len(motif) > MOTIF_MAX:
+        context |= {"motif": motif, "erreur": f"Le motif ne doit pas dépasser {MOTIF_MAX} caractères."}
+        return render(request, "dossiers/includes/confirmation.html", context, status=422)
+    try:
+        dossier_action(dossier=dossier, name=name, user=request.user, comment=motif)
+    except TransitionError as error:
+        context = {"dossier": dossier, "titre": transition.label, "texte": str(error)}
+        return render(request, "dossiers/includes/dialog.html", context, status=409)
+    messages.success(request, config.message.format(numero=dossier.numero))
+    if config.destination:
+        url = reverse(config.destination)
+    else:
+        slug = request.POST.get("onglet", "")
+        url = reverse("dossier_onglet", args=[dossier.pk, slug if onglets.get(slug) else "introduction"])
+    if request.htmx:
+        return HttpResponse(status=204, headers={"HX-Redirect": url})
+    return redirect(url)

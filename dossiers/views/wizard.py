@@ -13,8 +13,8 @@ from ..services import PermissionRefusee, dossier_create
 
 
 def _adherent_only(user):
-    if not user.is_adherent:
-        # The prestataire's pre-entry has its own journey; nobody else creates dossiers.
+    """Adhérents create dossiers, prestataires pre-enter them; AKTO's gestionnaires don't."""
+    if not (user.is_adherent or user.is_prestataire):
         raise Http404
 
 
@@ -50,7 +50,13 @@ def step(request, slug):
         return redirect(_url_of_next(request.user, data))
 
     q = request.GET.get("q", "").strip()
-    all_choices = wizard.choices(slug, request.user, data)
+    recherche_seule = request.user.is_prestataire and slug == "etablissement"
+    if recherche_seule:
+        # A prestataire searches every AKTO member: the matches of its search, or the one chosen or submitted.
+        choix = request.POST.get("choix", "") if request.method == "POST" else (None if q else data.get(slug))
+        all_choices = wizard.choices(slug, request.user, data, q, choix=choix)
+    else:
+        all_choices = wizard.choices(slug, request.user, data)
     if request.method == "POST":
         form = ChoixForm(request.POST, choices=all_choices)
         if form.is_valid():
@@ -61,7 +67,8 @@ def step(request, slug):
             return redirect(_url_of_next(request.user, data))
     else:
         form = ChoixForm(
-            initial={"choix": data.get(slug)}, choices=wizard.choices(slug, request.user, data, q) if q else all_choices
+            initial={"choix": data.get(slug)},
+            choices=wizard.choices(slug, request.user, data, q) if q and not recherche_seule else all_choices,
         )
 
     previous = steps[index - 1] if index > 0 else None
@@ -70,7 +77,8 @@ def step(request, slug):
         "form": form,
         "q": q,
         "retour_url": reverse("nouvelle_demande_step", args=[previous]) if previous else reverse("accueil"),
-        "aucun_choix": not all_choices,
+        "aucun_choix": not all_choices and not recherche_seule,
+        "recherche_seule": recherche_seule,
     }
     return render(request, "dossiers/wizard.html", context)
 

@@ -1,12 +1,9 @@
 """Lookup of establishments by SIREN, SIRET or name, among those the user may see (visible_to)."""
 
-import re
-
 from django.contrib.auth.decorators import login_required
 from django.urls import path
 
 from referentiels.models import Etablissement
-from referentiels.search import normalize
 
 from . import LIMIT, respond
 
@@ -14,13 +11,7 @@ from . import LIMIT, respond
 @login_required
 def etablissements(request):
     q = request.GET.get("q", "").strip()
-    queryset = Etablissement.objects.visible_to(request.user).select_related("entreprise")
-    digits = re.sub(r"[\s.]", "", q)
-    if digits.isdigit():
-        queryset = queryset.filter(siret__startswith=digits)  # a SIREN is the SIRET's first 9 digits
-    else:
-        for word in normalize(q).split():
-            queryset = queryset.filter(recherche__contains=word)
+    queryset = Etablissement.objects.visible_to(request.user).select_related("entreprise").recherche(q)
     rows = [
         {
             "siret": e.siret,
@@ -30,7 +21,7 @@ def etablissements(request):
             "naf": e.naf,
             "idcc": e.idcc,
         }
-        for e in queryset.order_by("recherche", "siret")[:LIMIT]  # the indexed search key starts with the name
+        for e in queryset[:LIMIT]
     ]
     return respond(request, "referentiels/lookups/etablissements.html", rows, q=q)
 

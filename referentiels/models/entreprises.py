@@ -2,6 +2,8 @@
 
 __all__ = ["Entreprise", "Etablissement", "EtablissementQuerySet", "Rattachement"]
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -43,6 +45,16 @@ class EtablissementQuerySet(models.QuerySet):
         if user.is_prestataire:
             return self.filter(adherent=True)
         return self.rattaches_a(user)
+
+    def recherche(self, q: str):
+        """Search by SIREN or SIRET (digits: the SIRET's start) or by words of the name, address or commune."""
+        digits = re.sub(r"[\s.]", "", q)
+        if digits.isdigit():
+            return self.filter(siret__startswith=digits)  # a SIREN is the SIRET's first 9 digits
+        queryset = self
+        for word in normalize(q).split():
+            queryset = queryset.filter(recherche__contains=word)
+        return queryset.order_by("recherche", "siret")  # the indexed search key starts with the name
 
     def rattaches_a(self, user):
         """Establishments a user may act for: attached directly or through their company."""
@@ -101,21 +113,33 @@ class Etablissement(models.Model):
 
 
 class Rattachement(models.Model):
-    """A user acting for a whole company (every establishment) or for one establishment."""
+    """Who a user acts for: an adhérent a whole company (every establishment) or one establishment,
+    a prestataire its training organisation."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rattachements")
     entreprise = models.ForeignKey(Entreprise, on_delete=models.CASCADE, null=True, blank=True)
     etablissement = models.ForeignKey(Etablissement, on_delete=models.CASCADE, null=True, blank=True)
+    organisme = models.ForeignKey(
+        "referentiels.OrganismeFormation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name="organisme de formation",
+        related_name="rattachements",
+    )
 
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(entreprise__isnull=False, etablissement__isnull=True)
-                | Q(entreprise__isnull=True, etablissement__isnull=False),
-                name="rattachement_entreprise_xor_etablissement",
-                violation_error_message="Un rattachement vise soit une entreprise, soit un établissement.",
+                condition=Q(entreprise__isnull=False, etablissement__isnull=True, organisme__isnull=True)
+                | Q(entreprise__isnull=True, etablissement__isnull=False, organisme__isnull=True)
+                | Q(entreprise__isnull=True, etablissement__isnull=True, organisme__isnull=False),
+                name="rattachement_une_seule_cible",
+                violation_error_message=(
+                    "Un rattachement vise soit une entreprise, soit un établissement, soit un organisme de formation."
+                ),
             )
         ]
 
     def __str__(self):
-        return f"{self.user} → {self.entreprise or self.etablissement}"
+        return f"{self.user} → {self.entreprise or self.etablissement or self.organisme}"

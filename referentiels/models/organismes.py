@@ -9,6 +9,12 @@ from referentiels.search import normalize
 from referentiels.validators import validate_nda, validate_siret
 
 
+class OrganismeFormationQuerySet(models.QuerySet):
+    def rattaches_a(self, user):
+        """The training organisations a prestataire user acts for."""
+        return self.filter(rattachements__user=user)
+
+
 class OrganismeFormation(models.Model):
     siret = models.CharField("SIRET", max_length=14, unique=True, validators=[validate_siret])
     nda = models.CharField(
@@ -39,6 +45,8 @@ class OrganismeFormation(models.Model):
     actif = models.BooleanField("Établissement actif", default=True, help_text="Décoché : établissement fermé.")
     reseaux = models.CharField("Réseaux", max_length=200, blank=True, help_text="Codes séparés par « | ».")
     nom_recherche = models.CharField("Clé de recherche", max_length=700, blank=True, editable=False)
+
+    objects = OrganismeFormationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "organisme de formation"

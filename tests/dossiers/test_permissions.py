@@ -5,7 +5,7 @@ import pytest
 from dossiers import onglets
 from dossiers.models import Dossier
 from tests.conftest import client_for
-from tests.factories import DossierFactory, EtablissementFactory, UserFactory
+from tests.factories import DossierFactory, EtablissementFactory, UserFactory, prestataire_user
 
 pytestmark = pytest.mark.django_db
 
@@ -62,13 +62,25 @@ def test_adherent_does_not_see_a_prestataire_draft_before_handover(adherent):
     assert client_for(adherent).get(f"/dossiers/{handed_over.pk}/introduction/").status_code == 200
 
 
-def test_prestataire_sees_only_what_it_created(db):
-    prestataire = UserFactory(prestataire=True)
-    own = DossierFactory(created_by=prestataire, brouillon_prestataire=True)
-    other = DossierFactory()
+def test_prestataire_sees_only_its_organisations_pre_entries(db):
+    prestataire = prestataire_user()
+    organisme = prestataire.rattachements.get().organisme
+    own = DossierFactory(created_by=prestataire, prestataire=organisme, brouillon_prestataire=True)
+    colleague = DossierFactory(created_by=prestataire_user(organisme), prestataire=organisme, a_reprendre=True)
+    other_prestataire = DossierFactory(created_by=prestataire_user(), brouillon_prestataire=True)
+    other_prestataire.prestataire = other_prestataire.created_by.rattachements.get().organisme
+    other_prestataire.save()
+    adherents_own = DossierFactory()  # an adhérent's own dossier: no prestataire
     client = client_for(prestataire)
     assert client.get(f"/dossiers/{own.pk}/introduction/").status_code == 200
-    assert client.get(f"/dossiers/{other.pk}/introduction/").status_code == 404
+    assert client.get(f"/dossiers/{colleague.pk}/introduction/").status_code == 200
+    for dossier in (other_prestataire, adherents_own):
+        for url in ("introduction/", "salarie/", "cerfa.pdf", "action/finaliser/"):
+            assert client.get(f"/dossiers/{dossier.pk}/{url}").status_code == 404, url
+    assert set(Dossier.objects.visible_to(prestataire)) == {own, colleague}
+    listed = client.get("/dossiers/").content.decode() + client.get("/brouillons/").content.decode()
+    assert own.numero in listed and colleague.numero in listed
+    assert other_prestataire.numero not in listed and adherents_own.numero not in listed
 
 
 def test_gestionnaire_sees_all(db):

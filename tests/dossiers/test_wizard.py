@@ -145,8 +145,8 @@ def test_retour_goes_back_and_quit_clears(adherent_multi):
     assert client.get("/nouvelle-demande/etablissement/").url == "/nouvelle-demande/entreprise/"
 
 
-def test_prestataire_and_unattached_users_cannot_use_the_adherent_wizard(db):
-    assert client_for(UserFactory(prestataire=True)).get("/nouvelle-demande/").status_code == 404
+def test_gestionnaire_and_unattached_users_cannot_create(db):
+    assert client_for(UserFactory(gestionnaire=True)).get("/nouvelle-demande/").status_code == 404
     lonely = client_for(UserFactory())
     response = lonely.get("/nouvelle-demande/", follow=True)
     assert "Aucun choix n'est ouvert" in text(response)

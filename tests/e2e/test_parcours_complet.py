@@ -77,8 +77,7 @@ def test_parcours_complet_jusqu_a_la_transmission(page: Page, donnees, tmp_path)
     login(page, live.url, MONO.email)
     walk_wizard(page, MONO)
     numero = page.get_by_text(re.compile(r"^CP\d{10}$")).inner_text().strip()
-    debut = dt.date.today() + dt.timedelta(days=3)
-    fin = debut.replace(year=debut.year + 1) - dt.timedelta(days=1)
+    debut, fin = dates_du_contrat()
 
     # Transmettre too early: Saisie invalide.
     page.get_by_role("button", name="Transmettre").click()
@@ -86,12 +85,43 @@ def test_parcours_complet_jusqu_a_la_transmission(page: Page, donnees, tmp_path)
     expect(dialog).to_contain_text("Veuillez corriger les erreurs et renouveler l'opération.")
     dialog.get_by_role("button", name="Fermer").click()
 
-    # Introduction.
+    remplir_introduction(page)
+    remplir_employeur(page)
+    remplir_salarie(page)
+    remplir_contrat(page, debut, fin)
+    remplir_formation(page, siret, debut, fin)
+    remplir_financement(page)
+    remplir_documents(page, tmp_path)
+    remplir_synthese(page)
+
+    # Transmettre.
+    page.get_by_role("button", name="Transmettre").click()
+    dialog = page.get_by_role("dialog", name="Votre demande a été transmise à AKTO")
+    expect(dialog).to_be_visible()
+    assert Dossier.objects.get(numero=numero).state == DossierState.TRANSMIS
+    dialog.get_by_role("link", name="Fermer").click()
+    expect(page.get_by_text(re.compile(r"lecture seule"))).to_be_visible()
+    expect(page.get_by_role("button", name="Enregistrer", exact=True)).to_have_count(0)
+    page.get_by_role("link", name="Dossiers", exact=True).click()
+    expect(page.get_by_role("row", name=re.compile(numero))).to_contain_text("Transmis")
+
+
+# -- each tab as a user fills it (shared with the takeover journey) ------------------------------------------
+
+
+def dates_du_contrat() -> tuple[dt.date, dt.date]:
+    debut = dt.date.today() + dt.timedelta(days=3)
+    return debut, debut.replace(year=debut.year + 1) - dt.timedelta(days=1)
+
+
+def remplir_introduction(page: Page) -> None:
+    open_tab(page, "Introduction")
     page.get_by_label(re.compile("J'ai pris connaissance de la")).check()
     save_tab(page)
     expect(bullet(page, "Introduction")).to_have_attribute("data-status", "valid")
 
-    # Employeur.
+
+def remplir_employeur(page: Page) -> None:
     open_tab(page, "Employeur")
     page.get_by_label("Téléphone").fill("04 78 00 00 00")
     page.get_by_label("Effectif total de l'entreprise").fill("14")
@@ -100,7 +130,9 @@ def test_parcours_complet_jusqu_a_la_transmission(page: Page, donnees, tmp_path)
     save_tab(page)
     expect(bullet(page, "Employeur")).to_have_attribute("data-status", "valid")
 
-    # Salarié: 22 years old, bac pro, registered at France Travail.
+
+def remplir_salarie(page: Page) -> None:
+    """22 years old, bac pro, not registered at France Travail, one tutor."""
     open_tab(page, "Salarié")
     page.get_by_label("Nom de naissance").fill("Martin")
     page.get_by_label("Prénom", exact=False).first.fill("Lucas")
@@ -133,7 +165,9 @@ def test_parcours_complet_jusqu_a_la_transmission(page: Page, donnees, tmp_path)
     save_tab(page)
     expect(bullet(page, "Salarié")).to_have_attribute("data-status", "valid")
 
-    # Contrat: a CDD of 12 months, 35 h, above the minimum salary.
+
+def remplir_contrat(page: Page, debut: dt.date, fin: dt.date) -> None:
+    """A CDD of 12 months, 35 h, above the minimum salary."""
     open_tab(page, "Contrat")
     page.get_by_label("Nature de contrat ou d'avenant").select_option("cdd")
     page.get_by_label("Emploi occupé pendant le contrat (intitulé précis)").fill("Serveur en salle")
@@ -149,7 +183,9 @@ def test_parcours_complet_jusqu_a_la_transmission(page: Page, donnees, tmp_path)
     save_tab(page)
     expect(bullet(page, "Contrat")).to_have_attribute("data-status", "valid")
 
-    # Formation: an active RNCP fiche, 400 h, one external module.
+
+def remplir_formation(page: Page, siret: str, debut: dt.date, fin: dt.date) -> None:
+    """An active RNCP fiche, 400 h, one external module."""
     open_tab(page, "Formation")
     page.get_by_label("Diplôme ou titre visé par le salarié(e)").select_option("31")
     page.get_by_label("Type de qualification visée").select_option("1")
@@ -183,20 +219,17 @@ def test_parcours_complet_jusqu_a_la_transmission(page: Page, donnees, tmp_path)
     save_tab(page)
     expect(bullet(page, "Formation")).to_have_attribute("data-status", "valid")
 
-    # Financement: nothing to declare for this employer; the estimate is shown.
+
+def remplir_financement(page: Page) -> None:
+    """Nothing to declare for this employer; the estimate is shown."""
     open_tab(page, "Financement")
     expect(page.get_by_role("tabpanel")).to_contain_text("Estimation")
     save_tab(page)
     expect(bullet(page, "Financement")).to_have_attribute("data-status", "valid")
 
-    # Documents: the attestation and every mandatory type.
-    open_tab(page, "Documents")
-    fichier = tmp_path / "programme.pdf"
-    fichier.write_bytes(PDF)
-    remplir_documents(page, fichier)
-    expect(bullet(page, "Documents")).to_have_attribute("data-status", "valid")
 
-    # Synthèse: the attestations, a comment.
+def remplir_synthese(page: Page) -> None:
+    """The attestations, a comment."""
     open_tab(page, "Synthèse")
     page.get_by_label(re.compile("J'atteste l'exactitude")).check()
     page.get_by_label(re.compile("J'accepte les")).check()
@@ -204,20 +237,12 @@ def test_parcours_complet_jusqu_a_la_transmission(page: Page, donnees, tmp_path)
     save_tab(page)
     expect(bullet(page, "Synthèse")).to_have_attribute("data-status", "valid")
 
-    # Transmettre.
-    page.get_by_role("button", name="Transmettre").click()
-    dialog = page.get_by_role("dialog", name="Votre demande a été transmise à AKTO")
-    expect(dialog).to_be_visible()
-    assert Dossier.objects.get(numero=numero).state == DossierState.TRANSMIS
-    dialog.get_by_role("link", name="Fermer").click()
-    expect(page.get_by_text(re.compile(r"lecture seule"))).to_be_visible()
-    expect(page.get_by_role("button", name="Enregistrer", exact=True)).to_have_count(0)
-    page.get_by_role("link", name="Dossiers", exact=True).click()
-    expect(page.get_by_role("row", name=re.compile(numero))).to_contain_text("Transmis")
 
-
-def remplir_documents(page: Page, fichier) -> None:
+def remplir_documents(page: Page, tmp_path) -> None:
     """External training: the Programme and the Convention / Devis are mandatory; then the attestation."""
+    open_tab(page, "Documents")
+    fichier = tmp_path / "programme.pdf"
+    fichier.write_bytes(PDF)
     compteur = page.locator("#documents-compteur")
     expect(compteur).to_contain_text("0/2 types de documents obligatoires à transmettre")
     for code in ["PROGRAMME", "CONVENTION_DEVIS"]:
@@ -228,3 +253,4 @@ def remplir_documents(page: Page, fichier) -> None:
     expect(compteur).to_have_attribute("data-complet", "true")
     page.get_by_label(re.compile("L'employeur atteste disposer de l'ensemble des pièces")).check()
     save_tab(page)
+    expect(bullet(page, "Documents")).to_have_attribute("data-status", "valid")

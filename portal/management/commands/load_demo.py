@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from portal.models import Role, User
-from referentiels.models import Entreprise, Etablissement, Rattachement
+from referentiels.models import Entreprise, Etablissement, OrganismeFormation, Rattachement
 from referentiels.validators import siren_with_check_digit, siret_with_check_digit
 
 PASSWORD = "demo-portail-2026"
@@ -47,7 +47,7 @@ ENTREPRISES = {
 }
 
 USERS = [
-    # e-mail, prénom, nom, rôle, attached to: ("entreprise", key) or ("etablissement", key, index)
+    # e-mail, prénom, nom, rôle, attached to: ("entreprise", key), ("etablissement", key, index) or ("organisme",)
     ("adherent.mono@demo.test", "Claire", "Martin", Role.ADHERENT, [("etablissement", "brasserie", 0)]),
     (
         "adherent.multi@demo.test",
@@ -57,7 +57,7 @@ USERS = [
         [("entreprise", "proprete"), ("entreprise", "distribution")],
     ),
     ("adherent.interim@demo.test", "Sophie", "Garnier", Role.ADHERENT, [("entreprise", "interim")]),
-    ("prestataire@demo.test", "Julien", "Roux", Role.PRESTATAIRE, []),
+    ("prestataire@demo.test", "Julien", "Roux", Role.PRESTATAIRE, [("organisme",)]),
     ("gestionnaire@demo.test", "Nadia", "Lefèvre", Role.GESTIONNAIRE, []),
 ]
 
@@ -90,6 +90,26 @@ def load_entreprises() -> dict:
     return loaded
 
 
+# The demo prestataire's training organisation (fictitious, consistent: Luhn-valid SIRET, 11-digit NDA).
+ORGANISME = {
+    "siren": "91827364",
+    "raison_sociale": "INSTITUT DES METIERS DE LA TABLE",
+    "nda": "84691234569",
+    "adresse": "20 RUE DE LA REPUBLIQUE",
+    "code_postal": "69002",
+    "commune": "LYON",
+}
+
+
+def load_organisme() -> OrganismeFormation:
+    siret = siret_with_check_digit(siren_with_check_digit(ORGANISME["siren"]), "0001")
+    fields = {k: v for k, v in ORGANISME.items() if k != "siren"}
+    organisme, _ = OrganismeFormation.objects.update_or_create(
+        siret=siret, defaults=fields | {"qualiopi": True, "actif": True, "nature": "responsable_formateur"}
+    )
+    return organisme
+
+
 def gestionnaires_group() -> Group:
     group, _ = Group.objects.get_or_create(name="Gestionnaires AKTO")
     group.permissions.set(
@@ -106,6 +126,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         entreprises = load_entreprises()
+        organisme = load_organisme()
         group = gestionnaires_group()
         for email, prenom, nom, role, rattachements in USERS:
             user, _ = User.objects.update_or_create(
@@ -118,6 +139,9 @@ class Command(BaseCommand):
                 user.groups.add(group)
             Rattachement.objects.filter(user=user).delete()
             for target in rattachements:
+                if target[0] == "organisme":
+                    Rattachement.objects.create(user=user, organisme=organisme)
+                    continue
                 entreprise, etablissements = entreprises[target[1]]
                 if target[0] == "entreprise":
                     Rattachement.objects.create(user=user, entreprise=entreprise)

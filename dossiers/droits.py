@@ -1,0 +1,38 @@
+"""Who may edit what of a dossier: one place for the editing rights (``visible_to`` says who may see it).
+
+- an adhérent edits its drafts (*Brouillon*) and the dossiers AKTO sent back (*A compléter*); a pre-entry
+  waiting for it (*A reprendre par l'adhérent*) is read-only until it is accepted;
+- a prestataire edits its pre-entry while it is a *Brouillon prestataire*, and only the tabs it knows:
+  the employer's editable fields, the funding and the synthesis stay the adhérent's;
+- a gestionnaire never edits the adhérent's data (he asks for compléments).
+
+The views load a dossier through ``charger`` so that ``dossier.est_modifiable`` speaks for the user
+who is looking at it.
+"""
+
+from __future__ import annotations
+
+from .enums import DossierState
+
+ETATS_MODIFIABLES = {
+    "adherent": frozenset({DossierState.BROUILLON, DossierState.A_COMPLETER}),
+    "prestataire": frozenset({DossierState.BROUILLON_PRESTATAIRE}),
+}
+ONGLETS_PRESTATAIRE = frozenset({"introduction", "salarie", "contrat", "formation", "documents"})
+
+
+def peut_modifier(user, dossier, onglet: str | None = None) -> bool:
+    """May ``user`` (who can see ``dossier``) change it now, or change tab ``onglet`` of it?"""
+    if not getattr(user, "is_authenticated", False) or user.is_gestionnaire:
+        return False
+    if dossier.state not in ETATS_MODIFIABLES.get(user.role, ()):
+        return False
+    if user.is_prestataire and onglet is not None:
+        return onglet in ONGLETS_PRESTATAIRE
+    return True
+
+
+def charger(dossier, user):
+    """Tie the dossier to the user looking at it: ``dossier.est_modifiable`` then answers for that user."""
+    dossier._modifiable = peut_modifier(user, dossier)
+    return dossier
