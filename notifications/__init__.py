@@ -1,1 +1,1 @@
-"""Notifications (in-app and e-mail outbox): models arrive with the takeover issue."""
+"""Notifications: in-app (the bell) and the outbox of e-mails, written in the transaction that causes them."""

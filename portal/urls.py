@@ -20,6 +20,7 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("referentiels/", include("referentiels.urls")),
+    path("", include("notifications.urls")),
     path("", include("documents.urls")),
     path("", include("dossiers.urls")),
 ]

@@ -1,5 +1,6 @@
 """Shared fixtures: users attached to companies, logged-in clients."""
 
+import importlib
 import os
 
 import pytest
@@ -64,9 +65,29 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The dispositifs come from a data migration: make sure they exist with ``--no-migrations`` too."""
-    import importlib
-
     from django.apps import apps
 
     with django_db_blocker.unblock():
         importlib.import_module("dossiers.migrations.0003_dispositifs").load(apps, None)
+
+
+# The data migrations whose rows a flush removes, with their (idempotent) loader and a model telling
+# whether the rows are there.
+DATA_MIGRATIONS = [
+    ("dossiers.migrations.0003_dispositifs", "load", "dossiers.Dispositif"),
+    ("referentiels.migrations.0004_parametre_regle", "charger_parametres_regles", "referentiels.ParametreRegle"),
+    ("dossiers.migrations.0009_financement", "charger", "dossiers.TypeContribution"),
+    ("documents.migrations.0002_types_document", "load", "documents.TypeDocument"),
+]
+
+
+def ensure_dispositifs() -> None:
+    """Re-create the data migrations' rows if a previous transactional test flushed them.
+
+    A transactional test (``transaction=True``, ``live_server``) is followed by a flush of every table.
+    """
+    from django.apps import apps
+
+    for module, loader, model in DATA_MIGRATIONS:
+        if not apps.get_model(model).objects.exists():
+            getattr(importlib.import_module(module), loader)(apps, None)

@@ -61,6 +61,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.cloche",
             ],
         },
     },
@@ -108,8 +109,32 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 
+# Periodic work (celery beat): the notification sweep sends what is still pending (Redis was down, a
+# worker restarted) and retries failures with a bounded number of attempts. A sweep left queued while no
+# worker runs expires rather than piling up.
+CELERY_BEAT_SCHEDULE = {
+    "relancer-notifications": {
+        "task": "notifications.tasks.relancer_notifications",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+}
+
+# E-mail: printed on the console by default (embedded run); SMTP settings for a real backend.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Mon Espace AKTO <ne-pas-repondre@portail.test>")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# A delivery holds its notification's row lock while the SMTP server answers: never wait on it for long.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+if os.environ.get("EMAIL_FILE_PATH"):  # the filebased backend's folder (CI's worker writes its e-mails there)
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
+
+# Absolute links in e-mails (no request to build them from): the portal's public address.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -21,12 +21,13 @@ The flush at the end of these tests would deprive any later ``db`` test of the m
 
 from __future__ import annotations
 
-import importlib
 import io
 import os
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import ensure_dispositifs
 
 # Playwright's sync API runs an asyncio event loop in the test thread: Django's ORM, called from
 # fixtures and assertions in that same thread, would otherwise refuse with SynchronousOnlyOperation.
@@ -80,25 +81,6 @@ def page(page):
     page.set_default_timeout(TIMEOUT_MS)
     page.set_default_navigation_timeout(TIMEOUT_MS)
     return page
-
-
-# The data migrations whose rows a flush removes, with their (idempotent) loader and a model telling
-# whether the rows are there.
-DATA_MIGRATIONS = [
-    ("dossiers.migrations.0003_dispositifs", "load", "dossiers.Dispositif"),
-    ("referentiels.migrations.0004_parametre_regle", "charger_parametres_regles", "referentiels.ParametreRegle"),
-    ("dossiers.migrations.0009_financement", "charger", "dossiers.TypeContribution"),
-    ("documents.migrations.0002_types_document", "load", "documents.TypeDocument"),
-]
-
-
-def ensure_dispositifs() -> None:
-    """Re-create the data migrations' rows if a previous transactional test flushed them."""
-    from django.apps import apps
-
-    for module, loader, model in DATA_MIGRATIONS:
-        if not apps.get_model(model).objects.exists():
-            getattr(importlib.import_module(module), loader)(apps, None)
 
 
 @pytest.fixture

@@ -1,0 +1,93 @@
+"""Test helpers for notifications: a transmission that notifies, a broker switch, a real Redis, a failing SMTP."""
+
+from __future__ import annotations
+
+import shutil
+import smtplib
+import socket
+import subprocess
+import time
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
+from django.utils import timezone
+
+from dossiers.workflow import TRANSMETTRE, fire
+from notifications.events import Evenement
+from notifications.models import EmailStatut, Notification
+from notifications.services import destinataires_adherents, notifier
+from portal.celery import app
+
+
+def transmettre(dossier, user):
+    """*Transmettre* as the workflow will wire it: the transition and its notifications, one transaction."""
+    with transaction.atomic():
+        evenement = fire(dossier, TRANSMETTRE, user=user)
+        return notifier(
+            Evenement.DOSSIER_TRANSMIS,
+            dossier,
+            destinataires_adherents(dossier.etablissement),
+            dossier_evenement=evenement,
+        )
+
+
+def plus_tard(delai: timedelta = timedelta(seconds=1)) -> None:
+    """Time passes: every pending e-mail's next attempt is due."""
+    Notification.objects.filter(email_statut=EmailStatut.EN_ATTENTE).update(email_prochain_essai=timezone.now() - delai)
+
+
+@contextmanager
+def broker(url: str):
+    """Publish tasks to ``url`` for real (not eagerly), with fresh connections; restored afterwards."""
+    ancien, eager = app.conf.broker_url, app.conf.task_always_eager
+    app.close()  # drop pooled connections to the previous broker
+    app.conf.broker_url, app.conf.task_always_eager = url, False
+    try:
+        yield
+    finally:
+        app.close()
+        app.conf.broker_url, app.conf.task_always_eager = ancien, eager
+
+
+def port_libre() -> int:
+    """A TCP port nothing listens on (ephemeral range, never CI's 6390 nor the default 6379)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def redis_server(port: int):
+    """A throw-away redis-server on ``port`` (Debian's), stopped afterwards; skips the test without one."""
+    import redis
+
+    executable = shutil.which("redis-server")
+    if executable is None:
+        pytest.skip("redis-server absent")
+    args = [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    client = redis.Redis(port=port)
+    try:
+        for _ in range(100):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        else:
+            raise RuntimeError("redis-server n'a pas démarré")
+        yield client
+    finally:
+        client.close()
+        process.terminate()
+        process.wait(timeout=10)
+
+
+class EchecBackend(BaseEmailBackend):
+    """An SMTP server that never answers."""
+
+    def send_messages(self, email_messages):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
