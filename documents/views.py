@@ -13,11 +13,9 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
-from dossiers import onglets, rules
+from dossiers import droits, onglets, rules
 from dossiers.models import Dossier
 from dossiers.views.onglets import MSG_NON_MODIFIABLE, MSG_VERSION_PERIMEE
-
-from dossiers import droits
 
 from . import services, sniffing
 from .models import PieceJointe

@@ -86,7 +86,8 @@ def test_prestataire_creates_a_pre_entry_for_a_member_found_by_siret(prestataire
 def test_prestataire_cannot_choose_a_non_member_establishment(prestataire):
     non_adherent = EtablissementFactory(adherent=False)
     client = client_for(prestataire)
-    assert non_adherent.siret not in text(client.get("/nouvelle-demande/etablissement/", {"q": non_adherent.siret}))
+    page = text(client.get("/nouvelle-demande/etablissement/", {"q": non_adherent.siret}))
+    assert f"SIRET {non_adherent.siret}" not in page and "Aucun résultat" in page
     response = client.post("/nouvelle-demande/etablissement/", {"choix": str(non_adherent.pk)})
     assert response.status_code == 200
     assert "Ce choix n'est pas proposé" in text(response)
@@ -108,10 +109,12 @@ def test_prestataire_edits_its_tabs_but_not_the_employers(prestataire, etablisse
     dossier = presaisie(prestataire, etablissement)
     client = client_for(prestataire)
     salarie = client.post(
-        f"/dossiers/{dossier.pk}/salarie/", {"version": dossier.version, "nom_naissance": "Martin"}, HTTP_HX_REQUEST="1"
+        f"/dossiers/{dossier.pk}/salarie/",
+        {"version": dossier.version, "nom_naissance": "Martin"},
+        HTTP_HX_REQUEST="true",
     )
     assert salarie.status_code == 200
-    assert Dossier.objects.get(pk=dossier.pk).salarie.nom_naissance == "Martin"
+    assert Dossier.objects.get(pk=dossier.pk).salarie.nom_naissance == "MARTIN"
     version = Dossier.objects.get(pk=dossier.pk).version
     for slug, field in (("employeur", "caisse_retraite"), ("financement", "commentaire"), ("synthese", "commentaire")):
         response = client.post(f"/dossiers/{dossier.pk}/{slug}/", {"version": version, field: "X"})
@@ -129,20 +132,23 @@ def test_adherent_does_not_see_the_pre_entry_before_it_is_finalised(prestataire,
     assert dossier.numero not in text(client.get("/brouillons/"))
 
 
-def test_finaliser_hands_the_dossier_over_and_notifies_every_adherent(prestataire, etablissement, adherents):
+def test_finaliser_hands_the_dossier_over_and_notifies_every_adherent(
+    prestataire, etablissement, adherents, django_capture_on_commit_callbacks
+):
     dossier = presaisie(prestataire, etablissement)
     UserFactory(is_active=False).rattachements.create(etablissement=etablissement)  # a former employee
     client = client_for(prestataire)
     dialog = text(client.get(f"/dossiers/{dossier.pk}/action/finaliser/"))
     assert "Confirmez-vous la finalisation" in dialog and "Confirmer" in dialog
-    response = client.post(f"/dossiers/{dossier.pk}/action/finaliser/", HTTP_HX_REQUEST="1")
+    with django_capture_on_commit_callbacks(execute=True):  # the e-mails leave after commit
+        response = client.post(f"/dossiers/{dossier.pk}/action/finaliser/", HTTP_HX_REQUEST="true")
     assert response.status_code == 204 and response["HX-Redirect"] == "/dossiers/"
     dossier.refresh_from_db()
     assert dossier.state == DossierState.A_REPRENDRE
     event = DossierEvenement.objects.get(dossier=dossier, transition="finaliser")
     assert (event.from_state, event.user) == (DossierState.BROUILLON_PRESTATAIRE, prestataire)
     notified = Notification.objects.filter(dossier=dossier, evenement="dossier_a_reprendre")
-    assert {n.destinataire for n in notified} == set(adherents)
+    assert {n.recipient for n in notified} == set(adherents)
     assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in adherents)
     # Read-only for the prestataire from now on; listed among its dossiers with its state.
     version = dossier.version
@@ -181,7 +187,7 @@ def test_accepter_makes_it_the_adherents_draft_and_notifies_the_prestataire(pres
     dossier.refresh_from_db()
     assert dossier.state == DossierState.BROUILLON
     assert dossier.employeur.email == adherent.email
-    assert [n.destinataire for n in Notification.objects.filter(evenement="reprise_acceptee")] == [prestataire]
+    assert [n.recipient for n in Notification.objects.filter(evenement="reprise_acceptee")] == [prestataire]
     page = text(client.get(f"/dossiers/{dossier.pk}/salarie/"))
     assert "Vous avez accepté la demande" in page
     assert ">Enregistrer<" in page and ">Transmettre<" in page and ">Refuser<" in page and ">Accepter<" not in page
@@ -192,23 +198,26 @@ def test_accepter_makes_it_the_adherents_draft_and_notifies_the_prestataire(pres
 
 @pytest.mark.parametrize("state", [DossierState.A_REPRENDRE, DossierState.BROUILLON])
 def test_refuser_asks_confirmation_removes_the_draft_and_tells_the_prestataire_why(
-    prestataire, etablissement, adherents, state
+    prestataire, etablissement, adherents, state, django_capture_on_commit_callbacks
 ):
     dossier = presaisie(prestataire, etablissement, state)
     client = client_for(adherents[0])
     dialog = text(client.get(f"/dossiers/{dossier.pk}/action/refuser_reprise/"))
     assert "Confirmez-vous le refus de cette demande" in dialog and "Motif (facultatif)" in dialog
     assert Dossier.objects.get(pk=dossier.pk).state == state  # asking is not refusing
-    response = client.post(
-        f"/dossiers/{dossier.pk}/action/refuser_reprise/", {"motif": "Le salarié a renoncé."}, HTTP_HX_REQUEST="1"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/dossiers/{dossier.pk}/action/refuser_reprise/",
+            {"motif": "Le salarié a renoncé."},
+            HTTP_HX_REQUEST="true",
+        )
     assert response["HX-Redirect"] == "/brouillons/"
     dossier.refresh_from_db()
     assert dossier.state == DossierState.REFUSE_PAR_ADHERENT
-    assert dossier.numero not in text(client.get("/brouillons/"))
+    assert f"Ouvrir le dossier {dossier.numero}" not in text(client.get("/brouillons/"))
     assert client.get(f"/dossiers/{dossier.pk}/introduction/").status_code == 404
     notification = Notification.objects.get(evenement="reprise_refusee")
-    assert notification.destinataire == prestataire and notification.commentaire == "Le salarié a renoncé."
+    assert notification.recipient == prestataire and notification.commentaire == "Le salarié a renoncé."
     assert "Le salarié a renoncé." in mail.outbox[-1].body
     listed = text(client_for(prestataire).get("/dossiers/"))
     assert dossier.numero in listed and "Refusé par l'adhérent" in listed
@@ -227,7 +236,7 @@ def test_transmitting_a_taken_over_dossier_notifies_the_prestataire(prestataire,
     dossier = presaisie(prestataire, etablissement, DossierState.BROUILLON)
     response = client_for(adherents[0]).post(f"/dossiers/{dossier.pk}/transmettre/")
     assert "Votre demande a été transmise à AKTO" in text(response)
-    recipients = {n.destinataire for n in Notification.objects.filter(evenement="dossier_transmis")}
+    recipients = {n.recipient for n in Notification.objects.filter(evenement="dossier_transmis")}
     assert recipients == {prestataire, *adherents}
     assert "Transmis" in text(client_for(prestataire).get("/dossiers/"))
 

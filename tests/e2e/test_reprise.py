@@ -69,7 +69,7 @@ def ouvrir_la_demande_a_valider(page: Page, numero: str) -> None:
     expect(tab(page, "Introduction")).to_have_attribute("aria-selected", "true")
 
 
-def test_reprise_acceptee_completee_et_transmise(browser: Browser, donnees, tmp_path):  # noqa: F811
+def test_reprise_acceptee_completee_et_transmise(browser: Browser, donnees, tmp_path, screens_dir):  # noqa: F811
     from dossiers.enums import DossierState
     from dossiers.models import Dossier
 
@@ -88,18 +88,23 @@ def test_reprise_acceptee_completee_et_transmise(browser: Browser, donnees, tmp_
     remplir_formation(prestataire, siret, debut, fin)
     finaliser(prestataire, numero)
 
-    # The adhérent finds it, cannot edit it, accepts it.
+    # The adhérent finds it (the bell and the counter), cannot edit it, accepts it.
     adherent = contexte(browser)
     login(adherent, live.url, MONO.email)
+    expect(adherent.get_by_role("link", name="Notifications (1 non lue)")).to_be_visible()
     expect(adherent.locator("[data-counter='a_valider']")).to_have_text("1")
     ouvrir_la_demande_a_valider(adherent, numero)
     expect(adherent.get_by_text("Tant que vous ne l'avez pas acceptée")).to_be_visible()
     expect(adherent.get_by_role("button", name="Enregistrer", exact=True)).to_have_count(0)
     expect(adherent.get_by_role("button", name="Transmettre")).to_have_count(0)
     tab(adherent, "Salarié").click()
-    expect(adherent.get_by_label("Nom de naissance")).to_have_value("Martin")
+    expect(adherent.get_by_label("Nom de naissance")).to_have_value("MARTIN")
     expect(adherent.get_by_label("Nom de naissance")).to_be_disabled()
     settled(adherent)
+    # Conditional fields stay read-only too (the script that opens them on an answer leaves them alone).
+    expect(adherent.get_by_label(re.compile(r"Numéro de sécurité sociale \(NIR\)"))).to_be_disabled()
+    expect(adherent.get_by_role("group", name="Équivalence jeunes").get_by_label("Non")).to_be_disabled()
+    adherent.screenshot(path=str(screens_dir / "reprise-lecture-seule.png"), full_page=True)
     adherent.get_by_role("button", name="Accepter").click()
     expect(adherent.get_by_text("Vous avez accepté la demande")).to_be_visible()
     expect(adherent.get_by_label("Nom de naissance")).to_be_editable()
@@ -134,6 +139,7 @@ def test_reprise_refusee(browser: Browser, donnees):  # noqa: F811
     dialog = adherent.get_by_role("dialog", name=f"Refuser la demande {numero}")
     expect(dialog).to_contain_text("Confirmez-vous le refus de cette demande ?")
     dialog.get_by_label("Motif (facultatif)").fill("Le salarié a trouvé un autre employeur.")
+    adherent.screenshot(path="/tmp/e2e-screens/reprise-refus.png")
     dialog.get_by_role("button", name="Confirmer").click()
     expect(adherent.get_by_role("heading", name="Brouillons", level=1)).to_be_visible()
     expect(adherent.get_by_text(f"La demande {numero} a été refusée")).to_be_visible()
@@ -141,3 +147,8 @@ def test_reprise_refusee(browser: Browser, donnees):  # noqa: F811
 
     prestataire.get_by_role("link", name="Dossiers", exact=True).click()
     expect(prestataire.get_by_role("row", name=re.compile(numero))).to_contain_text("Refusé par l'adhérent")
+    expect(prestataire.get_by_role("link", name=re.compile(r"Notifications \(\d+ non lues?\)"))).to_be_visible()
+    prestataire.screenshot(path="/tmp/e2e-screens/reprise-prestataire-dossiers.png")
+    prestataire.get_by_role("link", name=re.compile(r"Notifications \(")).click()
+    expect(prestataire.get_by_role("heading", name="Notifications", level=1)).to_be_visible()
+    expect(prestataire.get_by_role("main")).to_contain_text(f"L'adhérent a refusé la reprise du dossier {numero}")

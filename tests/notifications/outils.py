@@ -16,22 +16,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from dossiers.workflow import TRANSMETTRE, fire
-from notifications.events import Evenement
 from notifications.models import EmailStatut, Notification
-from notifications.services import destinataires_adherents, notifier
 from portal.celery import app
 
 
 def transmettre(dossier, user):
-    """*Transmettre* as the workflow will wire it: the transition and its notifications, one transaction."""
+    """*Transmettre*: the transition writes its notifications (the outbox) in its own transaction."""
     with transaction.atomic():
         evenement = fire(dossier, TRANSMETTRE, user=user)
-        return notifier(
-            Evenement.DOSSIER_TRANSMIS,
-            dossier,
-            destinataires_adherents(dossier.etablissement),
-            dossier_evenement=evenement,
-        )
+    return list(Notification.objects.filter(dossier_evenement=evenement).order_by("pk"))
 
 
 def plus_tard(delai: timedelta = timedelta(seconds=1)) -> None:

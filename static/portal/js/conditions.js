@@ -2,6 +2,7 @@
 // question's answer opens it (or, with data-open-without-answer, while unanswered); otherwise its inputs
 // are disabled (greyed, not sent: the server clears them). The question is a radio group (the answer is the
 // checked radio's value), a <select> or any other input (its current value; a checkbox's value when checked).
+// A read-only form ([data-lecture-seule]: the server disabled every field) is left as it is.
 (function () {
   function answer(form, name) {
     var inputs = form.querySelectorAll('[name="' + name + '"]');
@@ -16,6 +17,7 @@
     return "";
   }
   function apply(form) {
+    if (form.hasAttribute("data-lecture-seule")) return;
     form.querySelectorAll("[data-condition]").forEach(function (wrapper) {
       var value = answer(form, wrapper.dataset.condition);
       var open = value === wrapper.dataset.openOn || (value === "" && wrapper.hasAttribute("data-open-without-answer"));
