@@ -15,8 +15,8 @@ stays blank.
 
 A dossier that is not valid yet, and not transmitted, gets a *BROUILLON — non transmis* watermark; a
 transmitted one carries its number and transmission date in the OPCO box. The PDF bytes are cached by
-(dossier pk, version, state): ``Dossier.version`` is bumped by every save, so an unchanged dossier is
-served from the cache and a changed one is rendered again.
+(dossier pk, version, state, transmission date): ``Dossier.version`` is bumped by every save, so an unchanged
+dossier is served from the cache and a changed (or transmitted again) one is rendered again.
 
 The NIR is printed in full (it is the legal form): never log the values.
 """
@@ -245,8 +245,7 @@ def valeurs(dossier) -> dict:
 def transmission(dossier) -> dict | None:
     if not est_transmis(dossier):
         return None
-    evenement = dossier.evenements.filter(transition="transmettre").order_by("-created_at", "-pk").first()
-    return {"numero": dossier.numero, "date": evenement.created_at if evenement else None}
+    return {"numero": dossier.numero, "date": dossier.transmis_le}  # the last transmission (the workflow sets it)
 
 
 def contexte(dossier, version: VersionCerfa) -> dict:
@@ -343,11 +342,12 @@ def render_pdf(dossier, version: str = VERSION_COURANTE) -> bytes:
 
 def cache_key(dossier, version: str = VERSION_COURANTE) -> str:
     slug = hashlib.sha1(version.encode()).hexdigest()[:8]
-    return f"cerfa:{dossier.pk}:{slug}:{dossier.version}:{dossier.state}"
+    transmis = f"{dossier.transmis_le:%Y%m%d%H%M%S}" if dossier.transmis_le else ""
+    return f"cerfa:{dossier.pk}:{slug}:{dossier.version}:{dossier.state}:{transmis}"
 
 
 def pdf(dossier, version: str = VERSION_COURANTE) -> bytes:
-    """The filled form, from the cache when the dossier (pk, version, state) is unchanged."""
+    """The filled form, from the cache when the dossier (pk, version, state, transmission) is unchanged."""
     key = cache_key(dossier, version)
     data = cache.get(key)
     if data is None:

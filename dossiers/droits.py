@@ -7,7 +7,8 @@
 - a gestionnaire never edits the adhérent's data (he asks for compléments).
 
 The views load a dossier through ``charger`` so that ``dossier.est_modifiable`` speaks for the user
-who is looking at it.
+who is looking at it. Who may fire which transition is declared with the transition (``workflow.py``);
+the back office's Django permissions are in ``permissions.py``.
 """
 
 from __future__ import annotations

@@ -34,6 +34,26 @@ class DossierState(models.TextChoices):
             return [cls.A_REPRENDRE, cls.BROUILLON, cls.REFUSE_PAR_ADHERENT, *transmis]
         return transmis
 
+    @classmethod
+    def a_traiter(cls):
+        """States awaiting the gestionnaire's decision: the 20-day deadline of D6325-2 runs."""
+        return [cls.TRANSMIS, cls.EN_INSTRUCTION]
+
+
+class MotifRefus(models.TextChoices):
+    """The reasons an OPCO may give for refusing the funding (notice 51650#09, p. 2; D6325-2: a motivated refusal)."""
+
+    NON_CONFORMITE = (
+        "non_conformite",
+        "Non-conformité du contrat au regard des dispositions législatives, réglementaires et conventionnelles",
+    )
+    QUALIFICATION_NON_PRIORITAIRE = (
+        "qualification_non_prioritaire",
+        "Qualification non prioritaire au regard des priorités de la branche",
+    )
+    ABSENCE_DISPONIBILITES = "absence_disponibilites_financieres", "Absence de disponibilités financières"
+    DOSSIER_INCOMPLET = "dossier_incomplet", "Dossier incomplet"
+
 
 class TypePublic(models.TextChoices):
     """*Quel est le type de public concerné ?* (travail temporaire only)."""

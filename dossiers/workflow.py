@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from portal.models import Role, User
 
@@ -39,6 +40,9 @@ class Transition:
     # The notification it causes (a ``notifications.events.Evenement``) and to whom; nobody when empty.
     notification: str = ""
     destinataires: Callable[[Dossier], Iterable] | None = None
+    commentaire_obligatoire: bool = False
+    horodatage: str = ""  # a Dossier field set to the time of the transition (``transmis_le``, ``decide_le``)
+    champs: frozenset[str] = frozenset()  # other Dossier fields the caller writes with it (the decision's data)
 
 
 def _adherent_du_dossier(user, dossier) -> bool:
@@ -70,10 +74,24 @@ def adherents_et_prestataires(dossier) -> list:
     return [*adherents(dossier), *prestataires(dossier)]
 
 
+PERMISSION_INSTRUIRE = "dossiers.instruire_dossier"
+
+
+def _gestionnaire(user, dossier) -> bool:
+    """An AKTO gestionnaire: the role, staff, and the decision permission (the *Gestionnaires AKTO* group)."""
+    return user.is_active and user.is_staff and user.is_gestionnaire and user.has_perm(PERMISSION_INSTRUIRE)
+
+
 TRANSMETTRE = "transmettre"
+# The prestataire's pre-entry and its takeover by the adhérent.
 FINALISER = "finaliser"
 ACCEPTER_REPRISE = "accepter_reprise"
 REFUSER_REPRISE = "refuser_reprise"
+# The gestionnaire's decisions (back office, ``dossiers/instruction.py``).
+PRENDRE_EN_INSTRUCTION = "prendre_en_instruction"
+DEMANDER_COMPLEMENTS = "demander_complements"
+ACCEPTER_DOSSIER = "accepter_dossier"
+REFUSER_DOSSIER = "refuser_dossier"
 
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
@@ -86,6 +104,7 @@ TRANSITIONS: dict[str, Transition] = {
             _adherent_du_dossier,
             "dossier_transmis",
             adherents_et_prestataires,
+            horodatage="transmis_le",
         ),
         # The prestataire's pre-entry and its takeover by the adhérent (guide: « Reprise d'une demande »).
         Transition(
@@ -115,13 +134,54 @@ TRANSITIONS: dict[str, Transition] = {
             "reprise_refusee",
             prestataires,
         ),
+        # -- Instruction by AKTO's gestionnaires ------------------------------------------------------------
+        # A decision (accept, refuse) follows *Prendre en instruction*: the log then says who instructed the
+        # dossier and from when. Asking for compléments is also possible on a dossier still *Transmis*: the
+        # completeness check comes first (D6325-2's 20 days run from the receipt of the *complete* dossier).
+        Transition(
+            PRENDRE_EN_INSTRUCTION,
+            "Prendre en instruction",
+            frozenset({DossierState.TRANSMIS}),
+            DossierState.EN_INSTRUCTION,
+            _gestionnaire,
+            "en_instruction",
+            adherents_et_prestataires,
+        ),
+        Transition(
+            DEMANDER_COMPLEMENTS,
+            "Demander des compléments",
+            frozenset({DossierState.TRANSMIS, DossierState.EN_INSTRUCTION}),
+            DossierState.A_COMPLETER,
+            _gestionnaire,
+            "a_completer",
+            adherents_et_prestataires,
+            commentaire_obligatoire=True,
+        ),
+        Transition(
+            ACCEPTER_DOSSIER,
+            "Accepter",
+            frozenset({DossierState.EN_INSTRUCTION}),
+            DossierState.ACCEPTE,
+            _gestionnaire,
+            "dossier_accepte",
+            adherents_et_prestataires,
+            horodatage="decide_le",
+            champs=frozenset({"montant_engage"}),
+        ),
+        Transition(
+            REFUSER_DOSSIER,
+            "Refuser",
+            frozenset({DossierState.EN_INSTRUCTION}),
+            DossierState.REFUSE,
+            _gestionnaire,
+            "dossier_refuse",
+            adherents_et_prestataires,
+            horodatage="decide_le",
+            champs=frozenset({"motif_refus"}),
+        ),
+        # -- end of the instruction block ---------------------------------------------------------------------
     ]
 }
-
-
-def possibles(user, dossier) -> list[Transition]:
-    """The transitions ``user`` may fire on ``dossier`` now (the buttons to show)."""
-    return [t for t in TRANSITIONS.values() if dossier.state in t.sources and t.allowed(user, dossier)]
 
 
 def record_creation(dossier: Dossier, *, user) -> DossierEvenement:
@@ -131,22 +191,27 @@ def record_creation(dossier: Dossier, *, user) -> DossierEvenement:
     )
 
 
-def fire(dossier: Dossier, name: str, *, user, comment: str = "") -> DossierEvenement:
+def fire(dossier: Dossier, name: str, *, user, comment: str = "", valeurs: dict | None = None) -> DossierEvenement:
     """Apply transition ``name`` to ``dossier`` (locked row, checked source and permission), with its event.
 
-    Must run inside a transaction (the caller's, so that its own checks and this change are one unit).
+    ``valeurs`` are the Dossier fields the transition declares in ``champs`` (the decision's data), written
+    in the same UPDATE as the state. Must run inside a transaction (the caller's, so that its own checks and
+    this change are one unit).
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("Une transition s'applique dans une transaction.")
     transition = TRANSITIONS[name]
+    valeurs = dict(valeurs or {})
+    if set(valeurs) - transition.champs:
+        raise ValueError(f"La transition {name} n'écrit pas {sorted(set(valeurs) - transition.champs)}.")
     locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    if locked.state not in transition.sources:
-        raise TransitionError(
-            f"Action « {transition.label} » impossible : le dossier est à l'état « {locked.get_state_display()} »."
-        )
-    if not transition.allowed(user, locked):
-        raise TransitionError(f"Vous n'êtes pas autorisé(e) à effectuer l'action « {transition.label} ».")
-    Dossier.objects.filter(pk=locked.pk).update(state=transition.target)
+    verifier(locked, name, user=user)
+    comment = comment.strip()
+    if transition.commentaire_obligatoire and not comment:
+        raise TransitionError(f"Un commentaire est obligatoire pour l'action « {transition.label} ».")
+    if transition.horodatage:
+        valeurs[transition.horodatage] = timezone.now()
+    Dossier.objects.filter(pk=locked.pk).update(state=transition.target, **valeurs)
     event = DossierEvenement.objects.create(
         dossier=locked,
         transition=name,
@@ -166,4 +231,27 @@ def fire(dossier: Dossier, name: str, *, user, comment: str = "") -> DossierEven
             dossier_evenement=event,
         )
     dossier.state = transition.target
+    for field, value in valeurs.items():
+        setattr(dossier, field, value)
     return event
+
+
+def verifier(dossier: Dossier, name: str, *, user) -> None:
+    """Raise ``TransitionError`` (its French message) if ``user`` may not fire ``name`` on ``dossier`` now."""
+    transition = TRANSITIONS[name]
+    if dossier.state not in transition.sources:
+        raise TransitionError(
+            f"Action « {transition.label} » impossible : le dossier est à l'état « {dossier.get_state_display()} »."
+        )
+    if not transition.allowed(user, dossier):
+        raise TransitionError(f"Vous n'êtes pas autorisé(e) à effectuer l'action « {transition.label} ».")
+
+
+def possibles(dossier: Dossier, user) -> list[Transition]:
+    """The transitions ``user`` may fire on ``dossier`` in its current state (the buttons to show)."""
+    return [t for t in TRANSITIONS.values() if dossier.state in t.sources and t.allowed(user, dossier)]
+
+
+def label(name: str) -> str:
+    """How an event's transition is shown in a history (``creation`` is not a transition)."""
+    return "Création" if name == CREATION else TRANSITIONS[name].label if name in TRANSITIONS else name

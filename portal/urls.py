@@ -9,6 +9,8 @@ from .forms import LoginForm
 
 admin.site.site_header = "AKTO — back office des contrats de professionnalisation"
 admin.site.site_title = "Back office AKTO"
+admin.site.index_title = "Back office des gestionnaires"
+admin.site.enable_nav_sidebar = False  # the lists (dossiers) need the width; the home page lists every model
 
 urlpatterns = [
     path("", views.accueil, name="accueil"),

@@ -35,6 +35,17 @@ def adherent_interim(db):
     return user
 
 
+@pytest.fixture
+def gestionnaire(db):
+    """An AKTO gestionnaire as in production: staff, role, member of the *Gestionnaires AKTO* group (no superuser)."""
+    from dossiers.permissions import groupe_gestionnaires
+    from portal.models import Role
+
+    user = UserFactory(role=Role.GESTIONNAIRE, is_staff=True, first_name="Nadia", last_name="Lefèvre")
+    user.groups.add(groupe_gestionnaires())
+    return user
+
+
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch):
     """Nothing tries the network in tests: any outbound HTTP through urllib fails loudly."""

@@ -26,6 +26,7 @@ from ..enums import (
     Diplome,
     DossierState,
     MinimumSocial,
+    MotifRefus,
     PublicSpecifique,
     Sexe,
     SituationAvantContrat,
@@ -118,12 +119,41 @@ class Dossier(models.Model):
     )
     created_at = models.DateTimeField("Créé le", auto_now_add=True)
     updated_at = models.DateTimeField("Modifié le", auto_now=True)
+    # AKTO's side, written only by the workflow's transitions (``dossiers/workflow.py``), never by a tab form.
+    transmis_le = models.DateTimeField(
+        "Transmis le",
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text="Dernière transmission à AKTO : le délai de décision de 20 jours (art. D6325-2) court de là.",
+    )
+    decide_le = models.DateTimeField("Décidé le", null=True, blank=True, editable=False)
+    montant_engage = models.DecimalField(
+        "Montant de la prise en charge engagée", max_digits=9, decimal_places=2, null=True, blank=True, editable=False
+    )
+    motif_refus = models.CharField(
+        "Motif du refus", max_length=40, choices=MotifRefus.choices, blank=True, editable=False
+    )
 
     objects = DossierQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["state", "-created_at"])]
+        permissions = [
+            (
+                "instruire_dossier",
+                "Peut instruire les dossiers (prendre en instruction, demander des compléments, accepter, refuser)",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(montant_engage__isnull=True) | Q(montant_engage__gt=0),
+                name="dossier_montant_engage_positif",
+                violation_error_message="Le montant de la prise en charge engagée doit être supérieur à zéro.",
+            )
+        ]
 
     def __str__(self):
         return self.numero or f"Dossier {self.pk}"

@@ -15,3 +15,11 @@ def get_item(mapping, key):
 def bound_field(form, name):
     """``form|bound_field:"naf"`` — the bound field, or None when the form does not offer it."""
     return form[name] if form is not None and name in form.fields else None
+
+
+@register.simple_tag
+def avis_gestionnaire(dossier):
+    """``{% avis_gestionnaire dossier as avis %}`` — the gestionnaire's last decision shown to the adhérent."""
+    from dossiers.instruction import avis_gestionnaire as avis
+
+    return avis(dossier)

@@ -64,7 +64,7 @@ ACTIONS = {
 
 def actions_possibles(user, dossier) -> set[str]:
     """The transitions the user may fire now: the buttons of the dossier page."""
-    return {t.name for t in possibles(user, dossier)}
+    return {t.name for t in possibles(dossier, user)}
 
 
 def _dossier(request, pk) -> Dossier:

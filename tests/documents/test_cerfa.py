@@ -244,7 +244,7 @@ def test_gestionnaire_opens_the_cerfa_from_the_admin():
 
     from tests.factories import DossierFactory, UserFactory
 
-    dossier = DossierFactory()
+    dossier = DossierFactory(transmis=True)  # the back office lists what reached AKTO, not drafts
     client = Client()
     client.force_login(UserFactory(gestionnaire=True))
     page = client.get(f"/admin/dossiers/dossier/{dossier.pk}/change/").content.decode()

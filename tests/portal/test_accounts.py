@@ -67,5 +67,6 @@ def test_load_demo_is_idempotent_and_realistic():
     assert Etablissement.objects.rattaches_a(mono).count() == 1
     gestionnaire = User.objects.get(email="gestionnaire@demo.test")
     assert gestionnaire.is_staff and gestionnaire.role == Role.GESTIONNAIRE
-    assert gestionnaire.has_perm("dossiers.change_dossier")
+    assert gestionnaire.has_perm("dossiers.view_dossier") and gestionnaire.has_perm("dossiers.instruire_dossier")
+    assert not gestionnaire.has_perm("dossiers.change_dossier")  # they ask for compléments instead
     assert Client().login(email="adherent.mono@demo.test", password="demo-portail-2026")

@@ -1,6 +1,6 @@
 """Load the demo accounts and their companies (idempotent: run it as often as you like)."""
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -111,13 +111,9 @@ def load_organisme() -> OrganismeFormation:
 
 
 def gestionnaires_group() -> Group:
-    group, _ = Group.objects.get_or_create(name="Gestionnaires AKTO")
-    group.permissions.set(
-        Permission.objects.filter(
-            content_type__app_label__in=["dossiers", "referentiels", "documents", "notifications"]
-        )
-    )
-    return group
+    from dossiers.permissions import groupe_gestionnaires
+
+    return groupe_gestionnaires()  # the permissions are declared in dossiers/permissions.py
 
 
 class Command(BaseCommand):
