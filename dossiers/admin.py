@@ -343,6 +343,7 @@ class DossierAdmin(admin.ModelAdmin):
                 "contrat",
                 "formation__certification",
                 "created_by",
+                "prestataire",
             )
             .prefetch_related("tuteurs")
             .get(pk=obj.pk)

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils import timezone
 
 from portal.models import Role
@@ -119,6 +120,13 @@ def email_contenu(notification: Notification) -> tuple[str, str]:
         "salarie": salarie.nom_complet if salarie else "",
         "commentaire": notification.commentaire,
         "lien": settings.SITE_URL + reverse("dossier_detail", args=[dossier.pk]),
+        # AKTO's decision, when there is one: the notice's reason of a refusal, the amount engaged.
+        "motif_refus": dossier.get_motif_refus_display() if getattr(dossier, "motif_refus", "") else "",
+        "montant_engage": (
+            f"{number_format(dossier.montant_engage, 2, force_grouping=True)} €"
+            if getattr(dossier, "montant_engage", None) is not None
+            else ""
+        ),
     }
     base = f"notifications/email/{notification.evenement}"
     sujet = " ".join(render_to_string(f"{base}_subject.txt", context).split())

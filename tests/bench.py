@@ -396,6 +396,9 @@ def run(args) -> int:
             )
         )
 
+        # -- 5. Back office list and notifications list: queries at 10 and 1,000 rows ---------------
+        listes = bench_listes(user, etablissement, args.sql)
+
     # -- Report ---------------------------------------------------------------------------------
     s_med, s_p90 = summary(save_ms)
     b_med, b_p90 = summary(base_ms)
@@ -441,14 +444,67 @@ def run(args) -> int:
     flag = "" if cerfa_results["cache"] <= 5 else "  > 5 ms"
     out(f"   {'Rendu servi par le cache (dossier inchangé)':62}{cerfa_results['cache']:9.3f}{flag}")
     out()
-    if not equal:
-        out(f"ÉCHEC : le nombre de requêtes de /brouillons/ passe de {q10} à {q1000} (garde N+1).")
+    out("5. Autres listes — requêtes SQL par page à 10 et à 1 000 lignes")
+    for label, (a, b) in listes.items():
+        out(f"   {label:62}{a:5d}{b:7d}{'' if a == b else '  N+1 probable'}")
+    out()
+    stable = all(a == b for a, b in listes.values())
+    if not equal or not stable:
+        out(f"ÉCHEC : le nombre de requêtes d'une liste croît avec le nombre de lignes (garde N+1) : {q10} / {q1000}.")
         return EXIT_N_PLUS_1
     out("OK")
     return EXIT_OK
 
 
 CERFA_RUNS = 7
+
+
+def bench_listes(user, etablissement, show_sql=False) -> dict[str, tuple[int, int]]:
+    """Section 5: the gestionnaire's changelist and the user's notifications, at 10 then 1,000 rows."""
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from dossiers.enums import DossierState
+    from dossiers.models import Dossier
+    from dossiers.permissions import GROUPE_GESTIONNAIRES
+    from notifications.models import Notification
+    from tests.factories import UserFactory
+
+    gestionnaire = UserFactory(gestionnaire=True, is_superuser=False)
+    from django.contrib.auth.models import Group
+
+    gestionnaire.groups.add(Group.objects.get(name=GROUPE_GESTIONNAIRES))
+    akto, adherent = Client(), Client()
+    akto.force_login(gestionnaire)
+    adherent.force_login(user)
+    dossiers = list(Dossier.objects.filter(etablissement=etablissement).order_by("pk").values_list("pk", flat=True))
+    pages = {
+        "Back office /admin/dossiers/dossier/?etat=tous (50 par page)": (akto, "/admin/dossiers/dossier/?etat=tous"),
+        "Notifications /notifications/ (20 par page)": (adherent, "/notifications/"),
+    }
+    counts: dict[str, list[int]] = {label: [] for label in pages}
+    for size in (10, 1000):
+        chosen = dossiers[:size]
+        Dossier.objects.filter(pk__in=chosen).update(state=DossierState.TRANSMIS, transmis_le=timezone.now())
+        Notification.objects.filter(recipient=user).delete()
+        Notification.objects.bulk_create(
+            Notification(
+                recipient=user,
+                evenement="dossier_transmis",
+                dossier_id=pk,
+                email_statut="envoye",
+                email_envoye_le=timezone.now(),
+            )
+            for pk in chosen
+        )
+        for label, (client, url) in pages.items():
+            client.get(url)  # warm-up
+            queries, response = count_queries(connection, lambda c=client, u=url: c.get(u), show_sql, label)
+            if response.status_code != 200:
+                raise RuntimeError(f"{url} answered {response.status_code}")
+            counts[label].append(queries)
+    return {label: tuple(values) for label, values in counts.items()}
 
 
 def bench_cerfa(dossier) -> dict:

@@ -450,3 +450,13 @@ def test_every_field_of_every_tab_form_is_placed_in_the_reading(adherent, types_
     dossier = dossier_complet(adherent)
     for onglet in lecture.lecture(dossier):
         assert "Autres champs" not in [s.titre for s in onglet.sections], onglet.slug
+
+
+def test_dossier_page_names_the_prestataire_who_pre_entered_it(akto):
+    from tests.factories import OrganismeFactory
+
+    organisme = OrganismeFactory(raison_sociale="INSTITUT DES METIERS DE LA TABLE")
+    dossier = transmis(1, prestataire=organisme)
+    page = text(akto.get(f"{LISTE}{dossier.pk}/change/"))
+    assert "Pré-saisi par le prestataire" in page and "INSTITUT DES METIERS DE LA TABLE" in page
+    assert "Pré-saisi par le prestataire" not in text(akto.get(f"{LISTE}{transmis(1).pk}/change/"))

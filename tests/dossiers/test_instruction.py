@@ -103,28 +103,41 @@ def test_demander_des_complements_gives_the_dossier_back_editable(dossier, gesti
     assert TRANSMETTRE in {t.name for t in possibles(stored, adherent)}  # the adhérent may transmit again
 
 
-def test_accepter_stores_the_amount_and_the_decision_date(en_instruction, gestionnaire, adherent):
+def test_accepter_stores_the_amount_and_the_decision_date(
+    en_instruction, gestionnaire, adherent, django_capture_on_commit_callbacks
+):
     with pytest.raises(TransitionError, match="supérieur à zéro"):
         instruction.accepter(en_instruction, gestionnaire, Decimal("0"))
-    event = instruction.accepter(en_instruction, gestionnaire, Decimal("3660.00"), "Accord de la branche.")
+    with django_capture_on_commit_callbacks(execute=True):
+        event = instruction.accepter(en_instruction, gestionnaire, Decimal("3660.00"), "Accord de la branche.")
     stored = Dossier.objects.get(pk=en_instruction.pk)
     assert stored.state == DossierState.ACCEPTE
     assert stored.montant_engage == Decimal("3660.00")
     assert timezone.now() - stored.decide_le < dt.timedelta(seconds=5)
     assert (event.transition, event.comment) == (ACCEPTER_DOSSIER, "Accord de la branche.")
     assert notifies(event, "dossier_accepte") == {adherent}
+    (mail,) = [m for m in mailoutbox_of(adherent) if "accepté par AKTO" in m.body]
+    assert "Montant de la prise en charge engagée : 3\xa0660,00 €" in mail.body
     avis = instruction.avis_gestionnaire(stored)
     assert "3\u202f660,00 €" in avis.texte and avis.kind == "success"
 
 
-def test_refuser_with_a_reason_of_the_notice(en_instruction, gestionnaire):
+def test_refuser_with_a_reason_of_the_notice(
+    en_instruction, gestionnaire, adherent, django_capture_on_commit_callbacks
+):
     with pytest.raises(TransitionError, match="motif du refus"):
         instruction.refuser(en_instruction, gestionnaire, "pas envie")
-    event = instruction.refuser(en_instruction, gestionnaire, MotifRefus.ABSENCE_DISPONIBILITES, "Enveloppe épuisée.")
+    with django_capture_on_commit_callbacks(execute=True):
+        event = instruction.refuser(
+            en_instruction, gestionnaire, MotifRefus.ABSENCE_DISPONIBILITES, "Enveloppe épuisée."
+        )
     stored = Dossier.objects.get(pk=en_instruction.pk)
     assert (stored.state, stored.motif_refus) == (DossierState.REFUSE, MotifRefus.ABSENCE_DISPONIBILITES)
     assert stored.decide_le is not None and stored.montant_engage is None
     assert (event.transition, event.comment) == (REFUSER_DOSSIER, "Enveloppe épuisée.")
+    assert notifies(event, "dossier_refuse") == {adherent}
+    (mail,) = [m for m in mailoutbox_of(adherent) if "refus" in m.body.lower()]
+    assert "Motif du refus : Absence de disponibilités financières" in mail.body and "Enveloppe épuisée." in mail.body
     avis = instruction.avis_gestionnaire(stored)
     assert "Absence de disponibilités financières" in avis.texte and avis.kind == "danger"
 
@@ -301,3 +314,9 @@ def test_correction_loop_end_to_end(adherent, gestionnaire):
         PRENDRE_EN_INSTRUCTION,
         ACCEPTER_DOSSIER,
     ]
+
+
+def mailoutbox_of(user) -> list:
+    from django.core import mail
+
+    return [m for m in mail.outbox if m.to == [user.email]]

@@ -48,9 +48,9 @@ def test_mail_names_the_dossier_employer_and_salarie_never_the_nir(dossier, adhe
 
 def test_no_comment_no_comment_paragraph(dossier, adherent):
     _, corps = email_contenu(notification(dossier, adherent, Evenement.DOSSIER_REFUSE))
-    assert "Motif du refus" not in corps
+    assert "Commentaire du gestionnaire" not in corps
     _, corps = email_contenu(notification(dossier, adherent, Evenement.DOSSIER_REFUSE, "Hors champ du dispositif"))
-    assert "Motif du refus :\nHors champ du dispositif" in corps
+    assert "Commentaire du gestionnaire :\nHors champ du dispositif" in corps
 
 
 def test_a_pre_entry_without_salarie_name_omits_the_line(dossier, adherent):
