@@ -20,8 +20,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils import timezone
+from django.utils.formats import number_format
 
 from portal.models import Role
 from referentiels.models import Rattachement
