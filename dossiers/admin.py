@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from documents import services as documents_services
+from portal.admin import LectureSeuleAdmin
 from referentiels.models import ConventionCollective, OrganismeFormation
 
 from . import export, instruction, lecture, rules
@@ -185,7 +186,7 @@ def _decider(transition: str, dossier: Dossier, user, data: dict) -> str:
 
 
 @admin.register(Dossier)
-class DossierAdmin(admin.ModelAdmin):
+class DossierAdmin(LectureSeuleAdmin):
     # What decides the order of work first (state, transmission, deadline), then who and what.
     list_display = [
         "numero",
@@ -238,15 +239,6 @@ class DossierAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         """Only what reached AKTO: drafts are the adhérent's work in progress."""
         return super().get_queryset(request).filter(state__in=DossierState.dossiers())
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_instruire_permission(self, request):
         return request.user.has_perm(PERMISSION_INSTRUIRE)
@@ -469,11 +461,7 @@ class DossierAdmin(admin.ModelAdmin):
 
 
 def _date(value) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value)
-    return value.strftime("%d/%m/%Y")
+    return export.date_fr(value) or "—"
 
 
 # -- referentials of the dossiers (editable by the gestionnaires, with the admin's history) -------------------

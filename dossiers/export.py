@@ -24,7 +24,7 @@ BOM = "\ufeff"
 CHUNK = 500
 
 
-def _date(value) -> str:
+def date_fr(value) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
@@ -59,12 +59,12 @@ COLONNES: list[tuple[str, Callable]] = [
     ("Formation", lambda d: d.formation.intitule),
     ("Code RNCP", lambda d: d.formation.code_rncp),
     ("Organisme de formation principal", _organisme),
-    ("Date de début du contrat", lambda d: _date(d.contrat.date_debut)),
-    ("Date de fin du contrat", lambda d: _date(d.contrat.date_fin)),
+    ("Date de début du contrat", lambda d: date_fr(d.contrat.date_debut)),
+    ("Date de fin du contrat", lambda d: date_fr(d.contrat.date_fin)),
     ("Etat", lambda d: d.get_state_display()),
-    ("Transmis le", lambda d: _date(d.transmis_le)),
+    ("Transmis le", lambda d: date_fr(d.transmis_le)),
     ("Jours depuis la transmission", _delai),
-    ("Décidé le", lambda d: _date(d.decide_le)),
+    ("Décidé le", lambda d: date_fr(d.decide_le)),
     ("Montant engagé (€)", lambda d: _montant(d.montant_engage)),
     ("Motif du refus", lambda d: d.get_motif_refus_display()),
 ]

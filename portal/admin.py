@@ -1,4 +1,4 @@
-"""Users in the admin (login by e-mail)."""
+"""Users in the admin (login by e-mail), and what the apps' admin classes share."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -19,3 +19,16 @@ class UserAdmin(BaseUserAdmin):
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "role", "password1", "password2"]})]
+
+
+class LectureSeuleAdmin(admin.ModelAdmin):
+    """Rows the admin shows but nobody creates, changes or deletes there (the portal writes them)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
