@@ -20,6 +20,8 @@ ETATS_MODIFIABLES = {
     "prestataire": frozenset({DossierState.BROUILLON_PRESTATAIRE}),
 }
 ONGLETS_PRESTATAIRE = frozenset({"introduction", "salarie", "contrat", "formation", "documents"})
+# The employer's attestations on those tabs: only the employer attests (the prestataire sees them unticked).
+ATTESTATIONS_EMPLOYEUR = frozenset({"attestation_tuteur", "attestation_pieces"})
 
 
 def peut_modifier(user, dossier, onglet: str | None = None) -> bool:
@@ -31,6 +33,11 @@ def peut_modifier(user, dossier, onglet: str | None = None) -> bool:
     if user.is_prestataire and onglet is not None:
         return onglet in ONGLETS_PRESTATAIRE
     return True
+
+
+def champs_reserves(user) -> frozenset[str]:
+    """Fields of an editable tab that ``user`` may still not change (disabled: their posted value is ignored)."""
+    return ATTESTATIONS_EMPLOYEUR if getattr(user, "is_prestataire", False) else frozenset()
 
 
 def charger(dossier, user):

@@ -84,13 +84,17 @@ def _onglet(slug) -> onglets.Onglet:
 
 
 def _form(onglet, dossier, user, data=None):
-    return onglet.form_class(
+    form = onglet.form_class(
         data,
         instance=onglet.instance(dossier),
         initial={"version": dossier.version},
         check_url=reverse("dossier_verifier", args=[dossier.pk, onglet.slug]),
         editable=droits.peut_modifier(user, dossier, onglet.slug),
     )
+    for name in droits.champs_reserves(user) & set(form.fields):
+        form.fields[name].disabled = True
+        form.fields[name].help_text = "Attestation réservée à l'employeur : il la coche en reprenant la demande."
+    return form
 
 
 def _messages_by_field(onglet, anomalies, form=None) -> dict[str, list[dict]]:

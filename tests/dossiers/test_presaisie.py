@@ -270,3 +270,17 @@ def test_prestataire_home_counts_its_pre_entries(prestataire, etablissement):
 def test_establishment_search_is_shared_with_the_lookup(etablissement):
     assert list(Etablissement.objects.recherche(etablissement.siret[:9])) == [etablissement]
     assert list(Etablissement.objects.recherche("quai brasserie")) == [etablissement]
+
+
+def test_the_employers_attestations_are_not_the_prestataires_to_tick(prestataire, etablissement):
+    dossier = presaisie(prestataire, etablissement)
+    client = client_for(prestataire)
+    response = client.post(
+        f"/dossiers/{dossier.pk}/salarie/",
+        {"version": dossier.version, "nom_naissance": "Martin", "attestation_tuteur": "on"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    salarie = Dossier.objects.get(pk=dossier.pk).salarie
+    assert salarie.nom_naissance == "MARTIN" and salarie.attestation_tuteur is False
+    assert "Attestation réservée à l'employeur" in text(client.get(f"/dossiers/{dossier.pk}/documents/"))

@@ -131,8 +131,9 @@ def remplir_employeur(page: Page) -> None:
     expect(bullet(page, "Employeur")).to_have_attribute("data-status", "valid")
 
 
-def remplir_salarie(page: Page) -> None:
-    """22 years old, bac pro, not registered at France Travail, one tutor."""
+def remplir_salarie(page: Page, *, employeur: bool = True) -> None:
+    """22 years old, bac pro, not registered at France Travail, one tutor; the employer attests the tutor's
+    eligibility (a prestataire cannot: ``employeur=False`` leaves the attestation, and the tab, to the adhérent)."""
     open_tab(page, "Salarié")
     page.get_by_label("Nom de naissance").fill("Martin")
     page.get_by_label("Prénom", exact=False).first.fill("Lucas")
@@ -161,6 +162,10 @@ def remplir_salarie(page: Page) -> None:
     page.locator("#id_tuteur1_date_naissance").fill("03/02/1980")
     page.locator("#id_tuteur1_date_naissance").press("Escape")
     group(page, re.compile("Le tuteur est-il l'employeur")).get_by_label("Non").check()
+    if not employeur:
+        expect(page.get_by_label(re.compile("Employeur atteste sur l'honneur"))).to_be_disabled()
+        save_tab(page)
+        return
     page.get_by_label(re.compile("Employeur atteste sur l'honneur")).check()
     save_tab(page)
     expect(bullet(page, "Salarié")).to_have_attribute("data-status", "valid")

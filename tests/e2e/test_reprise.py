@@ -10,9 +10,10 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.test_contrat_formation import settled
+from tests.e2e.test_contrat_formation import save_tab, settled
 from tests.e2e.test_journeys import COMMON_STEPS, MONO, Q_ETABLISSEMENT, answer, login, tab, wizard_question
 from tests.e2e.test_parcours_complet import (
+    bullet,
     dates_du_contrat,
     donnees,  # noqa: F401 (fixture)
     remplir_contrat,
@@ -83,7 +84,7 @@ def test_reprise_acceptee_completee_et_transmise(browser: Browser, donnees, tmp_
     tab(prestataire, "Employeur").click()
     expect(prestataire.get_by_text("complété par l'adhérent")).to_be_visible()
     expect(prestataire.get_by_role("button", name="Enregistrer", exact=True)).to_have_count(0)
-    remplir_salarie(prestataire)
+    remplir_salarie(prestataire, employeur=False)
     remplir_contrat(prestataire, debut, fin)
     remplir_formation(prestataire, siret, debut, fin)
     finaliser(prestataire, numero)
@@ -110,7 +111,10 @@ def test_reprise_acceptee_completee_et_transmise(browser: Browser, donnees, tmp_
     expect(adherent.get_by_label("Nom de naissance")).to_be_editable()
     expect(adherent.get_by_role("button", name="Refuser")).to_be_visible()
 
-    # It completes its own tabs and transmits.
+    # It completes its own tabs (and the employer's attestation on Salarié) and transmits.
+    adherent.get_by_label(re.compile("Employeur atteste sur l'honneur")).check()
+    save_tab(adherent)
+    expect(bullet(adherent, "Salarié")).to_have_attribute("data-status", "valid")
     remplir_introduction(adherent)
     remplir_employeur(adherent)
     remplir_financement(adherent)
