@@ -18,10 +18,13 @@ def accueil(request):
         transmis=Count("pk", filter=Q(state__in=DossierState.dossiers(prestataire))),
         # For an adhérent, the pre-entries to take over; for a prestataire, those waiting for the adhérent.
         a_valider=Count("pk", filter=Q(state=DossierState.A_REPRENDRE)),
+        # Sent back by AKTO's gestionnaire: to correct and transmit again.
+        a_completer=Count("pk", filter=Q(state=DossierState.A_COMPLETER)),
     )
     context = {
         "counts": counts,
         "a_reprendre": DossierState.A_REPRENDRE.value,
+        "a_completer": DossierState.A_COMPLETER.value,
         "prestataire": prestataire,
         "peut_creer": request.user.is_adherent or prestataire,
     }

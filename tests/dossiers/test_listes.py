@@ -101,6 +101,10 @@ def test_accueil_counters(adherent, etablissement):
     assert re.search(r'data-counter="brouillons">3<', page)
     assert re.search(r'data-counter="transmis">1<', page)
     assert re.search(r'data-counter="a_valider">1<', page)
+    assert 'data-counter="a_completer"' not in page  # shown only when AKTO sent something back
+    DossierFactory(etablissement=etablissement, state=DossierState.A_COMPLETER)
+    page = html.unescape(client_for(adherent).get("/").content.decode())
+    assert re.search(r'data-counter="a_completer">1<', page) and "?etat=a_completer" in page
     assert 'href="/brouillons/?etat=a_reprendre"' in page
     assert "demande(s) à valider" in page
     assert "Créer un nouveau dossier" in page
