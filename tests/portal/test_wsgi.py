@@ -1,0 +1,24 @@
+"""The WSGI entry point renders the blank CERFA form as the worker boots."""
+
+import importlib
+
+from documents import cerfa
+
+
+def test_the_worker_boots_with_the_cerfa_form_rendered(settings):
+    cerfa._FONDS.clear()
+    import portal.wsgi
+
+    importlib.reload(portal.wsgi)
+    assert cerfa._FONDS[cerfa.VERSION_COURANTE].startswith(b"%PDF")
+
+
+def test_a_failing_warm_up_does_not_stop_the_worker(monkeypatch, caplog):
+    import portal.wsgi
+
+    def panne(*args, **kwargs):
+        raise OSError("police absente")
+
+    monkeypatch.setattr(cerfa, "fond_pdf", panne)
+    portal.wsgi.prechauffer()
+    assert "Préchauffage du CERFA impossible (OSError)" in caplog.text
