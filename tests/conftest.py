@@ -64,8 +64,12 @@ def client_for(user) -> Client:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Worker tests need the real Redis and Celery worker that .ci/run starts: deselect them elsewhere."""
-    if os.environ.get("REDIS_URL") and os.environ.get("CELERY_WORKER_RUNNING"):
+    """Worker tests need the real Redis, Celery worker and PostgreSQL test database that .ci/run starts (a
+    worker process cannot see an in-memory SQLite test database): deselect them elsewhere."""
+    from django.conf import settings
+
+    sqlite = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
+    if os.environ.get("REDIS_URL") and os.environ.get("CELERY_WORKER_RUNNING") and not sqlite:
         return
     worker = [item for item in items if item.get_closest_marker("worker")]
     if worker:

@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from notifications.models import EmailStatut, Notification
 from notifications.tasks import relancer_notifications
@@ -26,8 +25,6 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture(autouse=True)
 def vrai_worker():
-    if connection.vendor == "sqlite":
-        pytest.skip("the worker cannot see an in-memory SQLite test database: run with PostgreSQL (.ci/run)")
     ensure_dispositifs()
     app.conf.task_always_eager = False
     yield

@@ -211,7 +211,6 @@ def test_search_ranking_exact_then_first_word_then_population():
     assert CommuneMot.objects.get(commune=commune, mot="parisis").ordre == avant + 24_975
 
 
-@pytest.mark.skipif(not (DATA / "communes.json.gz").exists(), reason="extrait non livré")
 def test_committed_extract_has_the_same_shape():
     with gzip.open(DATA / "communes.json.gz", "rt", encoding="utf-8") as stream:
         records = json.load(stream)

@@ -175,7 +175,6 @@ def test_model_save_derives_fields():
     assert code.code_compact == "5610A"
 
 
-@pytest.mark.skipif(not (DATA / "naf_rev2.csv.gz").exists(), reason="extraits non livrés")
 def test_committed_extracts_import():
     assert "Codes NAF : 1728 (créés 1728" in importe("import_naf", DATA / "naf_rev2.csv.gz")
     assert CodeNaf.objects.filter(niveau=NiveauNaf.SOUS_CLASSE).count() == 732
