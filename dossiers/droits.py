@@ -13,11 +13,13 @@ the back office's Django permissions are in ``permissions.py``.
 
 from __future__ import annotations
 
+from portal.models import Role
+
 from .enums import DossierState
 
 ETATS_MODIFIABLES = {
-    "adherent": frozenset({DossierState.BROUILLON, DossierState.A_COMPLETER}),
-    "prestataire": frozenset({DossierState.BROUILLON_PRESTATAIRE}),
+    Role.ADHERENT: frozenset({DossierState.BROUILLON, DossierState.A_COMPLETER}),
+    Role.PRESTATAIRE: frozenset({DossierState.BROUILLON_PRESTATAIRE}),
 }
 ONGLETS_PRESTATAIRE = frozenset({"introduction", "salarie", "contrat", "formation", "documents"})
 # The employer's attestations on those tabs: only the employer attests (the prestataire sees them unticked).

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from portal.models import Role, User
+from portal.models import Role
 
 from .enums import DossierState
 from .models import Dossier, DossierEvenement
@@ -57,14 +57,18 @@ def _adherent_d_une_presaisie(user, dossier) -> bool:
     return dossier.prestataire_id is not None and _adherent_du_dossier(user, dossier)
 
 
+# Whom a transition notifies (the queries are the notifications app's).
+
+
 def prestataires(dossier) -> Iterable:
     """The prestataire users of the organisation that pre-entered the dossier (none for the adhérent's own)."""
-    if dossier.prestataire_id is None:
-        return User.objects.none()
-    return User.objects.filter(role=Role.PRESTATAIRE, is_active=True, rattachements__organisme=dossier.prestataire_id)
+    from notifications.services import destinataires_prestataires
+
+    return destinataires_prestataires(dossier.prestataire_id)
 
 
 def adherents(dossier) -> Iterable:
+    """The adhérents acting for the dossier's establishment."""
     from notifications.services import destinataires_adherents
 
     return destinataires_adherents(dossier.etablissement)

@@ -47,6 +47,14 @@ def destinataires_adherents(etablissement):
     return get_user_model().objects.filter(is_active=True, role=Role.ADHERENT, pk__in=rattachements.values("user"))
 
 
+def destinataires_prestataires(organisme_id):
+    """Active prestataire users of a training organisation (none when ``organisme_id`` is None)."""
+    if organisme_id is None:
+        return get_user_model().objects.none()
+    rattachements = Rattachement.objects.filter(organisme_id=organisme_id)
+    return get_user_model().objects.filter(is_active=True, role=Role.PRESTATAIRE, pk__in=rattachements.values("user"))
+
+
 def notifier(
     evenement: str, dossier, destinataires: Iterable, *, commentaire: str = "", dossier_evenement=None
 ) -> list[Notification]:
