@@ -159,7 +159,7 @@ def dossier_transmettre(*, dossier: Dossier, user) -> None:
         if invalides:
             raise SaisieInvalide(invalides)
         fire(fresh, TRANSMETTRE, user=user)
-    dossier.state = fresh.state
+    dossier.state, dossier.version = fresh.state, fresh.version
 
 
 def dossier_action(*, dossier: Dossier, name: str, user, comment: str = ""):

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from portal.models import Role
@@ -215,7 +216,10 @@ def fire(dossier: Dossier, name: str, *, user, comment: str = "", valeurs: dict 
         raise TransitionError(f"Un commentaire est obligatoire pour l'action « {transition.label} ».")
     if transition.horodatage:
         valeurs[transition.horodatage] = timezone.now()
-    Dossier.objects.filter(pk=locked.pk).update(state=transition.target, **valeurs)
+    # A transition is a new version of the dossier: a tab save, a piece or a module prepared on the previous
+    # version (its form was loaded before this state change) is refused by the optimistic lock, never written
+    # onto a dossier that has just been transmitted or decided.
+    Dossier.objects.filter(pk=locked.pk).update(state=transition.target, version=F("version") + 1, **valeurs)
     event = DossierEvenement.objects.create(
         dossier=locked,
         transition=name,
@@ -234,7 +238,7 @@ def fire(dossier: Dossier, name: str, *, user, comment: str = "", valeurs: dict 
             commentaire=comment,
             dossier_evenement=event,
         )
-    dossier.state = transition.target
+    dossier.state, dossier.version = transition.target, locked.version + 1
     for field, value in valeurs.items():
         setattr(dossier, field, value)
     return event

@@ -73,6 +73,18 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The embedded run (`make run`) serves each request in its own thread and connection. WAL lets readers go
+    # on while one writes; BEGIN IMMEDIATE takes the write lock when a transaction starts, so concurrent
+    # saves and transitions queue (up to the busy timeout) instead of failing with « database is locked »
+    # when a reading transaction tries to become a writer.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),  # seconds
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 
 AUTH_USER_MODEL = "portal.User"
 AUTH_PASSWORD_VALIDATORS = [
