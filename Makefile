@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast bench lint migrate demo clean
+.PHONY: run test test-fast bench lint migrate demo clean paquets essai-production
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,11 +22,20 @@ demo: migrate
 run: demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(STAMP)
+# The Debian packages the suite needs (Chromium, redis-server, WeasyPrint's libraries, fonts): installed when
+# missing if run as root, otherwise the exact command to run is printed (scripts/paquets-debian, as .ci/run).
+paquets:
+	PYTHON=$(PYTHON) scripts/paquets-debian test
+
+test: paquets $(STAMP)
 	$(PY) -m pytest
 
-test-fast: $(STAMP)
+test-fast: paquets $(STAMP)
 	$(PY) -m pytest -m "not e2e"
+
+# The production shape (gunicorn, portal.settings.prod, collected static files) visited over HTTP; as in CI.
+essai-production: $(STAMP)
+	scripts/essai-production
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -16,7 +16,8 @@ stays blank.
 A dossier that is not valid yet, and not transmitted, gets a *BROUILLON — non transmis* watermark; a
 transmitted one carries its number and transmission date in the OPCO box. The PDF bytes are cached by
 (dossier pk, version, state, transmission date): ``Dossier.version`` is bumped by every save, so an unchanged
-dossier is served from the cache and a changed (or transmitted again) one is rendered again.
+dossier is served from the cache and a changed (or transmitted again) one is rendered again. The cache is the
+shared one (Redis in production: every web process serves what another rendered; portal/cache.py).
 
 The NIR is printed in full (it is the legal form): never log the values.
 """
@@ -28,10 +29,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.cache import cache
 from django.template.loader import render_to_string
 
 from dossiers.enums import DossierState, NatureContrat, TypeModule
+from portal import cache
 
 
 @dataclass(frozen=True)
@@ -349,10 +350,10 @@ def cache_key(dossier, version: str = VERSION_COURANTE) -> str:
 def pdf(dossier, version: str = VERSION_COURANTE) -> bytes:
     """The filled form, from the cache when the dossier (pk, version, state, transmission) is unchanged."""
     key = cache_key(dossier, version)
-    data = cache.get(key)
+    data = cache.lire(key)
     if data is None:
         data = render_pdf(dossier, version)
-        cache.set(key, data, CACHE_TIMEOUT)
+        cache.ecrire(key, data, CACHE_TIMEOUT)
     return data
 
 

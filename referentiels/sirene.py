@@ -34,8 +34,9 @@ from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 
+from portal.cache import ecrire as ecrire_cache
+from portal.cache import lire as lire_cache
 from referentiels.models import Entreprise, Etablissement
 from referentiels.validators import validate_siret
 
@@ -272,14 +273,14 @@ def _fetch(siret: str, transport: Transport) -> SireneResult:
     if not api_key:
         return _result(SireneStatus.DESACTIVE)
 
-    cached = _cache_get(CACHE_PREFIX + siret)
+    cached = lire_cache(CACHE_PREFIX + siret)
     if cached is not None:
         try:
             return _result(SireneStatus.OK, _parse(cached, siret))
         except _Malformed:
             pass
 
-    pause_until = _cache_get(PAUSE_KEY)
+    pause_until = lire_cache(PAUSE_KEY)
     if isinstance(pause_until, int | float) and pause_until > time.time():
         return _quota_result(math.ceil(pause_until - time.time()))
 
@@ -308,7 +309,7 @@ def _interpret(siret: str, response: HttpResponse) -> SireneResult:
             return _result(SireneStatus.FERME, sirene)
         if sirene.non_diffusible:
             return _result(SireneStatus.NON_DIFFUSIBLE, sirene)
-        _cache_set(CACHE_PREFIX + siret, data, CACHE_TIMEOUT)
+        ecrire_cache(CACHE_PREFIX + siret, data, CACHE_TIMEOUT)
         return _result(SireneStatus.OK, sirene)
     if status == 404:
         return _result(SireneStatus.INTROUVABLE)
@@ -317,7 +318,7 @@ def _interpret(siret: str, response: HttpResponse) -> SireneResult:
     if status == 429:
         retry_after = _retry_after(response.header("Retry-After"))
         pause = retry_after or DEFAULT_PAUSE
-        _cache_set(PAUSE_KEY, time.time() + pause, pause)
+        ecrire_cache(PAUSE_KEY, time.time() + pause, pause)
         logger.warning("Sirene %s : quota de l'API atteint (HTTP 429), pause de %s s", siret, pause)
         return _quota_result(retry_after)
     if status in (401, 403):
@@ -375,21 +376,6 @@ def _error_message(body: bytes) -> str:
     if message is None and isinstance(payload, dict):
         message = payload.get("message")
     return str(message or "")
-
-
-def _cache_get(key: str) -> Any:
-    try:
-        return cache.get(key)
-    except Exception:  # a cache outage must not break the lookup
-        logger.warning("Sirene : cache indisponible", exc_info=True)
-        return None
-
-
-def _cache_set(key: str, value: Any, timeout: float) -> None:
-    try:
-        cache.set(key, value, timeout)
-    except Exception:
-        logger.warning("Sirene : cache indisponible", exc_info=True)
 
 
 def _utilisable(result: SireneResult) -> SireneEtablissement:

@@ -7,6 +7,7 @@ runs from ``.ci/run`` outside pytest.
 
 from __future__ import annotations
 
+import http.client
 import http.cookiejar
 import re
 import time
@@ -47,9 +48,7 @@ class Visiteur:
         self.base = base.rstrip("/")
         self.timeout = timeout
         self.cookies = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.cookies), _SansRedirection()
-        )
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies), _SansRedirection())
 
     def url(self, path: str) -> str:
         return path if path.startswith("http") else self.base + path
@@ -98,17 +97,20 @@ def _headers(response) -> dict:
 
 def attendre(url: str, secondes: float = 60) -> None:
     """Until ``url`` answers at all (any status): the server is up."""
+    parts = urllib.parse.urlsplit(url)
     fin = time.monotonic() + secondes
     while True:
+        connexion = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
         try:
-            urllib.request.urlopen(url, timeout=2).close()
-            return
-        except urllib.error.HTTPError:
+            connexion.request("GET", parts.path or "/")
+            connexion.getresponse().read()
             return
         except OSError:
             if time.monotonic() > fin:
                 raise
             time.sleep(0.2)
+        finally:
+            connexion.close()
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 
@@ -25,6 +26,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # WhiteNoise serves the static files in every shape (runserver too): one path from `make run` to gunicorn.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
     "crispy_forms",
@@ -38,7 +41,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /sante/ answers before host validation and the HTTPS redirect: the container's healthcheck asks over
+    # plain HTTP on 127.0.0.1 (portal/sante.py).
+    "portal.sante.SanteMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -115,6 +122,30 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Celery: a broker when REDIS_URL is set, otherwise tasks run eagerly in-process.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+def redis_base(url: str, numero: int) -> str:
+    """``url`` pointing at Redis database ``numero`` (redis://host:port/0 → redis://host:port/1)."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{numero}", parts.query, parts.fragment))
+
+
+# The cache (CERFA PDFs by dossier version, Sirene answers, the Sirene pause after a 429): shared by every web
+# and worker process and kept across restarts when Redis is there — in its own database, so that clearing the
+# cache never touches Celery's queues; in each process's memory otherwise (embedded run).
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ.get("CACHE_URL") or redis_base(REDIS_URL, 1),
+            "KEY_PREFIX": "portail",
+            "TIMEOUT": 300,
+            # An unreachable cache is a miss, quickly (portal/cache.py): never a page that waits for it.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portail"}}
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

@@ -1,23 +1,51 @@
-"""Production settings: everything secret or host-specific must come from the environment."""
+"""Production settings: everything secret or host-specific must come from the environment.
+
+TLS is one switch, ``HTTPS`` (on unless set to false): it turns on together the redirect to https
+(``SECURE_SSL_REDIRECT``), HSTS and the secure session and CSRF cookies. Real production keeps it on behind
+a TLS-terminating proxy that sets ``X-Forwarded-Proto``; the local docker-compose shape turns it off to serve
+plain http://localhost:8000 (docs/deploy/README.md).
+"""
 
 import os
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
+from .base import SITE_URL, env_bool
 
 DEBUG = False
 SECRET_KEY = os.environ["SECRET_KEY"]
-SESSION_COOKIE_SECURE = True
-CSRF_COOKIE_SECURE = True
-SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "true").lower() == "true"
+
+HTTPS = env_bool("HTTPS", True)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = True
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+# The portal's public address (SITE_URL) is where forms are posted from; more origins may be listed.
+CSRF_TRUSTED_ORIGINS = [SITE_URL] + [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    # Hashed names (cached for ever by browsers: WhiteNoise sends far-future, immutable headers for them),
+    # gzip and Brotli copies made once by `collectstatic`, at the image's build.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 # The NIR's encryption and fingerprint keys must be set explicitly (and kept with the backups).
 PERSONAL_DATA_KEY = os.environ["PERSONAL_DATA_KEY"]
 PERSONAL_DATA_HASH_KEY = os.environ["PERSONAL_DATA_HASH_KEY"]
+
+# docker-compose.yml's local shape has published keys so that `docker compose up` works on a fresh machine;
+# they are refused as soon as the portal is served over HTTPS, i.e. for real.
+CLES_LOCALES = "local-compose-"
+FERNET_LOCALE = "bG9jYWwtY29tcG9zZS1vbmx5LW5vdC1hLXNlY3JldCE="  # base64 of b"local-compose-only-not-a-secret!"
+if HTTPS and (
+    any(v.startswith(CLES_LOCALES) for v in (SECRET_KEY, PERSONAL_DATA_HASH_KEY)) or PERSONAL_DATA_KEY == FERNET_LOCALE
+):
+    raise ImproperlyConfigured(
+        "Les clés d'exemple de docker-compose.yml ne servent qu'en local (HTTPS=false) : "
+        "définissez SECRET_KEY, PERSONAL_DATA_KEY et PERSONAL_DATA_HASH_KEY."
+    )

@@ -19,3 +19,10 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 
 # Tests run tasks eagerly; the worker test switches that off for its own call.
 CELERY_TASK_ALWAYS_EAGER = True
+
+# The cache of each test process, always (tests clear it): CI's Redis is for the broker and the worker tests;
+# tests/portal/test_production.py proves the Redis cache against a redis-server of its own.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+# WhiteNoise finds the static files where they are (no collectstatic before the tests).
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -1,7 +1,8 @@
 """Load the demo accounts and their companies (idempotent: run it as often as you like)."""
 
+from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from portal.models import Role, User
@@ -119,8 +120,16 @@ def gestionnaires_group() -> Group:
 class Command(BaseCommand):
     help = "Charge les comptes de démonstration (mot de passe : demo-portail-2026)."
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        if getattr(settings, "HTTPS", False):  # portal.settings.prod served for real
+            raise CommandError(
+                "Comptes de démonstration refusés : le portail est servi en HTTPS (production). "
+                "Leur mot de passe est public."
+            )
+        with transaction.atomic():
+            self.charger()
+
+    def charger(self):
         entreprises = load_entreprises()
         organisme = load_organisme()
         group = gestionnaires_group()
