@@ -82,7 +82,7 @@ class Essai:
                 self.verifier(False, f"{lien} : nom sans empreinte (collectstatic du manifeste non appliqué ?)")
 
 
-def essai(base: str, dossier: int, redis_cache: str) -> list[str]:
+def essai(base: str, dossier: int, redis_cache: str, navigateur: bool) -> list[str]:
     e = Essai(base)
     anonyme = Visiteur(base)
 
@@ -123,6 +123,9 @@ def essai(base: str, dossier: int, redis_cache: str) -> list[str]:
         client = redis.Redis.from_url(redis_cache)
         cles = [k.decode() for k in client.scan_iter(match=f"*cerfa:{dossier}:*")]
         e.verifier(len(cles) >= 1, f"le CERFA est dans le cache partagé ({redis_cache}) : {cles}")
+    if navigateur:
+        print("Dans Chromium")
+        dans_chromium(e, base, dossier)
     transmission = adherent.post(f"/dossiers/{dossier}/transmettre/", htmx=True)
     e.verifier(transmission.status == 200, f"Transmettre → {transmission.status}")
 
@@ -139,13 +142,48 @@ def essai(base: str, dossier: int, redis_cache: str) -> list[str]:
     return e.echecs
 
 
+def dans_chromium(e: Essai, base: str, dossier: int) -> None:
+    """The page as a user gets it: styled by Bootstrap, htmx loaded, *Enregistrer* saves, no failed asset."""
+    from playwright.sync_api import sync_playwright
+
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=args)
+        page = browser.new_page(locale="fr-FR", viewport={"width": 1280, "height": 900})
+        echecs_reseau: list[str] = []
+        page.on("requestfailed", lambda r: echecs_reseau.append(r.url))
+        page.on("response", lambda r: r.status >= 400 and echecs_reseau.append(f"{r.status} {r.url}"))
+        page.goto(base + "/connexion/")
+        page.get_by_label("Adresse e-mail").fill(ADHERENT)
+        page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_url(base + "/")
+        page.goto(f"{base}/dossiers/{dossier}/introduction/")
+        bouton = page.get_by_role("button", name="Générer le CERFA").or_(
+            page.get_by_role("link", name="Générer le CERFA")
+        )
+        fond = bouton.first.evaluate("b => getComputedStyle(b).borderColor")
+        e.verifier(fond == "rgb(13, 110, 253)", f"Bootstrap s'applique (bordure du bouton : {fond})")
+        e.verifier(page.evaluate("typeof window.htmx") == "object", "htmx est chargé")
+        page.goto(f"{base}/dossiers/{dossier}/employeur/")
+        page.get_by_label("Téléphone").fill("0478000042")
+        page.get_by_role("button", name="Enregistrer").click()
+        enregistre = page.get_by_text("Enregistrement effectué.")
+        enregistre.wait_for()
+        e.verifier(enregistre.is_visible(), "Enregistrer (htmx, dans le navigateur) : « Enregistrement effectué. »")
+        page.screenshot(path="/tmp/essai-production.png", full_page=True)
+        e.verifier(echecs_reseau == [], f"aucune requête en échec : {echecs_reseau}")
+        browser.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", required=True, help="http://127.0.0.1:PORT")
     parser.add_argument("--dossier", type=int, required=True, help="a complete draft of the demo adhérent")
     parser.add_argument("--redis-cache", default="", help="the Redis database of CACHES, to find the CERFA in")
+    parser.add_argument("--sans-navigateur", action="store_true", help="HTTP only, no Chromium")
     args = parser.parse_args()
-    echecs = essai(args.base, args.dossier, args.redis_cache)
+    echecs = essai(args.base, args.dossier, args.redis_cache, navigateur=not args.sans_navigateur)
     if echecs:
         print(f"\n{len(echecs)} échec(s) :", *echecs, sep="\n  ")
         return 1
