@@ -61,7 +61,7 @@ def redis_server(port: int):
         raise RuntimeError("Ce test démarre un vrai Redis : installez le paquet Debian redis-server.")
     args = [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    client = redis.Redis(port=port)
+    client = redis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=1)
     try:
         for _ in range(100):
             try:

@@ -117,7 +117,7 @@ def test_a_cerfa_rendered_by_one_process_is_served_to_another_from_redis(adheren
     port = port_libre()
     with redis_server(port) as redis, override_settings(CACHES=_cache_redis(port)):
         data = cerfa.pdf(dossier)
-        base_du_cache = Redis(port=port, db=1)
+        base_du_cache = Redis(host="127.0.0.1", port=port, db=1)
         assert [k.decode() for k in base_du_cache.keys("*")] == [f"portail:1:{cerfa.cache_key(dossier)}"]
         base_du_cache.close()
         assert redis.dbsize() == 0  # nothing in database 0, Celery's
