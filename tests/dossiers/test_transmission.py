@@ -101,3 +101,23 @@ def test_another_company_cannot_transmit(dossier):
     intruder = UserFactory()
     attach(intruder, EtablissementFactory())
     assert client_for(intruder).post(f"/dossiers/{dossier.pk}/transmettre/").status_code == 404
+
+
+def test_a_save_opened_before_the_transmission_is_refused_after_it(adherent, dossier, monkeypatch):
+    """The race the parallel test on SQLite found: the tab was checked editable, then the transmission committed,
+    then the save's write came. The transition is a new version: the optimistic lock refuses the write."""
+    from dossiers.services import onglet_save
+
+    all_valid(monkeypatch)
+    onglet = onglets.get("employeur")
+    ouvert = Dossier.objects.select_related("employeur").get(pk=dossier.pk)  # the tab, loaded while a draft
+    telephone = ouvert.employeur.telephone
+    form = onglet.form_class({"version": ouvert.version, "telephone": "0478000099"}, instance=onglet.instance(ouvert))
+    form.is_valid()
+
+    dossier_transmettre(dossier=Dossier.objects.get(pk=dossier.pk), user=adherent)  # meanwhile, in another request
+
+    assert onglet_save(dossier=ouvert, form=form, version=ouvert.version) is False
+    stocke = Dossier.objects.select_related("employeur").get(pk=dossier.pk)
+    assert stocke.employeur.telephone == telephone
+    assert (stocke.state, stocke.version) == (DossierState.TRANSMIS, ouvert.version + 1)
