@@ -199,9 +199,11 @@ def test_another_companys_dossier_is_404(adherent):
 
 
 def test_cache_hit_when_unchanged_and_miss_after_a_save(dossier, monkeypatch):
+    from documents.cerfa import rendu
+
     calls = []
-    real = cerfa.render_pdf
-    monkeypatch.setattr(cerfa, "render_pdf", lambda d, v=cerfa.VERSION_COURANTE: calls.append(1) or real(d, v))
+    real = rendu.render_pdf
+    monkeypatch.setattr(rendu, "render_pdf", lambda d, v=cerfa.VERSION_COURANTE: calls.append(1) or real(d, v))
     first = cerfa.pdf(Dossier.objects.get(pk=dossier.pk))
     again = cerfa.pdf(Dossier.objects.get(pk=dossier.pk))
     assert first == again and len(calls) == 1
@@ -214,12 +216,7 @@ def test_cache_hit_when_unchanged_and_miss_after_a_save(dossier, monkeypatch):
 
 def test_version_is_data():
     assert cerfa.VERSIONS[cerfa.VERSION_COURANTE].notice == "51650#09"
-    assert cerfa.VERSIONS["12434*05"].valeurs == "documents/cerfa/12434-05/valeurs.html"
-
-
-def test_no_network_at_render_time():
-    with pytest.raises(ValueError):
-        cerfa.url_fetcher_hors_ligne("https://exemple.fr/logo.png")
+    assert cerfa.VERSIONS["12434*05"].chemin.name == "cerfa_12434-05.pdf"
 
 
 def test_button_links_to_the_pdf(adherent, dossier):
@@ -230,11 +227,10 @@ def test_button_links_to_the_pdf(adherent, dossier):
 
 def test_missing_values_print_blank_even_with_strict_templates(adherent):
     """The test settings render undefined template variables loudly: an empty box must stay empty."""
-    from documents.cerfa import html as cerfa_html
     from tests.factories import DossierFactory
 
     dossier = DossierFactory(etablissement=adherent.rattachements.get().etablissement, created_by=adherent)
-    page = cerfa_html(dossier)
+    page = cerfa.html(cerfa.valeurs(dossier), brouillon=cerfa.filigrane(dossier))
     assert "INVALID_TEMPLATE_VARIABLE" not in page
     assert "BROUILLON" in page
 
@@ -280,33 +276,10 @@ def test_each_page_has_its_own_form_under_its_values(dossier):
     assert "LE CONTRAT" in seconde and "Serveur en salle" in seconde and "L’EMPLOYEUR" not in seconde
 
 
-def test_the_form_is_rendered_once_per_process(dossier, monkeypatch):
-    cerfa._FONDS.clear()
-    rendus = []
-    real = cerfa._weasyprint
-    monkeypatch.setattr(cerfa, "_weasyprint", lambda source: rendus.append(source) or real(source))
+def test_the_official_form_is_read_once_per_process(dossier):
+    """The drawing under the values is the shipped official file, read once (the WSGI worker reads it at boot)."""
+    cerfa.formulaire.cache_clear()
     cerfa.render_pdf(dossier)
     cerfa.render_pdf(dossier)
-    formulaires = [source for source in rendus if "{{" not in source and "Lire ATTENTIVEMENT" in source]
-    assert len(rendus) == 3 and len(formulaires) == 1  # the form once, the values twice
-    assert all(dossier.salarie.nom_naissance not in source for source in formulaires if dossier.salarie.nom_naissance)
-
-
-def test_committed_templates_are_what_the_generator_writes(tmp_path):
-    """fond.html and valeurs.html come from the official blank form: regenerate them, don't edit them."""
-    from pathlib import Path
-
-    from django.conf import settings
-    from django.core.management import call_command
-
-    call_command("gabarit_cerfa", "12434*05", dest=str(tmp_path), stdout=io.StringIO())
-    committed = Path(settings.BASE_DIR) / "templates" / "documents" / "cerfa" / "12434-05"
-    for name in ("fond.html", "valeurs.html"):
-        assert (tmp_path / name).read_text() == (committed / name).read_text(), name
-
-
-def test_generator_refuses_an_unknown_version():
-    from django.core.management import CommandError, call_command
-
-    with pytest.raises(CommandError, match="Version inconnue"):
-        call_command("gabarit_cerfa", "12434*06", stdout=io.StringIO())
+    assert cerfa.formulaire.cache_info().misses == 1
+    assert cerfa.fond_pdf() == cerfa.VERSIONS[cerfa.VERSION_COURANTE].chemin.read_bytes()

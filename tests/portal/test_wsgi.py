@@ -1,16 +1,17 @@
-"""The WSGI entry point renders the blank CERFA form as the worker boots."""
+"""The WSGI entry point reads the official blank CERFA form as the worker boots."""
 
 import importlib
 
 from documents import cerfa
 
 
-def test_the_worker_boots_with_the_cerfa_form_rendered(settings):
-    cerfa._FONDS.clear()
+def test_the_worker_boots_with_the_official_cerfa_form_read(settings):
+    cerfa.formulaire.cache_clear()
     import portal.wsgi
 
     importlib.reload(portal.wsgi)
-    assert cerfa._FONDS[cerfa.VERSION_COURANTE].startswith(b"%PDF")
+    assert cerfa.formulaire.cache_info().currsize == 1
+    assert cerfa.fond_pdf().startswith(b"%PDF")
 
 
 def test_a_failing_warm_up_does_not_stop_the_worker(monkeypatch, caplog):

@@ -1,0 +1,210 @@
+"""*Générer le CERFA*: the official blank form, and the dossier's values laid over it by WeasyPrint.
+
+1. ``composer`` (mise_en_page.py) places every value in its official field's rectangle: shrunk, wrapped or
+   continued on the annex page « Suite des champs », never cut;
+2. WeasyPrint renders those boxes (``templates/documents/cerfa/valeurs.html``) with the font the project ships,
+   and nothing else: a PDF that uses any other font is refused (``PoliceDeSubstitution``);
+3. each page of that rendering is laid over the same page of the official form (``superposer``): the official
+   page's drawing goes in as a Form XObject drawn first, so the frames, labels and legal texts are the official
+   file's own. Pages beyond the form (the annex) have no background.
+
+A draft with blocking anomalies gets a *BROUILLON — non transmis* watermark; a transmitted dossier its number
+and transmission date in the free zone under the form's frame on page 2. The PDF bytes are cached in the shared
+cache by (dossier pk, version, state, transmission): ``Dossier.version`` is bumped by every save and transition.
+
+The NIR is printed in full (it is the legal form): never log the values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from portal import cache
+
+from .formulaire import VERSION_COURANTE, VERSIONS, formulaire
+from .mise_en_page import FAMILLE, MARGE_X, POLICE, composer
+from .valeurs import NOM_OPCO, est_transmis, filigrane, valeurs
+
+CACHE_TIMEOUT = 24 * 3600
+TEMPLATE = "documents/cerfa/valeurs.html"
+# The transmission stamp: below the frame of page 2 (the official drawing ends 767.6 pt from the top), left-aligned
+# with the frame. tests/documents/test_cerfa_geometrie.py checks the zone is blank on the official page.
+TAMPON = {"page": 1, "gauche": 18.0, "haut": 785.0, "largeur": 552.0, "hauteur": 14.0, "taille": 8.0}
+
+
+class PoliceDeSubstitution(RuntimeError):
+    """WeasyPrint used a font other than the shipped one: the output would differ from machine to machine."""
+
+
+def url_fetcher_hors_ligne():
+    """No network at render time: only local resources (the shipped font: file:, data:)."""
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols={"file", "data"}, fail_on_errors=True)
+
+
+def transmission(dossier) -> dict | None:
+    if not est_transmis(dossier) or not dossier.transmis_le:
+        return None
+    return {"numero": dossier.numero, "date": dossier.transmis_le}  # the last transmission (the workflow sets it)
+
+
+def html(
+    valeurs_: dict,
+    *,
+    brouillon: bool = False,
+    tampon: dict | None = None,
+    titre: str = "",
+    version: str = VERSION_COURANTE,
+) -> str:
+    """The values layer: every box of the composition, the watermark, the stamp, the annex."""
+    f = formulaire(version)
+    composition = composer(f, valeurs_)
+    pages = [{"boites": composition.page(i), "largeur": w, "hauteur": h} for i, (w, h) in enumerate(f.pages)]
+    return render_to_string(
+        TEMPLATE,
+        {
+            "titre": titre,
+            "version": f.version,
+            "pages": pages,
+            "suites": composition.suites,
+            "brouillon": brouillon,
+            "tampon": tampon and {**TAMPON, **tampon},
+            "police": POLICE.as_uri(),
+            "famille": FAMILLE,
+            "marge": MARGE_X,
+        },
+    )
+
+
+def _weasyprint(source: str) -> bytes:
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import FatalURLFetchingError
+
+    try:
+        data = HTML(string=source, url_fetcher=url_fetcher_hors_ligne()).write_pdf(font_config=FontConfiguration())
+    except FatalURLFetchingError as error:  # the only resource is the shipped font
+        raise PoliceDeSubstitution(
+            f"La police livrée n'a pas pu être chargée ({error}) : police de substitution refusée."
+        )
+    verifier_polices(data)
+    return data
+
+
+def polices(data: bytes) -> set[str]:
+    """The base names of the fonts a PDF uses (subset prefixes removed)."""
+    from pypdf import PdfReader
+
+    noms = set()
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for font in (page.get("/Resources") or {}).get("/Font", {}).values():
+            noms.add(str(font.get_object().get("/BaseFont", "")).lstrip("/").split("+", 1)[-1])
+    return noms
+
+
+def verifier_polices(data: bytes) -> None:
+    autres = {nom for nom in polices(data) if nom.split("-", 1)[0] != FAMILLE}
+    if autres:
+        raise PoliceDeSubstitution(
+            f"Le CERFA a été rendu avec une police de substitution ({', '.join(sorted(autres))}) : "
+            f"seule la police livrée {POLICE.name} (documents/polices/) est admise."
+        )
+
+
+def fond_pdf(version: str = VERSION_COURANTE) -> bytes:
+    """The official blank form, read once per process (the WSGI worker reads it as it boots)."""
+    return formulaire(version).pdf
+
+
+def superposer(fond: bytes, dessus: bytes) -> bytes:
+    """Each page of ``dessus`` drawn over the same page of ``fond`` (the official form); extra pages as they are.
+
+    The form's page goes in as a Form XObject (its content stream copied as is, its resources cloned) that the
+    values page draws first, inside q/Q: nothing is parsed or renamed, so this costs a few milliseconds.
+    """
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    writer = PdfWriter(clone_from=io.BytesIO(dessus))
+    officiel = PdfReader(io.BytesIO(fond))
+    if len(writer.pages) < len(officiel.pages):
+        raise ValueError("Les valeurs ont moins de pages que le formulaire.")
+    for numero, (page, dessous) in enumerate(zip(writer.pages, officiel.pages), start=1):
+        xobject = DecodedStreamObject()
+        xobject.set_data(dessous.get_contents().get_data())
+        xobject.update(
+            {
+                NameObject("/Type"): NameObject("/XObject"),
+                NameObject("/Subtype"): NameObject("/Form"),
+                NameObject("/BBox"): dessous.mediabox.clone(writer),
+                NameObject("/Resources"): dessous["/Resources"].clone(writer),
+            }
+        )
+        # WeasyPrint's pages share one resources dictionary: one name per page.
+        nom = f"/CerfaOfficiel{numero}"
+        resources = page[NameObject("/Resources")].get_object()
+        if "/XObject" not in resources:
+            resources[NameObject("/XObject")] = DictionaryObject()
+        resources["/XObject"].get_object()[NameObject(nom)] = writer._add_object(xobject)
+        contents = DecodedStreamObject()
+        contents.set_data(f"q {nom} Do Q\n".encode() + page.get_contents().get_data())
+        page[NameObject("/Contents")] = writer._add_object(contents)
+    writer.compress_identical_objects()
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def rendre(
+    valeurs_: dict,
+    *,
+    brouillon: bool = False,
+    tampon: dict | None = None,
+    titre: str = "",
+    version: str = VERSION_COURANTE,
+) -> bytes:
+    """The filled form from its values (no dossier, no database): what the bench times."""
+    return superposer(
+        fond_pdf(version), _weasyprint(html(valeurs_, brouillon=brouillon, tampon=tampon, titre=titre, version=version))
+    )
+
+
+def render_pdf(dossier, version: str = VERSION_COURANTE) -> bytes:
+    """The filled form as PDF bytes, rendered now (no cache)."""
+    envoi = transmission(dossier)
+    tampon = None
+    if envoi:
+        quand = timezone.localtime(envoi["date"])
+        tampon = {"texte": f"Dossier n° {envoi['numero']} transmis à {NOM_OPCO} le {quand:%d/%m/%Y à %H:%M}"}
+    return rendre(
+        valeurs(dossier),
+        brouillon=filigrane(dossier),
+        tampon=tampon,
+        titre=f"Cerfa {VERSIONS[version].code} — {dossier.numero}",
+        version=version,
+    )
+
+
+def cache_key(dossier, version: str = VERSION_COURANTE) -> str:
+    slug = hashlib.sha1(version.encode()).hexdigest()[:8]
+    transmis = f"{dossier.transmis_le:%Y%m%d%H%M%S}" if dossier.transmis_le else ""
+    return f"cerfa:{dossier.pk}:{slug}:{dossier.version}:{dossier.state}:{transmis}"
+
+
+def pdf(dossier, version: str = VERSION_COURANTE) -> bytes:
+    """The filled form, from the shared cache when the dossier (pk, version, state, transmission) is unchanged."""
+    key = cache_key(dossier, version)
+    data = cache.lire(key)
+    if data is None:
+        data = render_pdf(dossier, version)
+        cache.ecrire(key, data, CACHE_TIMEOUT)
+    return data
+
+
+def nom_fichier(dossier, version: str = VERSION_COURANTE) -> str:
+    return f"cerfa_{VERSIONS[version].slug}_{dossier.numero or dossier.pk}.pdf"
