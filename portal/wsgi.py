@@ -10,13 +10,11 @@ application = get_wsgi_application()
 
 
 def prechauffer() -> None:
-    """Read the official CERFA form and the shipped font's metrics as the worker boots, not on its first render."""
+    """Make the worker's first *Générer le CERFA* as fast as the next ones (documents.cerfa.prechauffer)."""
     try:
-        from documents.cerfa import fond_pdf
-        from documents.cerfa.mise_en_page import police
+        from documents import cerfa
 
-        fond_pdf()
-        police()
+        cerfa.prechauffer()
     except Exception as error:  # a missing font must not keep the site down: the first request will say it
         logging.getLogger(__name__).warning("Préchauffage du CERFA impossible (%s).", type(error).__name__)
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -121,17 +122,41 @@ def fond_pdf(version: str = VERSION_COURANTE) -> bytes:
     return formulaire(version).pdf
 
 
+_LECTEURS = threading.local()  # one parsed official form per thread (pypdf readers are not thread-safe)
+
+
+def _officiel(fond: bytes):
+    from pypdf import PdfReader
+
+    lecteurs = _LECTEURS.__dict__.setdefault("lecteurs", {})
+    cle = hashlib.sha1(fond).hexdigest()
+    if cle not in lecteurs:
+        lecteurs[cle] = PdfReader(io.BytesIO(fond))
+    return lecteurs[cle]
+
+
+def prechauffer(version: str = VERSION_COURANTE) -> None:
+    """What the first render of a process pays once, paid as the worker boots (portal/wsgi.py): the official form
+    read, the font's metrics, WeasyPrint loaded (its libraries, fontconfig), the template compiled."""
+    from .mise_en_page import police
+
+    police()
+    # Every path of a real render: a value, a tick, one continued on the annex, the watermark and the stamp.
+    essai = {"t8_53": NOM_OPCO, "c1_2": True, "t8_14": "5610A", "t8_8": "É" * 80}
+    rendre(essai, brouillon=True, tampon={"texte": "Dossier transmis"}, titre="Préchauffage", version=version)
+
+
 def superposer(fond: bytes, dessus: bytes) -> bytes:
     """Each page of ``dessus`` drawn over the same page of ``fond`` (the official form); extra pages as they are.
 
     The form's page goes in as a Form XObject (its content stream copied as is, its resources cloned) that the
     values page draws first, inside q/Q: nothing is parsed or renamed, so this costs a few milliseconds.
     """
-    from pypdf import PdfReader, PdfWriter
+    from pypdf import PdfWriter
     from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
     writer = PdfWriter(clone_from=io.BytesIO(dessus))
-    officiel = PdfReader(io.BytesIO(fond))
+    officiel = _officiel(fond)
     if len(writer.pages) < len(officiel.pages):
         raise ValueError("Les valeurs ont moins de pages que le formulaire.")
     for numero, (page, dessous) in enumerate(zip(writer.pages, officiel.pages), start=1):

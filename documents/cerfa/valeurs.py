@@ -196,5 +196,5 @@ def valeurs(dossier) -> dict:
 
     # CADRE RÉSERVÉ À L'OPCO (O1–O2)
     f["t8_53"] = NOM_OPCO
-    f["t8_55"] = _s(getattr(dossier.etablissement.entreprise, "numero_adherent", ""))
+    f["t8_55"] = _s(dossier.etablissement.numero_adherent)
     return {k: v for k, v in f.items() if v not in (None, "", False)}

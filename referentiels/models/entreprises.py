@@ -77,6 +77,12 @@ class Etablissement(models.Model):
     idcc = models.CharField("IDCC", max_length=4)
     effectif = models.PositiveIntegerField("Effectif de l'établissement", null=True, blank=True)
     adherent = models.BooleanField("Adhérent AKTO", default=True)
+    numero_adherent = models.CharField(
+        "N° adhérent AKTO",
+        max_length=30,
+        blank=True,
+        help_text="Le numéro d'adhérent de l'employeur à l'OPCO, s'il existe : imprimé dans le cadre réservé à l'OPCO du CERFA.",
+    )
     travail_temporaire = models.BooleanField("Entreprise de travail temporaire", default=False)
     geiq = models.BooleanField("Groupement d'employeurs / GEIQ", default=False)
     recherche = models.CharField(max_length=400, blank=True, editable=False, db_index=True)

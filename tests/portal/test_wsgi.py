@@ -20,6 +20,6 @@ def test_a_failing_warm_up_does_not_stop_the_worker(monkeypatch, caplog):
     def panne(*args, **kwargs):
         raise OSError("police absente")
 
-    monkeypatch.setattr(cerfa, "fond_pdf", panne)
+    monkeypatch.setattr(cerfa, "prechauffer", panne)
     portal.wsgi.prechauffer()
     assert "Préchauffage du CERFA impossible (OSError)" in caplog.text
