@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='etablissement',
             name='numero_adherent',
-            field=models.CharField(blank=True, help_text="Le numéro d'adhérent de l'employeur à l'OPCO, s'il existe : imprimé dans le cadre réservé à l'OPCO du CERFA.", max_length=30, verbose_name='N° adhérent AKTO'),
+            field=models.CharField(blank=True, help_text="Le numéro d'adhérent de l'employeur à l'OPCO, s'il existe (cadre réservé à l'OPCO du CERFA).", max_length=30, verbose_name='N° adhérent AKTO'),
         ),
     ]

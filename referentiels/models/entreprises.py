@@ -81,7 +81,7 @@ class Etablissement(models.Model):
         "N° adhérent AKTO",
         max_length=30,
         blank=True,
-        help_text="Le numéro d'adhérent de l'employeur à l'OPCO, s'il existe : imprimé dans le cadre réservé à l'OPCO du CERFA.",
+        help_text="Le numéro d'adhérent de l'employeur à l'OPCO, s'il existe (cadre réservé à l'OPCO du CERFA).",
     )
     travail_temporaire = models.BooleanField("Entreprise de travail temporaire", default=False)
     geiq = models.BooleanField("Groupement d'employeurs / GEIQ", default=False)

@@ -262,7 +262,7 @@ def test_the_debian_packages_script_says_the_exact_command_when_it_cannot_instal
 
 
 def test_the_debian_packages_script_is_silent_when_everything_is_there(tmp_path):
-    out = _paquets(tmp_path, "redis-server")
+    out = _paquets(tmp_path, "redis-server", "pdftoppm")
     assert (out.returncode, out.stdout, out.stderr) == (0, "", "")
 
 
