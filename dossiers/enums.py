@@ -190,6 +190,16 @@ class TypeQualification(models.TextChoices):
         return [cls.EXPERIMENTAL, cls.PREQUALIFICATION, cls.RS, cls.AUTRE]
 
 
+class PrefixeIntituleVae(models.TextChoices):
+    """What « Intitulé précis » (CERFA F10) starts with for type 8, by target (notice 51650#09, RULES.md §1.4.7)."""
+
+    RNCP = "RNCP", "Certification enregistrée au RNCP"
+    CQP = "CQP", "Certificat de qualification professionnelle"
+    CCN = "CCN", "Qualification reconnue dans les classifications d'une convention collective nationale"
+    BLOC_RNCP = "Bloc RNCP", "Blocs de compétences mentionnés à l'article L. 6113-1 du code du travail"
+    AUTRE_BLOC = "Autre Bloc", "Autres blocs de compétences"
+
+
 class TypeModule(models.TextChoices):
     """*Réalisation de la formation*: internal service or external organisation."""
 

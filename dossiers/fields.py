@@ -1,4 +1,5 @@
-"""Form fields shared by the tabs: French dates with the calendar, selects that can be deselected."""
+"""Form fields shared by the tabs: French dates with the calendar, selects that can be deselected, names of
+persons (civil status characters)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import datetime as dt
 import re
 
 from django import forms
+
+from referentiels.validators import normalize_nom
 
 MSG_DATE = "Saisissez une valeur de date au format JJ/MM/AAAA (Ex : 01/01/1990)."
 SELECTIONNEZ = "Sélectionnez un élément"
@@ -52,3 +55,12 @@ class ChoixSelect(forms.Select):
     def choices(self, value):
         rest = [(k, v) for k, v in value if k not in ("", None)]
         self._choices = [("", SELECTIONNEZ), *rest]
+
+
+class NomField(forms.CharField):
+    """A surname or first name: the civil status's characters only (``referentiels.validators.normalize_nom``),
+    stored normalised; any other character is a format error, the input staying on screen."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        return normalize_nom(value) if value else value

@@ -13,6 +13,7 @@ from referentiels.models import Commune
 from referentiels.validators import (
     normalize_naf,
     normalize_nir,
+    normalize_nom,
     normalize_phone,
     validate_idcc,
     validate_nir,
@@ -21,7 +22,7 @@ from referentiels.validators import (
 )
 
 from .enums import Diplome, MinimumSocial, PublicSpecifique, Sexe, SituationAvantContrat
-from .fields import ChoixSelect, DateFrField
+from .fields import ChoixSelect, DateFrField, NomField
 from .models import CHAMPS_INSEE_SAISISSABLES, Dossier, Employeur, Salarie, Tuteur
 
 MSG_ENTIER = "Saisissez un nombre entier positif ou nul."
@@ -197,13 +198,13 @@ class SalarieForm(OngletForm):
     extension_boe = OuiNonField(label="Extension BOE")
     inscrit_france_travail = OuiNonField(label="Inscrit à France Travail ?")
     commune = forms.ChoiceField(label="Commune", widget=ChoixSelect)
-    tuteur1_nom = forms.CharField(label="Nom", max_length=50)
-    tuteur1_prenom = forms.CharField(label="Prénom", max_length=50)
+    tuteur1_nom = NomField(label="Nom", max_length=50)
+    tuteur1_prenom = NomField(label="Prénom", max_length=50)
     tuteur1_emploi = forms.CharField(label="Emploi occupé", max_length=100)
     tuteur1_date_naissance = DateFrField(label="Date de naissance")
     tuteur1_est_employeur = OuiNonField(label="Le tuteur est-il l'employeur ?")
-    tuteur2_nom = forms.CharField(label="Nom", max_length=50)
-    tuteur2_prenom = forms.CharField(label="Prénom", max_length=50)
+    tuteur2_nom = NomField(label="Nom", max_length=50)
+    tuteur2_prenom = NomField(label="Prénom", max_length=50)
     tuteur2_emploi = forms.CharField(label="Emploi occupé", max_length=100)
     tuteur2_date_naissance = DateFrField(label="Date de naissance")
 
@@ -237,6 +238,8 @@ class SalarieForm(OngletForm):
             "email",
             "attestation_tuteur",
         ]
+        # Names of persons: the civil status's characters only (a format error otherwise).
+        field_classes = {"nom_naissance": NomField, "nom_usage": NomField, "prenom": NomField}
         widgets = {
             "nom_naissance": forms.TextInput(attrs={"placeholder": "Ex : Dupont"}),
             "nom_usage": forms.TextInput(attrs={"placeholder": "Ex : Durand"}),
@@ -336,7 +339,7 @@ class SalarieForm(OngletForm):
         return normalize_phone(value) if value else ""
 
     def clean_nom_naissance(self):
-        return self.cleaned_data["nom_naissance"].strip().upper()
+        return normalize_nom(self.cleaned_data["nom_naissance"].upper())  # upper case may change a letter (ŉ → ʼN)
 
     def clean_departement_naissance(self):
         value = self.cleaned_data["departement_naissance"].strip().upper()

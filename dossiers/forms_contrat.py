@@ -2,7 +2,8 @@
 
 The type of contract (C3) is chosen in the wizard and editable here among the allowed codes (it is the
 dossier's ``type_contrat``, written by ``save_valid``); the sous-dispositif is read-only. The *date d'effet*
-of an avenant is open exactly for type 30 (``static/portal/js/conditions.js`` does the same on the client).
+of an avenant is open exactly for type 30, the nature (C1) exactly while the VAE experiment's box C2 (an avenant
+to the initial work contract) is unticked (``static/portal/js/conditions.js`` does the same on the client).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 
+from referentiels.validators import normalize_naf
+
 from .enums import NatureContrat, TypeContrat
 from .fields import ChoixSelect, DateFrField
 from .forms import MSG_ENTIER, OngletForm
@@ -22,6 +25,10 @@ from .salaire import libelle, montant_fr, salaire_minimum
 MSG_DUREE_HEBDO = "Saisissez une durée au format 35h00 (heures puis minutes, de 0 à 59)."
 MSG_TYPE_CONTRAT = "Ce type de contrat ou d'avenant n'est pas proposé : choisissez un type de la liste."
 MSG_MONTANT = "Saisissez un montant en euros, avec au plus deux décimales (Ex : 1 234,56)."
+AIDE_VAE = (
+    "Uniquement dans le cadre d'un contrat de professionnalisation associant des actions de validation des acquis "
+    "de l'expérience (loi n° 2022-1598, art. 11)"
+)
 ESPACES = re.compile(r"[\s\u00a0\u202f]")
 
 
@@ -114,6 +121,13 @@ class ContratForm(OngletForm):
     nature = forms.ChoiceField(
         label="Nature de contrat ou d'avenant", choices=NatureContrat.choices, widget=ChoixSelect
     )
+    # Typed as "78.20Z", stored compact: wider than the stored code on input (as the employer's NAF).
+    naf_entreprise_utilisatrice = forms.CharField(
+        label="Code activité de l'entreprise utilisatrice (NAF)",
+        max_length=6,
+        help_text=f"{AIDE_VAE} ; impératif pour une entreprise de travail temporaire ou un groupement d'employeurs",
+        widget=forms.TextInput(attrs={"placeholder": "Ex : 56.10A"}),
+    )
     duree_essai_jours = forms.IntegerField(
         label="Durée de la période d'essai (en jours calendaires)",
         min_value=0,
@@ -148,6 +162,8 @@ class ContratForm(OngletForm):
         model = Contrat
         fields = [
             "nature",
+            "avenant_vae",
+            "naf_entreprise_utilisatrice",
             "emploi",
             "classification",
             "niveau",
@@ -166,6 +182,7 @@ class ContratForm(OngletForm):
             "niveau": forms.TextInput(attrs={"maxlength": 40}),
             "coefficient": forms.TextInput(attrs={"maxlength": 40}),
         }
+        help_texts = {"avenant_vae": AIDE_VAE}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -175,8 +192,9 @@ class ContratForm(OngletForm):
         if self.horaire:
             self.fields["salaire_brut"].label = "Salaire brut horaire à l'embauche (travail temporaire)"
             self.fields["salaire_brut"].help_text = "€/ heure Ex: 12,50"
-        if not self.avenant:
-            self.fields["date_effet_avenant"].widget.attrs["disabled"] = "disabled"
+        for name in ("date_effet_avenant", "nature"):
+            if not self.enabled(name):
+                self.fields[name].widget.attrs["disabled"] = "disabled"  # greyed until the answer opens it
 
     @property
     def type_en_saisie(self) -> str:
@@ -192,6 +210,14 @@ class ContratForm(OngletForm):
         return self.type_en_saisie == TypeContrat.AVENANT
 
     @property
+    def avenant_vae(self) -> bool:
+        """C2 as being entered (or stored): the contract is an avenant to the initial work contract (VAE)."""
+        field = self.fields["avenant_vae"]
+        if self.is_bound and not field.disabled:
+            return field.widget.value_from_datadict(self.data, self.files, self.add_prefix("avenant_vae"))
+        return self.instance.avenant_vae
+
+    @property
     def horaire(self) -> bool:
         nature = self.data.get(self.add_prefix("nature")) if self.is_bound else self.instance.nature
         return nature == NatureContrat.TRAVAIL_TEMPORAIRE
@@ -201,7 +227,15 @@ class ContratForm(OngletForm):
         return str(self.dossier.sous_dispositif)
 
     def enabled(self, name: str) -> bool:
-        return name != "date_effet_avenant" or self.avenant
+        if name == "date_effet_avenant":
+            return self.avenant
+        if name == "nature":
+            return not self.avenant_vae  # X-04: none of the C1 boxes for the VAE avenant
+        return True
+
+    def clean_naf_entreprise_utilisatrice(self):
+        value = self.cleaned_data["naf_entreprise_utilisatrice"].strip()
+        return normalize_naf(value) if value else ""
 
     def clean_type_contrat(self):
         return self.cleaned_data["type_contrat"] or self.type_contrat_enregistre
@@ -215,6 +249,10 @@ class ContratForm(OngletForm):
             # Not an avenant: the date d'effet is closed, any input (and its error) is dropped and cleared.
             data["date_effet_avenant"] = None
             self._errors.pop("date_effet_avenant", None)
+        if not self.enabled("nature"):
+            # The VAE avenant (C2): the nature is closed, any input (and its error) is dropped and cleared.
+            data["nature"] = ""
+            self._errors.pop("nature", None)
         return data
 
     def save_valid(self) -> None:

@@ -1,4 +1,8 @@
-"""Forms of the Formation tab: the training (F7–F16) and its modules (F1–F6)."""
+"""Forms of the Formation tab: the training (F7–F16, and E15 for the VAE experiment) and its modules (F1–F6).
+
+The *Numéro du projet* (E15) is open exactly for type de qualification 8 (``static/portal/js/conditions.js`` does
+the same on the client); another type closes and clears it.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from django.core.exceptions import ValidationError
 from referentiels.models import Certification, OrganismeFormation
 
 from . import rules
-from .enums import Diplome, ModalitePedagogique, TypeModule, TypeQualification
+from .enums import Diplome, ModalitePedagogique, PrefixeIntituleVae, TypeModule, TypeQualification
 from .fields import ChoixSelect, DateFrField
 from .forms import MSG_ENTIER, OngletForm, OuiNonField
 from .models import Formation, ModuleFormation
@@ -21,6 +25,11 @@ MSG_CODE_RNCP = "Saisissez un code RNCP (Ex : RNCP34567) ou RS (Ex : RS5063)."
 MSG_NSF = "Saisissez le code à 3 chiffres de la spécialité de formation (Ex : 221)."
 _CODE = re.compile(r"(RNCP|RS)\s*0*([0-9]+)", re.IGNORECASE)
 _MODULE_FIELD = re.compile(r"^module([0-9]+)_(.+)$")
+_PREFIXES = PrefixeIntituleVae.values
+AIDE_INTITULE = (
+    f"Type 8 (expérimentation VAE) : commencez par {', '.join(_PREFIXES[:-1])} ou {_PREFIXES[-1]}, "
+    "puis l'intitulé précis"
+)
 
 
 def normalize_code(value: str) -> str:
@@ -83,6 +92,7 @@ class FormationForm(OngletForm):
             "reference_interne",
             "reference_projet",
             "type_qualification",
+            "numero_projet_vae",
             "code_rncp",
             "apprentissage",
             "intitule",
@@ -97,8 +107,42 @@ class FormationForm(OngletForm):
             "type_qualification": ChoixSelect(choices=TypeQualification.choices),
             "reference_interne": forms.TextInput(attrs={"maxlength": 50}),
             "reference_projet": forms.TextInput(attrs={"maxlength": 50}),
+            "numero_projet_vae": forms.TextInput(attrs={"maxlength": 30, "autocomplete": "off"}),
             "intitule": forms.TextInput(attrs={"maxlength": 255}),
         }
+        help_texts = {
+            "intitule": AIDE_INTITULE,
+            "numero_projet_vae": "Contrat associant des actions de VAE (type 8) : le numéro figurant sur la "
+            "notification d'acceptation du projet délivrée par la DGEFP",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.enabled("numero_projet_vae"):
+            self.fields["numero_projet_vae"].widget.attrs["disabled"] = "disabled"  # greyed until type 8
+
+    @property
+    def type_en_saisie(self) -> str:
+        """F7 being entered when it is a listed code or blank (a forged one keeps the stored type)."""
+        if self.is_bound and not self.fields["type_qualification"].disabled:
+            saisi = self.data.get(self.add_prefix("type_qualification"), "")
+            if saisi in ("", *TypeQualification.values):
+                return saisi
+        return self.instance.type_qualification
+
+    def enabled(self, name: str) -> bool:
+        return name != "numero_projet_vae" or self.type_en_saisie == TypeQualification.VAE
+
+    def clean(self):
+        data = super().clean()
+        if not self.enabled("numero_projet_vae"):
+            # Not the VAE experiment: the project number is closed, any input (and its error) is dropped and cleared.
+            data["numero_projet_vae"] = ""
+            self._errors.pop("numero_projet_vae", None)
+        return data
+
+    def clean_numero_projet_vae(self):
+        return self.cleaned_data["numero_projet_vae"].strip()
 
     def clean_code_rncp(self):
         return normalize_code(self.cleaned_data["code_rncp"])

@@ -116,6 +116,7 @@ SECTIONS: dict[str, list[tuple[str, list[C]]]] = {
             [
                 C("sous_dispositif", libelle="Sous Dispositif", valeur=lambda d: d.sous_dispositif.libelle),
                 C("nature"),
+                C("avenant_vae"),
                 C("type_contrat"),
                 C("emploi"),
                 C("classification"),
@@ -129,6 +130,7 @@ SECTIONS: dict[str, list[tuple[str, list[C]]]] = {
                 C("salaire_minimum", libelle="Salaire minimum légal", valeur=lambda d: _form(d, "contrat").minimum()),
                 C("date_effet_avenant"),
                 C("date_conclusion"),
+                C("naf_entreprise_utilisatrice"),
             ],
         )
     ],
@@ -140,6 +142,7 @@ SECTIONS: dict[str, list[tuple[str, list[C]]]] = {
                 C("reference_interne"),
                 C("reference_projet"),
                 C("type_qualification"),
+                C("numero_projet_vae"),
                 C("code_rncp"),
                 C("fiche", libelle="Fiche France compétences", valeur=lambda d: _fiche(d)),
                 C("specialite_nsf"),

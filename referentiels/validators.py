@@ -1,11 +1,13 @@
 """One validator per format, reused by model fields, forms and importers alike.
 
 NIR, NTT, SIREN, SIRET (La Poste exception), NDA, RNCP/RS codes, French postal code, French phone
-number, e-mail. Each ``validate_*`` raises ``ValidationError`` with a French message and code
-``"format"``; each ``normalize_*`` returns the canonical stored form (and validates it).
+number, e-mail, a person's name (the civil status's characters). Each ``validate_*`` raises ``ValidationError``
+with a French message and code ``"format"``; each ``normalize_*`` returns the canonical stored form (and
+validates it).
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import phonenumbers
@@ -90,6 +92,41 @@ _email = EmailValidator(message="Saisissez une adresse e-mail valide (Ex : nom@e
 
 def validate_email(value: str) -> None:
     _email(value)
+
+
+# --- Names of persons (salarié, tutors): the civil status's character set -----------------------------
+
+# Latin script only: basic letters, Latin-1 (à â ä ç é è ê ë î ï ô ö ù û ü ÿ æ œ…, not × ÷), Latin Extended-A/B and
+# Latin Extended Additional (other diacritics: ł ø ß ğ ş ț ñ…); separators: space, hyphen, both apostrophes.
+_LETTRES_LATINES = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]")
+_SEPARATEURS_NOM = frozenset(" -'\u2019")
+MSG_NOM = (
+    "Saisissez le nom comme à l'état civil : des lettres, avec au besoin des espaces, des tirets (-) "
+    "ou des apostrophes (')."
+)
+
+
+def _caractere(c: str) -> str:
+    return c if c.isprintable() else f"U+{ord(c):04X}"
+
+
+def normalize_nom(value: str) -> str:
+    """A surname or first name as stored: NFC (an accent typed as a combining mark joins its letter), spaces
+    collapsed and trimmed. Raises when a character is outside the civil status's set, or when there is no letter."""
+    nom = " ".join(unicodedata.normalize("NFC", str(value or "")).split())
+    refuses = [c for c in nom if c not in _SEPARATEURS_NOM and not (c.isalpha() and _LETTRES_LATINES.match(c))]
+    if refuses:
+        uniques = list(dict.fromkeys(refuses))
+        liste = " ".join(f"« {_caractere(c)} »" for c in uniques)
+        libelle = "Caractère non accepté" if len(uniques) == 1 else "Caractères non acceptés"
+        raise ValidationError(f"{MSG_NOM} {libelle} : {liste}.", code="format")
+    if nom and not any(c.isalpha() for c in nom):
+        raise ValidationError(MSG_NOM, code="format")
+    return nom
+
+
+def validate_nom(value: str) -> None:
+    normalize_nom(value)
 
 
 # --- NIR (RULES.md §4) --------------------------------------------------------------------------

@@ -1,5 +1,8 @@
 """The contract (CERFA « Le contrat », C1–C14): the Contrat tab's data.
 
+The VAE experiment's box C2 (the contrat pro is an avenant to the initial work contract) and code T7 (the user
+company's NAF, printed in the CERFA's tutor block) are entered on this tab too.
+
 The type of contract (C3) lives on ``Dossier.type_contrat`` (chosen in the wizard, editable on the tab);
 the sous-dispositif is the dossier's (read-only on the tab).
 """
@@ -15,6 +18,15 @@ __all__ = ["Contrat"]
 class Contrat(models.Model):
     dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="contrat")
     nature = models.CharField("Nature de contrat ou d'avenant", max_length=3, choices=NatureContrat.choices, blank=True)
+    # CERFA C2 and T7: only in a contract associating VAE actions (loi n° 2022-1598, art. 11; RULES.md X-03, X-04).
+    avenant_vae = models.BooleanField(
+        "Si le présent contrat de professionnalisation vaut avenant au contrat de travail initial cochez la case "
+        "ci-contre",
+        default=False,
+    )
+    naf_entreprise_utilisatrice = models.CharField(
+        "Code activité de l'entreprise utilisatrice (NAF)", max_length=6, blank=True
+    )
     emploi = models.CharField("Emploi occupé pendant le contrat (intitulé précis)", max_length=255, blank=True)
     classification = models.CharField(
         "Classification de l'emploi dans la convention collective", max_length=255, blank=True

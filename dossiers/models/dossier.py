@@ -20,7 +20,7 @@ from portal.chiffrement import decrypt, encrypt, fingerprint
 from referentiels.models import Etablissement, OrganismeFormation
 from referentiels.sirene import MESSAGES as SIRENE_MESSAGES
 from referentiels.sirene import SireneStatus
-from referentiels.validators import mask_nir, normalize_nir, validate_phone, validate_postal_code
+from referentiels.validators import mask_nir, normalize_nir, validate_nom, validate_phone, validate_postal_code
 
 from ..enums import (
     Diplome,
@@ -230,9 +230,9 @@ class Salarie(models.Model):
     """The employee (CERFA « Le salarié », S1–S20). The NIR is stored encrypted, with a keyed fingerprint."""
 
     dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="salarie")
-    nom_naissance = models.CharField("Nom de naissance", max_length=50, blank=True)
-    nom_usage = models.CharField("Nom d'usage (si différent)", max_length=50, blank=True)
-    prenom = models.CharField("Prénom", max_length=50, blank=True)
+    nom_naissance = models.CharField("Nom de naissance", max_length=50, blank=True, validators=[validate_nom])
+    nom_usage = models.CharField("Nom d'usage (si différent)", max_length=50, blank=True, validators=[validate_nom])
+    prenom = models.CharField("Prénom", max_length=50, blank=True, validators=[validate_nom])
     date_naissance = models.DateField("Date de naissance", null=True, blank=True)
     sexe = models.CharField("Sexe", max_length=1, choices=Sexe.choices, blank=True)
     departement_naissance = models.CharField("Département de naissance", max_length=3, blank=True)
@@ -304,8 +304,8 @@ class Tuteur(models.Model):
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="tuteurs")
     rang = models.PositiveSmallIntegerField(choices=Rang.choices)
-    nom = models.CharField("Nom", max_length=50, blank=True)
-    prenom = models.CharField("Prénom", max_length=50, blank=True)
+    nom = models.CharField("Nom", max_length=50, blank=True, validators=[validate_nom])
+    prenom = models.CharField("Prénom", max_length=50, blank=True, validators=[validate_nom])
     emploi = models.CharField("Emploi occupé", max_length=100, blank=True)
     date_naissance = models.DateField("Date de naissance", null=True, blank=True)
     est_employeur = models.BooleanField("Le tuteur est l'employeur", null=True, blank=True)

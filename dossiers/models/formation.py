@@ -26,6 +26,13 @@ class Formation(models.Model):
     type_qualification = models.CharField(
         "Type de qualification visée", max_length=1, choices=TypeQualification.choices, blank=True
     )
+    numero_projet_vae = models.CharField(
+        "Numéro du projet",
+        max_length=30,
+        blank=True,
+        help_text="CERFA E15 : expérimentation associant des actions de VAE (type de qualification 8), numéro "
+        "figurant sur la notification d'acceptation du projet délivrée par la DGEFP.",
+    )
     diplome_vise = models.CharField(
         "Diplôme ou titre visé par le salarié(e)", max_length=2, choices=Diplome.choices, blank=True
     )

@@ -1,8 +1,9 @@
-"""Rules of the Contrat tab (RULES.md §1.3.4, §2.2.2, §2.3, §2.5–§2.7, §2.9, §2.14).
+"""Rules of the Contrat tab (RULES.md §1.3.4, §2.2.2, §2.3, §2.5–§2.7, §2.9, §2.11, §2.14).
 
 Each business rule carries its RULES.md id in its code (``CONTRAT_DUR_03``…). Dates: C9 ``date_debut``,
 C11 ``date_fin``, C13 ``date_conclusion``, C10 ``date_effet_avenant``. The contract's type (C3) is the
 dossier's ``type_contrat`` (wizard). Durations: « N months » ends on C9 + N months − 1 day (DUR-07).
+The VAE experiment (type de qualification 8, EXP-02): C2 ``avenant_vae``, T7 ``naf_entreprise_utilisatrice``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,15 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
 from dossiers import salaire as _salaire
-from dossiers.enums import Diplome, DossierState, MinimumSocial, NatureContrat, SituationAvantContrat, TypeContrat
+from dossiers.enums import (
+    Diplome,
+    DossierState,
+    MinimumSocial,
+    NatureContrat,
+    SituationAvantContrat,
+    TypeContrat,
+    TypeQualification,
+)
 from referentiels.parametres import est_ferie, parametre
 
 from . import obligatoire, regle, source
@@ -34,7 +43,12 @@ DUREE_MINIMUM_MOIS = 6  # L6325-11
 DUREE_MAXIMUM_MOIS = 12  # L6325-11
 DUREE_MAXIMUM_RENFORCE_MOIS = 36  # L6325-11 (public L6325-1-1)
 DUREE_MAXIMUM_ACCORD_MOIS = 24  # L6325-12 (branch agreement)
-TYPE_QUALIFICATION_VAE = "8"  # DUR-08: VAE experiment, no minimum duration
+TYPE_QUALIFICATION_VAE = TypeQualification.VAE  # DUR-08: VAE experiment, no minimum duration
+# DUR-08 / X-03: the experiment is open to contracts concluded from 28/05/2023 to 28/02/2026 (décret n° 2023-408,
+# art. 5, [M]); an extension after February 2026 is not verified (RULES.md Q5).
+VAE_CONCLUSION_DEBUT = dt.date(2023, 5, 28)
+VAE_CONCLUSION_FIN = dt.date(2026, 2, 28)
+SOURCE_VAE = "Notice 51650#09 (contrat de professionnalisation associant des actions de VAE, loi n° 2022-1598, art. 11)"
 HEURES_MAXIMUM = 48  # L3121-20
 HEURES_MAXIMUM_MINEUR = 35  # L3162-1
 HEURES_LEGALES = 35  # L3121-27
@@ -118,8 +132,24 @@ def public_renforce(dossier) -> bool:
     )
 
 
+def type_qualification(dossier) -> str:
+    """F7 (Formation tab), '' while it is not chosen."""
+    return getattr(_formation(dossier), "type_qualification", "") or ""
+
+
 def experimentation_vae(dossier) -> bool:
-    return getattr(_formation(dossier), "type_qualification", "") == TYPE_QUALIFICATION_VAE
+    return type_qualification(dossier) == TYPE_QUALIFICATION_VAE
+
+
+def hors_experimentation_vae(dossier) -> bool:
+    """F7 is chosen and is not 8: what only the VAE experiment allows (C2, T7) is out of place."""
+    return type_qualification(dossier) not in ("", TYPE_QUALIFICATION_VAE)
+
+
+def travail_temporaire_ou_geiq(dossier) -> bool:
+    from .salarie import travail_temporaire_ou_geiq as _ett_ou_ge
+
+    return _ett_ou_ge(dossier)
 
 
 def est_cdd(contrat) -> bool:
@@ -128,8 +158,9 @@ def est_cdd(contrat) -> bool:
 
 # --- Mandatory fields (the guide's *), and the avenant's date d'effet exactly for type 30 -----------
 
+# C1: one nature, except for the VAE experiment's avenant to the initial work contract (C2), where none (X-04).
+obligatoire(ONGLET, "nature", when=lambda d: not _contrat(d).avenant_vae)
 for _name in [
-    "nature",
     "emploi",
     "niveau",
     "duree_essai_jours",
@@ -143,6 +174,13 @@ for _name in [
 
 # PROC-04 / X-09: « Le champ date d'effet d'avenant devient obligatoire à la saisie d'un contrat sous avenant ».
 obligatoire(ONGLET, "date_effet_avenant", when=lambda d: d.type_contrat == TypeContrat.AVENANT)
+# X-03: in the VAE experiment, T7 (the user company's NAF) is « impératif » for an ETT or a GE/GEIQ employer.
+obligatoire(
+    ONGLET,
+    "naf_entreprise_utilisatrice",
+    code="CONTRAT_X03_NAF_UTILISATRICE_OBLIGATOIRE",
+    when=lambda d: experimentation_vae(d) and travail_temporaire_ou_geiq(d),
+)
 
 
 # --- Nature, duration, renewal (RULES.md §2.3) --------------------------------------------------------
@@ -287,6 +325,84 @@ def dur_13(dossier):
     contrat = _contrat(dossier)
     age = age_au(dossier, contrat.date_conclusion)
     return contrat.nature != NatureContrat.CDD or (age is not None and not 16 <= age < 26)
+
+
+# --- The VAE experiment (RULES.md §2.11 EXP-02, DUR-08, X-03, X-04) ------------------------------------
+
+
+@regle(
+    "CONTRAT_DUR_08_X03_PERIODE_VAE",
+    ONGLET,
+    fields=["date_conclusion"],
+    reads=["date_conclusion"],
+    message=(
+        "L'expérimentation associant des actions de VAE (type de qualification 8) n'est ouverte qu'aux contrats "
+        "conclus du 28/05/2023 au 28/02/2026 : vérifiez la date de conclusion, ou le type de qualification "
+        "(onglet Formation)."
+    ),
+    source=f"{SOURCE_VAE} ; décret n° 2023-408, art. 5",
+)
+def dur_08_periode_vae(dossier):
+    """DUR-08 / X-03 : type de qualification 8 → C13 du 28/05/2023 au 28/02/2026 inclus (décret 2023-408, [M]).
+
+    Les autres effets de DUR-08 (pas de durée minimale, 36 mois au plus) sont dans DUR-03 et DUR-05.
+    """
+    conclusion = _contrat(dossier).date_conclusion
+    return experimentation_vae(dossier) and not (VAE_CONCLUSION_DEBUT <= conclusion <= VAE_CONCLUSION_FIN)
+
+
+@regle(
+    "CONTRAT_X03_AVENANT_VAE_TYPE_8",
+    ONGLET,
+    fields=["avenant_vae"],
+    reads=["avenant_vae"],
+    message=(
+        "Cette case ne se coche que pour un contrat de professionnalisation associant des actions de VAE : "
+        "choisissez le type de qualification 8 (onglet Formation), ou décochez-la."
+    ),
+    source=SOURCE_VAE,
+)
+def x03_avenant_vae(dossier):
+    """X-03 : C2 (le contrat vaut avenant au contrat de travail initial) seulement avec le type de qualification 8.
+
+    Se tait tant que le type de qualification (onglet Formation) n'est pas choisi.
+    """
+    return _contrat(dossier).avenant_vae is True and hors_experimentation_vae(dossier)
+
+
+@regle(
+    "CONTRAT_X03_NAF_UTILISATRICE_TYPE_8",
+    ONGLET,
+    fields=["naf_entreprise_utilisatrice"],
+    reads=["naf_entreprise_utilisatrice"],
+    message=(
+        "Le code activité de l'entreprise utilisatrice ne se renseigne que pour un contrat de professionnalisation "
+        "associant des actions de VAE : choisissez le type de qualification 8 (onglet Formation), ou videz ce champ."
+    ),
+    source=SOURCE_VAE,
+)
+def x03_naf_utilisatrice(dossier):
+    """X-03 : T7 (NAF de l'entreprise utilisatrice) seulement avec le type de qualification 8.
+
+    Se tait tant que le type de qualification (onglet Formation) n'est pas choisi.
+    """
+    return hors_experimentation_vae(dossier)
+
+
+@regle(
+    "CONTRAT_X04_AVENANT_VAE_SANS_NATURE",
+    ONGLET,
+    fields=["nature"],
+    reads=["avenant_vae", "nature"],
+    message=(
+        "Le contrat vaut avenant au contrat de travail initial : ne renseignez pas la nature du contrat "
+        "(CDI, CDD ou travail temporaire)."
+    ),
+    source="Notice 51650#09 (« ne cocher aucune des cases relatives à la nature du contrat »)",
+)
+def x04_avenant_vae_sans_nature(dossier):
+    """X-04 : C2 cochée → aucune des cases C1 (CDI, CDD, travail temporaire)."""
+    return _contrat(dossier).avenant_vae is True
 
 
 # --- Dates (RULES.md §2.3 DAT-*) ------------------------------------------------------------------------

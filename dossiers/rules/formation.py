@@ -1,4 +1,4 @@
-"""Rules of the Formation tab (RULES.md §1.3.5, §2.4, §2.13–§2.14, §5.4).
+"""Rules of the Formation tab (RULES.md §1.3.5, §1.4.7, §2.4, §2.11, §2.13–§2.14, §5.4).
 
 Field names are the tab form's (``duree_totale_heures``, ``code_rncp``…), plus ``modules`` (the list
 of modules: at least one, the first one's organisme being the CERFA's *organisme principal*) and
@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from fractions import Fraction
 
-from dossiers.enums import Diplome, TypeModule, TypeQualification
+from dossiers.enums import Diplome, PrefixeIntituleVae, TypeModule, TypeQualification
 from referentiels.parametres import parametre
 
 from . import obligatoire, regle, source
@@ -122,6 +123,15 @@ obligatoire(
 )
 
 
+# X-03: a contract associating VAE actions (type 8) carries the DGEFP project number (E15).
+obligatoire(
+    "formation",
+    "numero_projet_vae",
+    code="FORMATION_X03_NUMERO_PROJET_VAE_OBLIGATOIRE",
+    when=lambda d: _formation(d).type_qualification == TypeQualification.VAE,
+)
+
+
 # --- Qualification and certification (§1.4.5, §5.4) ---------------------------------------------
 
 
@@ -137,6 +147,48 @@ obligatoire(
 def type_qualification_ferme(dossier):
     """X-19 / X-20 : les types 4 (expérimentation terminée), 5, 6 et 7 (abrogés) sont refusés."""
     return _formation(dossier).type_qualification in TypeQualification.fermes()
+
+
+# --- The VAE experiment (§1.4.7, §2.11 EXP-02, X-03); its dates are the Contrat tab's (DUR-08) -------------
+
+
+@regle(
+    "FORMATION_X03_NUMERO_PROJET_TYPE_8",
+    "formation",
+    fields=["numero_projet_vae"],
+    reads=["numero_projet_vae", "type_qualification"],
+    message="Le numéro du projet ne se renseigne que pour un contrat de professionnalisation associant des "
+    "actions de VAE : choisissez le type de qualification 8.",
+    source=SOURCE_CERFA,
+)
+def numero_projet_type_8(dossier):
+    """X-03 : un numéro de projet DGEFP (E15) → le type de qualification est 8."""
+    return _formation(dossier).type_qualification != TypeQualification.VAE
+
+
+def intitule_prefixe_vae(intitule: str) -> bool:
+    """F10 starts with one of the notice's prefixes (« RNCP », « Bloc RNCP »…) as a word, then the title itself."""
+    texte = intitule.strip()
+    return any(
+        re.match(rf"{re.escape(prefixe)}(?![^\W\d_]).*\w", texte, re.IGNORECASE | re.DOTALL)
+        for prefixe in PrefixeIntituleVae.values
+    )
+
+
+@regle(
+    "FORMATION_X03_INTITULE_PREFIXE_VAE",
+    "formation",
+    fields=["intitule"],
+    reads=["intitule", "type_qualification"],
+    message="Pour un contrat associant des actions de VAE, l'intitulé précis commence par RNCP, CQP, CCN, "
+    "Bloc RNCP ou Autre Bloc, suivi de l'intitulé de la certification, de la qualification ou du bloc de "
+    "compétences visé (Ex : RNCP Titre professionnel Agent de propreté et d'hygiène).",
+    source=SOURCE_CERFA,
+)
+def intitule_prefixe(dossier):
+    """§1.4.7 / X-03 : type 8 → « Intitulé précis » (F10) préfixé RNCP, CQP, CCN, Bloc RNCP ou Autre Bloc."""
+    formation = _formation(dossier)
+    return formation.type_qualification == TypeQualification.VAE and not intitule_prefixe_vae(formation.intitule)
 
 
 @regle(

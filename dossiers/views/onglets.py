@@ -163,11 +163,15 @@ def onglet_view(request, pk, slug):
         )
     # The in-memory dossier now holds exactly what is stored: the well-formed values were applied
     # to it and written, the malformed ones were never applied.
-    saved_form = (
-        _form(onglet, dossier, request.user, request.POST) if form.errors else _form(onglet, dossier, request.user)
-    )
     if form.errors:
+        # The malformed input stays on screen with its messages, under the version just written (the posted one
+        # is stale now: the next *Enregistrer* would be refused as « modifié ailleurs »).
+        data = request.POST.copy()
+        data["version"] = dossier.version
+        saved_form = _form(onglet, dossier, request.user, data)
         saved_form.is_valid()
+    else:
+        saved_form = _form(onglet, dossier, request.user)
     return _render(
         request,
         dossier,

@@ -443,6 +443,29 @@ def test_reading_follows_what_the_tab_offers_this_employer(akto):
     assert lue(page, "Type de public") == "Non concerné"
 
 
+def test_reading_shows_the_vae_experiment_fields_as_the_tabs_do(akto):
+    """E15 on Formation (open for type 8), C2 and T7 on Contrat; the nature closed by C2 is left out."""
+    dossier = transmis(
+        1,
+        etablissement=EtablissementFactory(interim=True),
+        parts={"contrat": {"avenant_vae": True, "naf_entreprise_utilisatrice": "7820Z"}},
+    )
+    Formation.objects.filter(dossier=dossier).update(type_qualification="8", numero_projet_vae="VAE-2023-0042")
+    page = text(akto.get(f"{LISTE}{dossier.pk}/change/"))
+    assert lue(page, "Numéro du projet") == "VAE-2023-0042"
+    libelle_c2 = (
+        "Si le présent contrat de professionnalisation vaut avenant au contrat de travail initial cochez la case "
+        "ci-contre"
+    )
+    assert lue(page, libelle_c2) == "Oui"
+    assert lue(page, "Code activité de l'entreprise utilisatrice (NAF)") == "7820Z"
+    assert lue(page, "Nature de contrat ou d'avenant") is None  # closed by C2, as on the tab
+    classique = transmis(1)
+    page = text(akto.get(f"{LISTE}{classique.pk}/change/"))
+    assert "Numéro du projet" not in page  # closed: not type 8
+    assert lue(page, libelle_c2) == "Non"
+
+
 def test_every_field_of_every_tab_form_is_placed_in_the_reading(adherent, types_document):
     """The layout of ``dossiers/lecture.py`` places every field the tabs offer (none left to « Autres champs »)."""
     from dossiers import lecture

@@ -176,6 +176,118 @@ def test_field_check_on_leaving_it(adherent):
     assert "48 heures" in text(response)
 
 
+# --- The VAE experiment: C2 (avenant au contrat de travail initial), T7 (NAF de l'entreprise utilisatrice) -----
+
+LIBELLE_C2 = (
+    "Si le présent contrat de professionnalisation vaut avenant au contrat de travail initial cochez la case ci-contre"
+)
+LIBELLE_T7 = "Code activité de l'entreprise utilisatrice (NAF)"
+DISABLED_NATURE = re.compile(r'<select name="nature"[^>]*disabled')
+
+
+def vae(dossier, **employeur):
+    """Type de qualification 8 on the Formation tab; the employer's flags (travail temporaire, GEIQ)."""
+    dossier.formation.type_qualification = "8"
+    dossier.formation.save()
+    for name, value in employeur.items():
+        setattr(dossier.employeur, name, value)
+    dossier.employeur.save()
+    return dossier
+
+
+def test_vae_fields_have_the_cerfa_labels_and_the_nature_opens_while_c2_is_unticked(adherent):
+    dossier = make(adherent)
+    page = text(client_for(adherent).get(f"/dossiers/{dossier.pk}/contrat/", HTTP_HX_REQUEST="true"))
+    assert LIBELLE_C2 in page and LIBELLE_T7 in page
+    assert "Uniquement dans le cadre d'un contrat de professionnalisation associant des actions de validation" in page
+    assert re.search(
+        r'id="field-nature"[^>]*data-condition="avenant_vae" data-open-on="" data-open-without-answer', page
+    )
+    assert not DISABLED_NATURE.search(page)
+
+
+def test_vae_avenant_and_user_company_naf_are_saved(adherent):
+    dossier = vae(make(adherent), travail_temporaire=True)
+    client = client_for(adherent)
+    response = save(client, dossier, complet(avenant_vae="on", naf_entreprise_utilisatrice="78.20z", nature="cdd"))
+    contrat = Contrat.objects.get(dossier=dossier)
+    assert contrat.avenant_vae is True and contrat.naf_entreprise_utilisatrice == "7820Z"
+    # X-04: the nature is closed and cleared (even if the browser still sent it), and not mandatory.
+    assert contrat.nature == ""
+    assert DISABLED_NATURE.search(text(response))
+    assert messages(response, "nature") == []
+    assert "* Nature de contrat ou d'avenant" not in text(response)
+    assert re.search(r'id="tab-contrat".*?data-status="valid"', text(response), re.S)
+    # C2 unticked again: the nature opens and is mandatory.
+    response = save(client, dossier, complet(naf_entreprise_utilisatrice="78.20Z", nature=""))
+    assert Contrat.objects.get(dossier=dossier).avenant_vae is False
+    assert not DISABLED_NATURE.search(text(response))
+    assert ("obligatoire", "Saisie obligatoire") in messages(response, "nature")
+
+
+def test_user_company_naf_bad_format_is_not_written_and_stays_on_screen(adherent):
+    dossier = vae(make(adherent), travail_temporaire=True)
+    response = save(client_for(adherent), dossier, complet(naf_entreprise_utilisatrice="7820"))
+    assert ("format", "Le code NAF comporte 4 chiffres et une lettre (Ex : 56.10A).") in messages(
+        response, "naf_entreprise_utilisatrice"
+    )
+    assert 'value="7820"' in text(response)
+    contrat = Contrat.objects.get(dossier=dossier)
+    assert contrat.naf_entreprise_utilisatrice == "" and contrat.emploi == "Serveur en salle"  # the rest is saved
+
+
+@pytest.mark.parametrize(
+    "employeur,mandatory", [({"travail_temporaire": True}, True), ({"geiq": True}, True), ({}, False)]
+)
+def test_user_company_naf_mandatory_for_ett_and_ge_in_the_vae_experiment(adherent, employeur, mandatory):
+    dossier = vae(make(adherent), **employeur)
+    response = save(client_for(adherent), dossier, complet(nature="cdd" if not employeur else "tt"))
+    found = messages(response, "naf_entreprise_utilisatrice")
+    assert (("obligatoire", "Saisie obligatoire") in found) is mandatory
+    assert (f"* {LIBELLE_T7}" in text(response)) is mandatory
+
+
+def test_vae_box_without_type_8_is_flagged(adherent):
+    dossier = make(adherent)
+    dossier.formation.type_qualification = "1"
+    dossier.formation.save()
+    response = save(client_for(adherent), dossier, complet(avenant_vae="on", naf_entreprise_utilisatrice="7820Z"))
+    assert messages(response, "avenant_vae")[0][0] == "regle"
+    assert "choisissez le type de qualification 8 (onglet Formation)" in messages(response, "avenant_vae")[0][1]
+    assert messages(response, "naf_entreprise_utilisatrice")[0][0] == "regle"
+    assert re.search(r'id="tab-contrat".*?data-status="invalid"', text(response), re.S)
+
+
+def test_vae_contract_concluded_after_the_experiment_is_flagged(adherent):
+    dossier = vae(make(adherent))
+    response = save(client_for(adherent), dossier, complet())  # concluded 02/02/2026: within the experiment
+    assert messages(response, "date_conclusion") == []
+    response = save(
+        client_for(adherent),
+        dossier,
+        complet(date_debut="02/03/2026", date_fin="01/03/2027", date_conclusion="02/03/2026"),
+    )
+    assert (
+        "regle",
+        "L'expérimentation associant des actions de VAE (type de qualification 8) n'est ouverte qu'aux "
+        "contrats conclus du 28/05/2023 au 28/02/2026 : vérifiez la date de conclusion, ou le type de "
+        "qualification (onglet Formation).",
+    ) in messages(response, "date_conclusion")
+
+
+def test_field_check_refreshes_the_nature_when_c2_is_ticked(adherent):
+    dossier = vae(make(adherent))
+    client = client_for(adherent)
+    save(client, dossier, complet())
+    dossier.refresh_from_db()
+    response = client.post(
+        f"/dossiers/{dossier.pk}/contrat/verifier/",
+        {"version": dossier.version, **complet(avenant_vae="on", nature=""), "_field": "avenant_vae"},
+    )
+    assert response.status_code == 200
+    assert 'id="messages-nature"' in text(response)  # X-04 shares the nature: its messages are refreshed
+
+
 # --- Type de contrat ou d'avenant: editable among the allowed codes -------------------------------------
 
 DISABLED_DATE_EFFET = re.compile(r'name="date_effet_avenant"[^>]*disabled')

@@ -183,6 +183,59 @@ def test_type_1_requires_the_rncp_code(adherent):
     assert messages(response, "code_rncp") == []
 
 
+# --- The VAE experiment: Numéro du projet (E15), type 8, prefixed title --------------------------------
+
+DISABLED_NUMERO_PROJET = re.compile(r'name="numero_projet_vae"[^>]*disabled')
+VAE = {"type_qualification": "8", "code_rncp": "", "intitule": "RNCP Titre professionnel Agent de propreté"}
+
+
+def test_project_number_opens_on_type_8_on_the_client_too(adherent):
+    dossier = make(adherent)
+    page = text(client_for(adherent).get(f"/dossiers/{dossier.pk}/formation/", HTTP_HX_REQUEST="true"))
+    assert "Numéro du projet" in page
+    assert re.search(r'id="field-numero_projet_vae"[^>]*data-condition="type_qualification" data-open-on="8"', page)
+    assert DISABLED_NUMERO_PROJET.search(page)  # no type yet: greyed
+
+
+def test_type_8_makes_the_project_number_mandatory_then_saves_it(adherent):
+    dossier = make(adherent)
+    client = client_for(adherent)
+    response = save(client, dossier, complet(**VAE))
+    assert not DISABLED_NUMERO_PROJET.search(text(response))
+    assert ("obligatoire", "Saisie obligatoire") in messages(response, "numero_projet_vae")
+    assert "* Numéro du projet" in text(response)
+    response = save(client, dossier, complet(**VAE, numero_projet_vae=" VAE-2023-0042 "))
+    assert Formation.objects.get(dossier=dossier).numero_projet_vae == "VAE-2023-0042"
+    assert messages(response, "numero_projet_vae") == []
+    assert 'value="VAE-2023-0042"' in text(response)
+
+
+def test_another_type_closes_and_clears_the_project_number(adherent):
+    dossier = make(adherent)
+    client = client_for(adherent)
+    save(client, dossier, complet(**VAE, numero_projet_vae="VAE-2023-0042"))
+    # Back to type 1: closed and cleared, even if the browser still sent it.
+    response = save(client, dossier, complet(numero_projet_vae="VAE-2023-0042"))
+    assert Formation.objects.get(dossier=dossier).numero_projet_vae == ""
+    assert DISABLED_NUMERO_PROJET.search(text(response))
+    assert messages(response, "numero_projet_vae") == []
+    # A forged type keeps the stored one (1): the number stays closed.
+    response = save(client, dossier, complet(type_qualification="9", numero_projet_vae="VAE-2023-0042"))
+    assert messages(response, "type_qualification")[0][0] == "format"
+    assert Formation.objects.get(dossier=dossier).numero_projet_vae == ""
+
+
+def test_type_8_title_without_its_prefix_is_flagged(adherent):
+    dossier = make(adherent)
+    response = save(
+        client_for(adherent), dossier, complet(**{**VAE, "intitule": "Titre professionnel Agent de propreté"})
+    )
+    found = messages(response, "intitule")
+    assert found and found[0][0] == "regle" and "commence par RNCP, CQP, CCN, Bloc RNCP ou Autre Bloc" in found[0][1]
+    assert Formation.objects.get(dossier=dossier).intitule == "Titre professionnel Agent de propreté"  # saved
+    assert bullet(response) == "invalid"
+
+
 # --- The RNCP fiche ----------------------------------------------------------------------------------
 
 

@@ -79,6 +79,18 @@ def test_partial_save_writes_well_formed_fields_and_keeps_bad_input(adherent, do
     assert bullets(response)["employeur"] == "invalid"
 
 
+def test_after_a_partial_save_the_next_save_is_not_taken_for_a_stale_one(adherent, dossier):
+    """The form shown back with its format errors carries the version just written, not the posted one."""
+    client = client_for(adherent)
+    response = save(client, dossier, "employeur", {**EMPLOYEUR_OK, "effectif_total": "douze"})
+    version = Dossier.objects.get(pk=dossier.pk).version
+    assert version == dossier.version + 1
+    assert re.search(rf'name="version" value="{version}"', text(response))
+    response = save(client, dossier, "employeur", EMPLOYEUR_OK, version=version)  # as the browser posts it back
+    assert response.status_code == 200 and "Enregistrement effectué." in text(response)
+    assert Dossier.objects.get(pk=dossier.pk).employeur.effectif_total == 42
+
+
 def test_mandatory_fields_do_not_block_a_draft_but_are_reported(adherent, dossier):
     client = client_for(adherent)
     response = save(client, dossier, "employeur", {"email": "", "effectif_total": "", "caisse_retraite": ""})

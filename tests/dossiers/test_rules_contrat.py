@@ -333,6 +333,103 @@ def test_tp_02_cdi_trial_period(jours, broken, warned):
     assert ("CONTRAT_TP_02_CATEGORIE" in alertes(d)) is warned
 
 
+# --- The VAE experiment (RULES.md EXP-02, DUR-08, X-03, X-04) -------------------------------------------
+
+
+def vae(type_qualification="8", **contrat):
+    """A contract associating VAE actions: type de qualification 8 on the Formation tab."""
+    d = dossier(**contrat)
+    d.formation.type_qualification = type_qualification
+    return d
+
+
+@pytest.mark.parametrize(
+    "conclusion,broken",
+    [
+        (date(2023, 5, 27), True),
+        (date(2023, 5, 28), False),
+        (date(2026, 2, 28), False),
+        (date(2026, 3, 1), True),
+    ],
+)
+def test_dur_08_x03_vae_contracts_concluded_within_the_experiment(conclusion, broken):
+    d = vae(date_debut=conclusion, date_fin=conclusion + timedelta(days=200), date_conclusion=conclusion)
+    assert ("CONTRAT_DUR_08_X03_PERIODE_VAE" in bloquants(d)) is broken
+
+
+def test_dur_08_x03_period_only_for_type_8():
+    d = vae(type_qualification="1", date_conclusion=date(2026, 3, 1))
+    assert "CONTRAT_DUR_08_X03_PERIODE_VAE" not in codes(d)
+    d.formation.type_qualification = ""
+    assert "CONTRAT_DUR_08_X03_PERIODE_VAE" not in codes(d)
+
+
+def test_x03_avenant_box_only_with_type_8():
+    d = vae(avenant_vae=True, nature="")
+    assert "CONTRAT_X03_AVENANT_VAE_TYPE_8" not in codes(d)
+    d.formation.type_qualification = "1"
+    assert "CONTRAT_X03_AVENANT_VAE_TYPE_8" in bloquants(d)
+    d.contrat.avenant_vae = False
+    assert "CONTRAT_X03_AVENANT_VAE_TYPE_8" not in codes(d)
+
+
+def test_x03_avenant_box_waits_for_the_type_de_qualification():
+    d = vae(type_qualification="", avenant_vae=True, nature="")
+    assert "CONTRAT_X03_AVENANT_VAE_TYPE_8" not in codes(d)  # the Formation tab's own mandatory field speaks
+
+
+def test_x03_user_company_naf_only_with_type_8():
+    d = vae(naf_entreprise_utilisatrice="7820Z")
+    assert "CONTRAT_X03_NAF_UTILISATRICE_TYPE_8" not in codes(d)
+    d.formation.type_qualification = "3"
+    assert "CONTRAT_X03_NAF_UTILISATRICE_TYPE_8" in bloquants(d)
+    d.contrat.naf_entreprise_utilisatrice = ""
+    assert "CONTRAT_X03_NAF_UTILISATRICE_TYPE_8" not in codes(d)
+
+
+@pytest.mark.parametrize(
+    "employeur,type_qualification,mandatory",
+    [
+        ({"travail_temporaire": True}, "8", True),
+        ({"geiq": True}, "8", True),
+        ({}, "8", False),
+        ({"travail_temporaire": True}, "1", False),
+    ],
+)
+def test_x03_user_company_naf_mandatory_for_ett_and_ge_in_the_experiment(employeur, type_qualification, mandatory):
+    d = vae(type_qualification=type_qualification)
+    for name, value in employeur.items():
+        setattr(d.employeur, name, value)
+    assert ("CONTRAT_X03_NAF_UTILISATRICE_OBLIGATOIRE" in bloquants(d)) is mandatory
+    assert ("naf_entreprise_utilisatrice" in rules.mandatory_fields("contrat", d)) is mandatory
+    d.contrat.naf_entreprise_utilisatrice = "7820Z"
+    assert "CONTRAT_X03_NAF_UTILISATRICE_OBLIGATOIRE" not in codes(d)
+
+
+def test_x04_the_vae_avenant_has_no_nature():
+    d = vae(avenant_vae=True, nature=NatureContrat.CDI, duree_essai_jours=14)
+    assert "CONTRAT_X04_AVENANT_VAE_SANS_NATURE" in bloquants(d)
+    d.contrat.nature = ""
+    assert "CONTRAT_X04_AVENANT_VAE_SANS_NATURE" not in codes(d)
+    # … and the nature is then not mandatory (C1: « except VAE-experiment avenant (C2) where none must be ticked »).
+    assert "CONTRAT_NATURE_OBLIGATOIRE" not in codes(d)
+    assert "nature" not in rules.mandatory_fields("contrat", d)
+    assert bloquants(d) == set()
+
+
+def test_x04_nature_still_mandatory_without_the_vae_avenant():
+    d = vae(nature="")
+    assert "CONTRAT_NATURE_OBLIGATOIRE" in bloquants(d)
+    assert "CONTRAT_X04_AVENANT_VAE_SANS_NATURE" not in codes(d)
+    assert "nature" in rules.mandatory_fields("contrat", d)
+
+
+def test_complete_vae_contract_has_no_blocking_anomaly():
+    d = vae(avenant_vae=True, nature="", naf_entreprise_utilisatrice="7820Z")
+    d.employeur.travail_temporaire = True
+    assert bloquants(d) == set()
+
+
 def test_every_contrat_rule_has_a_source_and_a_french_message():
     for rule in rules.REGISTRY.rules:
         if rule.onglet == "contrat" and rule.kind == "regle":

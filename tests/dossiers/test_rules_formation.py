@@ -7,7 +7,7 @@ import pytest
 
 from dossiers import rules
 from dossiers.models import Dossier, ModuleFormation
-from dossiers.rules.formation import heures_contrat, mois_entre
+from dossiers.rules.formation import heures_contrat, intitule_prefixe_vae, mois_entre
 from referentiels.models import Certification, OrganismeFormation
 from referentiels.validators import siren_with_check_digit, siret_with_check_digit
 from tests.factories import DossierFactory
@@ -116,6 +116,64 @@ def test_closed_qualification_types(code, refuse):
 def test_cert01_code_required_for_type_1_only():
     assert "FORMATION_CERT01_CODE_RNCP_OBLIGATOIRE" in anomalies(dossier_avec(type_qualification="1"))
     assert "FORMATION_CERT01_CODE_RNCP_OBLIGATOIRE" not in anomalies(dossier_avec(type_qualification="2"))
+
+
+# --- The VAE experiment (RULES.md §1.4.7, EXP-02, X-03) ------------------------------------------------
+
+
+@pytest.mark.parametrize("code,obligatoire", [("8", True), ("1", False), ("", False)])
+def test_x03_project_number_mandatory_for_type_8(code, obligatoire):
+    d = dossier_avec(type_qualification=code)
+    assert ("FORMATION_X03_NUMERO_PROJET_VAE_OBLIGATOIRE" in anomalies(d)) is obligatoire
+    assert ("numero_projet_vae" in rules.mandatory_fields("formation", d)) is obligatoire
+    d = dossier_avec(type_qualification=code, numero_projet_vae="VAE-2023-0042")
+    assert "FORMATION_X03_NUMERO_PROJET_VAE_OBLIGATOIRE" not in anomalies(d)
+
+
+@pytest.mark.parametrize("code,violee", [("8", False), ("1", True), ("3", True)])
+def test_x03_project_number_only_with_type_8(code, violee):
+    d = dossier_avec(type_qualification=code, numero_projet_vae="VAE-2023-0042")
+    found = anomalies(d)
+    assert ("FORMATION_X03_NUMERO_PROJET_TYPE_8" in found) is violee
+    if violee:
+        assert found["FORMATION_X03_NUMERO_PROJET_TYPE_8"] is True  # BLOCK
+
+
+@pytest.mark.parametrize(
+    "intitule,prefixe",
+    [
+        ("RNCP Titre professionnel Agent de propreté et d'hygiène", True),
+        ("RNCP34567 Titre professionnel Agent de propreté et d'hygiène", True),
+        ("rncp - Titre professionnel", True),
+        ("CQP Agent machiniste classique", True),
+        ("CCN Employé qualifié de restauration", True),
+        ("Bloc RNCP Réaliser un nettoyage manuel", True),
+        ("Autre Bloc Accueil de la clientèle", True),
+        ("Titre professionnel Agent de propreté", False),
+        ("RNCPX Titre", False),
+        ("RNCP", False),
+        ("Bloc Accueil de la clientèle", False),
+        ("Autre Accueil", False),
+        ("  ", False),
+    ],
+)
+def test_vae_title_prefixes(intitule, prefixe):
+    assert intitule_prefixe_vae(intitule) is prefixe
+
+
+@pytest.mark.parametrize(
+    "code,intitule,violee",
+    [
+        ("8", "Titre professionnel Agent de propreté", True),
+        ("8", "RNCP Titre professionnel Agent de propreté", False),
+        ("1", "Titre professionnel Agent de propreté", False),
+    ],
+)
+def test_x03_type_8_title_is_prefixed(code, intitule, violee):
+    found = anomalies(dossier_avec(type_qualification=code, intitule=intitule))
+    assert ("FORMATION_X03_INTITULE_PREFIXE_VAE" in found) is violee
+    if violee:
+        assert found["FORMATION_X03_INTITULE_PREFIXE_VAE"] is True  # BLOCK
 
 
 @pytest.mark.parametrize(

@@ -168,6 +168,72 @@ def test_open_conditional_fields_are_mandatory(adherent, lyon):
     assert messages(response, "nir") == []
 
 
+# --- Names: the civil status's characters (referentiels.validators.normalize_nom) -------------------------
+
+NOMS = ["nom_naissance", "nom_usage", "prenom", "tuteur1_nom", "tuteur1_prenom", "tuteur2_nom", "tuteur2_prenom"]
+
+
+def test_names_with_accents_hyphens_and_apostrophes_are_saved(adherent, lyon):
+    dossier = make(adherent)
+    data = complet(
+        nom_naissance="N’Diaye-Lefèvre",
+        nom_usage="de l'Œuvre",
+        prenom="Zoë  Anaïs",
+        tuteur1_nom="Ægir-Müller",
+        tuteur1_prenom="Hélène",
+        tuteur2_nom="Wałęsa",
+        tuteur2_prenom="Çağrı",
+    )
+    response = save(client_for(adherent), dossier, data)
+    for name in NOMS:
+        assert messages(response, name) == [], name
+    salarie = Salarie.objects.get(dossier=dossier)
+    assert (salarie.nom_naissance, salarie.nom_usage, salarie.prenom) == ("N’DIAYE-LEFÈVRE", "de l'Œuvre", "Zoë Anaïs")
+    dossier = Dossier.objects.get(pk=dossier.pk)
+    assert (dossier.tuteur(1).nom, dossier.tuteur(1).prenom) == ("Ægir-Müller", "Hélène")
+    assert (dossier.tuteur(2).nom, dossier.tuteur(2).prenom) == ("Wałęsa", "Çağrı")
+
+
+def test_names_with_other_characters_are_format_errors_kept_on_screen(adherent, lyon):
+    dossier = make(adherent)
+    client = client_for(adherent)
+    save(client, dossier, complet())  # MARTIN Lucas, tutor Durand Claire
+    bad = {
+        "nom_naissance": "Martin2",
+        "nom_usage": "Du_Pont",
+        "prenom": "Lucas!",
+        "tuteur1_nom": "Durand#",
+        "tuteur1_prenom": "Cl@ire",
+        "tuteur2_nom": "Иванов",
+        "tuteur2_prenom": "Paul.",
+    }
+    response = save(client, dossier, complet(**bad, telephone="0698765432"))
+    page = text(response)
+    assert "Les champs signalés en format invalide n'ont pas été enregistrés." in page
+    for name, value in bad.items():
+        found = messages(response, name)
+        assert found and found[0][0] == "format" and "comme à l'état civil" in found[0][1], name
+        assert f'value="{value}"' in page, name  # the input stays on screen
+    assert "Caractère non accepté : « 2 »." in messages(response, "nom_naissance")[0][1]
+    # Partial save: the names keep their stored values, the well-formed fields are written.
+    salarie = Salarie.objects.get(dossier=dossier)
+    assert (salarie.nom_naissance, salarie.nom_usage, salarie.prenom) == ("MARTIN", "", "Lucas")
+    assert salarie.telephone == "06 98 76 54 32"
+    tuteur = Dossier.objects.get(pk=dossier.pk).tuteur(1)
+    assert (tuteur.nom, tuteur.prenom, tuteur.emploi) == ("Durand", "Claire", "Cheffe de rang")
+    # The rules read what is stored, not the refused input: the names are not « Saisie obligatoire ».
+    assert ("obligatoire", "Saisie obligatoire") not in messages(response, "nom_naissance")
+
+
+def test_field_check_on_leaving_a_name(adherent, lyon):
+    dossier = make(adherent)
+    response = client_for(adherent).post(
+        f"/dossiers/{dossier.pk}/salarie/verifier/",
+        {"version": dossier.version, **complet(tuteur1_prenom="Claire3"), "_field": "tuteur1_prenom"},
+    )
+    assert "field-message--format" in text(response) and "comme à l'état civil" in text(response)
+
+
 def test_ntt_format(adherent, lyon):
     response = save(client_for(adherent), make(adherent), complet(nir_temporaire="True", ntt="ABC"))
     assert any("11 à 40 caractères" in m for _, m in messages(response, "ntt"))

@@ -7,11 +7,13 @@ from referentiels.validators import (
     normalize_certification_code,
     normalize_nda,
     normalize_nir,
+    normalize_nom,
     normalize_phone,
     siren_with_check_digit,
     siret_with_check_digit,
     validate_email,
     validate_nir,
+    validate_nom,
     validate_ntt,
     validate_postal_code,
     validate_siren,
@@ -154,6 +156,56 @@ def test_certification_codes(raw, expected):
 def test_bad_certification_codes(raw):
     with pytest.raises(ValidationError, match="RNCP suivi de 2 à 5 chiffres"):
         normalize_certification_code(raw)
+
+
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("Jean-Pierre", "Jean-Pierre"),
+        ("D'Artagnan", "D'Artagnan"),
+        ("O’Neil", "O’Neil"),  # the typographic apostrophe too
+        ("de La Fontaine", "de La Fontaine"),
+        ("àâäçéèêëîïôöùûüÿæœ", "àâäçéèêëîïôöùûüÿæœ"),
+        ("ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸÆŒ", "ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸÆŒ"),
+        ("Łukasz Wałęsa", "Łukasz Wałęsa"),  # other Latin letters with diacritics
+        ("Müller-Straße", "Müller-Straße"),
+        ("Ngô Bảo Châu", "Ngô Bảo Châu"),
+        ("  Le   Gall ", "Le Gall"),  # spaces collapsed and trimmed
+        ("élodie", "élodie"),  # a combining accent joins its letter (NFC)
+        ("", ""),
+    ],
+)
+def test_names_of_the_civil_status_accepted(raw, expected):
+    assert normalize_nom(raw) == expected
+    validate_nom(raw)
+
+
+@pytest.mark.parametrize(
+    "raw,refuse",
+    [
+        ("Jean3", "« 3 »"),
+        ("J@ne", "« @ »"),
+        ("Jean_Paul", "« _ »"),
+        ("Dupont.", "« . »"),
+        ("Marie, Louise", "« , »"),
+        ("Ivan Иван", "Caractères non acceptés : « И » « в » « а » « н »"),  # Latin script only
+        ("Σοφία", "« Σ »"),
+        ("A×B", "« × »"),
+        ("Zoé​", "« U+200B »"),  # an invisible character is named
+        ("JeanʼPaul", "« ʼ »"),  # a modifier letter is not an apostrophe
+    ],
+)
+def test_names_with_other_characters_are_a_format_error(raw, refuse):
+    with pytest.raises(ValidationError, match="comme à l'état civil") as error:
+        normalize_nom(raw)
+    assert error.value.code == "format"
+    assert refuse in error.value.messages[0]
+
+
+@pytest.mark.parametrize("raw", ["-", "' -", "’"])
+def test_a_name_has_a_letter(raw):
+    with pytest.raises(ValidationError, match="comme à l'état civil"):
+        validate_nom(raw)
 
 
 def test_email():
