@@ -190,9 +190,9 @@ def valeurs(dossier) -> dict:
     f["t8_56"] = e.commune  # « Fait à »: the place of execution of the contract
 
     # Expérimentation VAE (E15, T7, C2)
-    f["t8_17"] = getattr(fo, "numero_projet_vae", "")
-    f["t8_52"] = getattr(c, "naf_entreprise_utilisatrice", "")
-    f["c1_19"] = bool(getattr(c, "avenant_vae", False))
+    f["t8_17"] = fo.numero_projet_vae
+    f["t8_52"] = c.naf_entreprise_utilisatrice
+    f["c1_19"] = bool(c.avenant_vae)
 
     # CADRE RÉSERVÉ À L'OPCO (O1–O2)
     f["t8_53"] = NOM_OPCO

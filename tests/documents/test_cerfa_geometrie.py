@@ -94,10 +94,12 @@ def test_every_field_of_the_official_form_is_known(formulaire):
     } >= set(formulaire.cases)
 
 
-def test_each_value_is_whole_inside_its_field_and_over_no_label(formulaire, reference, officiel):
-    composition = composer(formulaire, VALEURS)
+def verifier_geometrie(formulaire, officiel, data: bytes, valeurs: dict, tampon: str | None = None):
+    """Every value of ``valeurs`` whole in its field's rectangle, over no glyph of the form; nothing else added."""
+    composition = composer(formulaire, valeurs)
     suites = {s.cle: s for s in composition.suites}
-    with pdfplumber.open(io.BytesIO(reference)) as pdf:
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        assert len(pdf.pages) == len(formulaire.pages) + bool(composition.suites)
         for numero in range(len(formulaire.pages)):
             page, blanc = pdf.pages[numero], officiel.pages[numero]
             glyphes = ajoutes(page)
@@ -109,30 +111,36 @@ def test_each_value_is_whole_inside_its_field_and_over_no_label(formulaire, refe
                 assert dans_la_case, f"{boite.cle} : rien d'imprimé"
                 for c in dans_la_case:
                     assert dedans(c, x0, top, x1, bottom), f"{boite.cle} : « {c['text']} » déborde de sa case"
-                    assert not any(chevauche(c, e) for e in etiquettes), (
-                        f"{boite.cle} : « {c['text']} » sur le formulaire"
-                    )
-                imprime = sans_espaces(
-                    "".join(c["text"] for c in sorted(dans_la_case, key=lambda c: (round(c["top"]), c["x0"])))
-                )
+                    sur = [e["text"] for e in etiquettes if chevauche(c, e)]
+                    assert not sur, f"{boite.cle} : « {c['text']} » sur « {''.join(sur)} » du formulaire"
+                lus = sorted(dans_la_case, key=lambda c: (round(c["top"]), c["x0"]))
+                imprime = sans_espaces("".join(c["text"] for c in lus))
                 if boite.cle in suites:
                     assert imprime in {sans_espaces(r) for r in renvois(suites[boite.cle].numero)}
-                elif VALEURS[boite.cle] is True:
+                elif valeurs[boite.cle] is True:
                     assert imprime == "X"
                 else:
-                    assert imprime == sans_espaces(imprimable(VALEURS[boite.cle])), boite.cle
+                    assert imprime == sans_espaces(imprimable(valeurs[boite.cle])), boite.cle
                 places.update(id(c) for c in dans_la_case)
             # Nothing we print is outside a box, but the stamp on page 2: what is visible is the text layer.
             hors_cases = [c for c in glyphes if id(c) not in places]
-            if numero == rendu.TAMPON["page"]:
-                assert sans_espaces("".join(c["text"] for c in hors_cases)) == sans_espaces(TAMPON["texte"])
+            if tampon and numero == rendu.TAMPON["page"]:
+                assert sans_espaces("".join(c["text"] for c in hors_cases)) == sans_espaces(tampon)
             else:
                 assert hors_cases == []
-        page_annexe = pdf.pages[len(formulaire.pages)]
-        colonne = min(w["x0"] for w in page_annexe.extract_words() if w["text"] == "Valeur")
-        annexe = sans_espaces(page_annexe.crop((colonne - 1, 0, page_annexe.width, page_annexe.height)).extract_text())
-        for suite in composition.suites:
-            assert sans_espaces(suite.valeur) in annexe
+        if composition.suites:
+            page_annexe = pdf.pages[len(formulaire.pages)]
+            colonne = min(w["x0"] for w in page_annexe.extract_words() if w["text"] == "Valeur")
+            annexe = sans_espaces(
+                page_annexe.crop((colonne - 1, 0, page_annexe.width, page_annexe.height)).extract_text()
+            )
+            for suite in composition.suites:
+                assert sans_espaces(suite.valeur) in annexe
+    return composition
+
+
+def test_each_value_is_whole_inside_its_field_and_over_no_label(formulaire, reference, officiel):
+    composition = verifier_geometrie(formulaire, officiel, reference, VALEURS, TAMPON["texte"])
     assert [s.cle for s in composition.suites] == ["t8"]  # the reference's one value too long for any size
 
 
@@ -234,3 +242,54 @@ def test_a_pdf_drawn_with_a_font_of_the_machine_is_refused():
     machine = HTML(string="<p style='font-family: sans-serif'>BRASSERIE DU PORT</p>").write_pdf()
     with pytest.raises(rendu.PoliceDeSubstitution, match="police de substitution"):
         rendu.verifier_polices(machine)
+
+
+# Fields a dossier of this portal never fills, and why (the closing note of issue 14 lists them).
+JAMAIS_REMPLIS = {
+    "c1": "Particulier-employeur : oui — le portail ne connaît que des entreprises (E2 = non, toujours coché)",
+    "t8_12": "N° URSSAF du particulier-employeur — même raison",
+}
+
+
+@pytest.mark.django_db
+def test_a_complete_dossier_fills_every_applicable_field_whole_in_its_box(adherent, formulaire, officiel):
+    import datetime as dt
+
+    from dossiers.models import Dossier
+    from tests.documents.test_cerfa import remplir
+    from tests.factories import DossierFactory
+
+    etablissement = adherent.rattachements.get().etablissement
+    etablissement.numero_adherent = "AKTO-0012345678"
+    etablissement.save()
+    dossier, _ = remplir(DossierFactory(etablissement=etablissement, created_by=adherent))
+    e = dossier.employeur
+    e.raison_sociale = "SOCIÉTÉ COOPÉRATIVE D'INTÉRÊT COLLECTIF DES MÉTIERS DE LA RESTAURATION DU GRAND LYON"
+    e.save()
+    s = dossier.salarie
+    s.nom_usage, s.minimum_social, s.complement_adresse = "LEFÈVRE-D'ARGENCÉ", "1", "RÉSIDENCE LES GLYCINES"
+    s.save()
+    t = dossier.tuteur(2)
+    t.nom, t.prenom, t.emploi, t.date_naissance = "NGUYỄN", "Thị Ánh", "Maître d'hôtel", dt.date(1975, 11, 21)
+    t.save()
+    c = dossier.contrat
+    c.naf_entreprise_utilisatrice, c.date_effet_avenant = "7820Z", dt.date(2026, 10, 15)
+    c.save()
+    f = dossier.formation
+    f.type_qualification, f.numero_projet_vae = "8", "VAE-2024-AURA-000137"
+    f.intitule = "RNCP Titre professionnel Serveur en restauration — blocs de compétences 1 et 2, service en salle"
+    f.save()
+    dossier = Dossier.objects.get(pk=dossier.pk)
+
+    valeurs = cerfa.valeurs(dossier)
+    textes = {cle for cle in formulaire.cases if cle.startswith("t")}
+    assert textes - set(valeurs) == {cle for cle in JAMAIS_REMPLIS if cle.startswith("t")}
+    assert valeurs["c1_2"] is True and "c1" not in valeurs
+    verifier_geometrie(formulaire, officiel, cerfa.rendre(valeurs), valeurs)
+
+    # C2 (avenant, VAE experiment): ticked, and then no nature of contract (X-04).
+    c.avenant_vae, c.nature = True, ""
+    c.save()
+    valeurs = cerfa.valeurs(Dossier.objects.get(pk=dossier.pk))
+    assert valeurs["c1_19"] is True and not {"c1_13", "c1_14", "c1_15"} & set(valeurs)
+    verifier_geometrie(formulaire, officiel, cerfa.rendre(valeurs), valeurs)
