@@ -9,7 +9,7 @@ VALEURS = {
     # L'EMPLOYEUR
     "t8": "SOCIÉTÉ COOPÉRATIVE D'INTÉRÊT COLLECTIF DES MÉTIERS DE LA RESTAURATION ET DE L'HÔTELLERIE DU GRAND LYON",
     "c1_2": True,
-    "t8_12": "",
+    "t8_12": "697 123 456 789",  # geometry only: the portal never fills it (particulier-employeur)
     "t8_8": "128 BIS",
     "t8_9": "AVENUE DU MARÉCHAL DE LATTRE DE TASSIGNY",
     "t8_2": "BÂTIMENT C — ESCALIER 4, 2ᵉ ÉTAGE",
