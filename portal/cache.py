@@ -1,7 +1,7 @@
 """The shared cache, read and written so that an outage is a miss: the page is computed again, never a 500.
 
 ``CACHES`` (portal/settings/base.py) is Redis when ``REDIS_URL`` is set, each process's memory otherwise. The
-CERFA (documents/cerfa.py) and the Sirene client (referentiels/sirene.py) go through these two functions.
+CERFA (documents/cerfa/rendu.py) and the Sirene client (referentiels/sirene.py) go through these two functions.
 """
 
 from __future__ import annotations
