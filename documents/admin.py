@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from .models import DossierDocuments, PieceJointe, TypeDocument
+from documents.models import DossierDocuments, PieceJointe, TypeDocument
 
 
 @admin.register(TypeDocument)

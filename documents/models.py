@@ -21,7 +21,7 @@ from django.core.files.storage import default_storage
 from django.core.files.storage.handler import StorageHandler
 from django.db import models
 
-from .types import Obligation
+from documents.types import Obligation
 
 MSG_ATTESTATION = "L'employeur atteste disposer de l'ensemble des pièces justificatives nécessaires au dépôt du dossier"
 

@@ -13,9 +13,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import sniffing
-from .models import PieceJointe, TypeDocument
-from .types import Obligation
+from documents import sniffing
+from documents.models import PieceJointe, TypeDocument
+from documents.types import Obligation
 
 CACHE = "_documents_cache"
 

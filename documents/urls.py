@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from documents import views
 
 urlpatterns = [
     path("dossiers/<int:pk>/cerfa.pdf", views.cerfa, name="dossier_cerfa"),

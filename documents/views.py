@@ -13,12 +13,11 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
+from documents import services, sniffing
+from documents.models import PieceJointe
 from dossiers import droits, onglets, rules
 from dossiers.models import Dossier
 from dossiers.views.onglets import MSG_NON_MODIFIABLE, MSG_VERSION_PERIMEE
-
-from . import services, sniffing
-from .models import PieceJointe
 
 
 def _dossier(request, pk) -> Dossier:
@@ -154,7 +153,7 @@ def cerfa_preparer(request, pk):
 
     The render fills the cache keyed by the dossier's version, so opening the PDF right after is immediate.
     """
-    from . import cerfa as cerfa_pdf
+    from documents import cerfa as cerfa_pdf
 
     dossier = _dossier_cerfa(request, pk)
     cerfa_pdf.pdf(dossier)
@@ -167,7 +166,7 @@ def cerfa(request, pk):
     """The filled cerfa n° 12434*05 as a PDF, opened inline (cached while unchanged)."""
     from django.http import HttpResponse
 
-    from . import cerfa as cerfa_pdf
+    from documents import cerfa as cerfa_pdf
 
     dossier = _dossier_cerfa(request, pk)
     response = HttpResponse(cerfa_pdf.pdf(dossier), content_type="application/pdf")

@@ -25,16 +25,13 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from documents import services as documents_services
-from portal.admin import LectureSeuleAdmin
-from referentiels.models import ConventionCollective, OrganismeFormation
-
-from . import export, instruction, lecture, rules
-from .enums import DossierState
-from .financement import estimation, euros
-from .forms_instruction import AccepterForm, DecisionForm, RefuserForm
-from .models import Dispositif, Dossier, ModuleFormation, SousDispositif, Synthese
-from .salaire import montant_fr
-from .workflow import (
+from dossiers import export, instruction, lecture, rules
+from dossiers.enums import DossierState
+from dossiers.financement import estimation, euros
+from dossiers.forms_instruction import AccepterForm, DecisionForm, RefuserForm
+from dossiers.models import Dispositif, Dossier, ModuleFormation, SousDispositif, Synthese
+from dossiers.salaire import montant_fr
+from dossiers.workflow import (
     ACCEPTER_DOSSIER,
     DEMANDER_COMPLEMENTS,
     PERMISSION_INSTRUIRE,
@@ -46,6 +43,8 @@ from .workflow import (
     possibles,
     verifier,
 )
+from portal.admin import LectureSeuleAdmin
+from referentiels.models import ConventionCollective, OrganismeFormation
 
 # -- filters -------------------------------------------------------------------------------------------------
 
@@ -479,4 +478,4 @@ class DispositifAdmin(admin.ModelAdmin):
     inlines = [SousDispositifInline]
 
 
-from . import admin_financement  # noqa: E402, F401
+from dossiers import admin_financement  # noqa: E402, F401

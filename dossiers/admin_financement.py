@@ -5,7 +5,7 @@ Imported by ``dossiers/admin.py`` (``from . import admin_financement  # noqa: F4
 
 from django.contrib import admin
 
-from .models import TypeContribution
+from dossiers.models import TypeContribution
 
 
 @admin.register(TypeContribution)

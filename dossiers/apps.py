@@ -7,7 +7,7 @@ class DossiersConfig(AppConfig):
     verbose_name = "Dossiers"
 
     def ready(self):
-        from . import permissions
+        from dossiers import permissions
 
         # The gestionnaires' group follows the code after every migrate (``dossiers/permissions.py``).
         post_migrate.connect(permissions.apres_migrate, sender=self, dispatch_uid="dossiers.groupe_gestionnaires")

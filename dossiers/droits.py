@@ -13,9 +13,8 @@ the back office's Django permissions are in ``permissions.py``.
 
 from __future__ import annotations
 
+from dossiers.enums import DossierState
 from portal.models import Role
-
-from .enums import DossierState
 
 ETATS_MODIFIABLES = {
     Role.ADHERENT: frozenset({DossierState.BROUILLON, DossierState.A_COMPLETER}),

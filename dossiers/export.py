@@ -16,9 +16,9 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from .enums import TypeModule
-from .instruction import delai
-from .models import ModuleFormation
+from dossiers.enums import TypeModule
+from dossiers.instruction import delai
+from dossiers.models import ModuleFormation
 
 BOM = "\ufeff"
 CHUNK = 500

@@ -26,10 +26,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
+from dossiers.enums import Diplome, MinimumSocial, SituationAvantContrat
 from referentiels.models import ForfaitPriseEnCharge, ParametreRegle, PublicForfait
 from referentiels.parametres import ParametreIntrouvable, forfait_horaire, parametre
-
-from .enums import Diplome, MinimumSocial, SituationAvantContrat
 
 CENT = Decimal("0.01")
 AGE_TUTEUR_MAJORATION = 45  # D6332-93
@@ -175,7 +174,7 @@ def mois_de_contrat(debut: dt.date, fin: dt.date) -> int:
 def euros(montant: Decimal | None) -> str:
     if montant is None:
         return ""
-    from .salaire import montant_fr
+    from dossiers.salaire import montant_fr
 
     return f"{montant_fr(montant)} €"
 

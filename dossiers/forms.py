@@ -9,6 +9,9 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from dossiers.enums import Diplome, MinimumSocial, PublicSpecifique, Sexe, SituationAvantContrat
+from dossiers.fields import ChoixSelect, DateFrField, NomField
+from dossiers.models import CHAMPS_INSEE_SAISISSABLES, Dossier, Employeur, Salarie, Tuteur
 from referentiels.models import Commune
 from referentiels.validators import (
     normalize_naf,
@@ -20,10 +23,6 @@ from referentiels.validators import (
     validate_ntt,
     validate_postal_code,
 )
-
-from .enums import Diplome, MinimumSocial, PublicSpecifique, Sexe, SituationAvantContrat
-from .fields import ChoixSelect, DateFrField, NomField
-from .models import CHAMPS_INSEE_SAISISSABLES, Dossier, Employeur, Salarie, Tuteur
 
 MSG_ENTIER = "Saisissez un nombre entier positif ou nul."
 

@@ -14,13 +14,12 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 
+from dossiers.enums import NatureContrat, TypeContrat
+from dossiers.fields import ChoixSelect, DateFrField
+from dossiers.forms import MSG_ENTIER, OngletForm
+from dossiers.models import Contrat
+from dossiers.salaire import libelle, montant_fr, salaire_minimum
 from referentiels.validators import normalize_naf
-
-from .enums import NatureContrat, TypeContrat
-from .fields import ChoixSelect, DateFrField
-from .forms import MSG_ENTIER, OngletForm
-from .models import Contrat
-from .salaire import libelle, montant_fr, salaire_minimum
 
 MSG_DUREE_HEBDO = "Saisissez une durée au format 35h00 (heures puis minutes, de 0 à 59)."
 MSG_TYPE_CONTRAT = "Ce type de contrat ou d'avenant n'est pas proposé : choisissez un type de la liste."

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from documents.models import DossierDocuments, etat_documents
-
-from .forms import OngletForm
+from dossiers.forms import OngletForm
 
 
 class DocumentsForm(OngletForm):

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from django import forms
 
-from .financement import estimation, euros
-from .forms import OngletForm, OuiNonField
-from .forms_contrat import MontantFrField
-from .models import COMMENTAIRE_MAX, Financement, Synthese, TypeContribution
+from dossiers.financement import estimation, euros
+from dossiers.forms import OngletForm, OuiNonField
+from dossiers.forms_contrat import MontantFrField
+from dossiers.models import COMMENTAIRE_MAX, Financement, Synthese, TypeContribution
 
 
 def financement_de(dossier) -> Financement:
@@ -107,7 +107,7 @@ class SyntheseForm(OngletForm):
 
     def recap(self) -> dict:
         """The main data of every tab, its status and the link to fix it (the guide's *Récapitulatif*)."""
-        from . import onglets, rules  # here: onglets imports this module
+        from dossiers import onglets, rules  # here: onglets imports this module
 
         dossier = self.dossier
         puces = {p.onglet.slug: p for p in onglets.puces(rules.check(dossier))}

@@ -12,14 +12,13 @@ from collections import defaultdict
 from django import forms
 from django.core.exceptions import ValidationError
 
+from dossiers import rules
+from dossiers.enums import Diplome, ModalitePedagogique, PrefixeIntituleVae, TypeModule, TypeQualification
+from dossiers.fields import ChoixSelect, DateFrField
+from dossiers.forms import MSG_ENTIER, OngletForm, OuiNonField
+from dossiers.models import Formation, ModuleFormation
+from dossiers.rules.formation import MAX_MODULES
 from referentiels.models import Certification, OrganismeFormation
-
-from . import rules
-from .enums import Diplome, ModalitePedagogique, PrefixeIntituleVae, TypeModule, TypeQualification
-from .fields import ChoixSelect, DateFrField
-from .forms import MSG_ENTIER, OngletForm, OuiNonField
-from .models import Formation, ModuleFormation
-from .rules.formation import MAX_MODULES
 
 MSG_CODE_RNCP = "Saisissez un code RNCP (Ex : RNCP34567) ou RS (Ex : RS5063)."
 MSG_NSF = "Saisissez le code à 3 chiffres de la spécialité de formation (Ex : 221)."

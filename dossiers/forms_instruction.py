@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from django import forms
 
-from .enums import MotifRefus
-from .forms_contrat import MontantFrField
-from .models import COMMENTAIRE_MAX
-from .workflow import TRANSITIONS
+from dossiers.enums import MotifRefus
+from dossiers.forms_contrat import MontantFrField
+from dossiers.models import COMMENTAIRE_MAX
+from dossiers.workflow import TRANSITIONS
 
 
 class DecisionForm(forms.Form):

@@ -21,10 +21,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from .enums import DossierState, MotifRefus
-from .financement import estimation
-from .models import Dossier, DossierEvenement
-from .workflow import (
+from dossiers.enums import DossierState, MotifRefus
+from dossiers.financement import estimation
+from dossiers.models import Dossier, DossierEvenement
+from dossiers.workflow import (
     ACCEPTER_DOSSIER,
     DEMANDER_COMPLEMENTS,
     PRENDRE_EN_INSTRUCTION,
@@ -155,7 +155,7 @@ def avis_gestionnaire(dossier: Dossier) -> Avis | None:
             evenement.created_at,
         )
     if dossier.state == DossierState.ACCEPTE:
-        from .financement import euros
+        from dossiers.financement import euros
 
         texte = "AKTO accepte la prise en charge de ce contrat"
         if dossier.montant_engage is not None:

@@ -17,8 +17,8 @@ from decimal import Decimal
 
 from django import forms
 
-from . import onglets, rules
-from .forms_contrat import MontantFrField
+from dossiers import onglets, rules
+from dossiers.forms_contrat import MontantFrField
 
 AUCUN = "Non concerné"
 
@@ -286,7 +286,7 @@ def _texte(value) -> str:
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, Decimal):
-        from .salaire import montant_fr
+        from dossiers.salaire import montant_fr
 
         return montant_fr(value)
     return str(value)

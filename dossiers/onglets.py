@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import forms, forms_contrat, forms_documents, forms_financement, forms_formation, rules
+from dossiers import forms, forms_contrat, forms_documents, forms_financement, forms_formation, rules
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
 
+from dossiers.enums import Diplome, NatureContrat
 from referentiels.parametres import ParametreIntrouvable, smic_horaire, smic_mensuel, territoire_smic
-
-from .enums import Diplome, NatureContrat
 
 CENT = Decimal("0.01")
 HEURES_TEMPS_PLEIN = Decimal(35)  # L3121-27; 35 h/week = 151,67 h/month
@@ -75,7 +74,7 @@ class SalaireMinimum:
 
 
 def age_revolu(naissance: dt.date, le: dt.date) -> int:
-    from .rules.salarie import age_revolu as _age  # lazy: the rules package imports this module
+    from dossiers.rules.salarie import age_revolu as _age  # lazy: the rules package imports this module
 
     return _age(naissance, le)
 

@@ -6,10 +6,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from referentiels.models import Etablissement, OrganismeFormation
-from referentiels.sirene import SireneResult, SireneStatus, apply_to_etablissement, fetch_etablissement
-
-from .models import (
+from dossiers.models import (
     CHAMPS_INSEE_SAISISSABLES,
     Contrat,
     Dossier,
@@ -20,7 +17,9 @@ from .models import (
     Synthese,
     Tuteur,
 )
-from .workflow import ACCEPTER_REPRISE, CREATION_TARGET, fire, record_creation
+from dossiers.workflow import ACCEPTER_REPRISE, CREATION_TARGET, fire, record_creation
+from referentiels.models import Etablissement, OrganismeFormation
+from referentiels.sirene import SireneResult, SireneStatus, apply_to_etablissement, fetch_etablissement
 
 
 class PermissionRefusee(Exception):
@@ -146,8 +145,8 @@ class SaisieInvalide(Exception):
 
 def dossier_transmettre(*, dossier: Dossier, user) -> None:
     """Check the whole dossier and move it to *Transmis*, as one unit: on any failure nothing changes."""
-    from . import onglets, rules
-    from .workflow import TRANSMETTRE, fire
+    from dossiers import onglets, rules
+    from dossiers.workflow import TRANSMETTRE, fire
 
     with transaction.atomic():
         fresh = (

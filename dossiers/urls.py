@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from .views import cgu, listes, onglets, regles, wizard
+from dossiers.views import cgu, listes, onglets, regles, wizard
 
 urlpatterns = [
     path("nouvelle-demande/", wizard.start, name="nouvelle_demande_start"),

@@ -10,10 +10,9 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from dossiers.enums import TypeContrat, TypePublic
+from dossiers.models import Dispositif, SousDispositif
 from referentiels.models import Entreprise, Etablissement
-
-from .enums import TypeContrat, TypePublic
-from .models import Dispositif, SousDispositif
 
 SESSION_KEY = "nouvelle_demande"
 

@@ -15,10 +15,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from dossiers.enums import DossierState
+from dossiers.models import Dossier, DossierEvenement
 from portal.models import Role
-
-from .enums import DossierState
-from .models import Dossier, DossierEvenement
 
 CREATION = "creation"
 CREATION_TARGET = {

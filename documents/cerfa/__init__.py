@@ -7,8 +7,8 @@
 - ``rendu.py``: WeasyPrint, the official page underneath, the shared cache. ADR 0008.
 """
 
-from .formulaire import VERSION_COURANTE, VERSIONS, VersionCerfa, formulaire
-from .rendu import (
+from documents.cerfa.formulaire import VERSION_COURANTE, VERSIONS, VersionCerfa, formulaire
+from documents.cerfa.rendu import (
     CACHE_TIMEOUT,
     PoliceDeSubstitution,
     cache_key,
@@ -22,7 +22,7 @@ from .rendu import (
     superposer,
     transmission,
 )
-from .valeurs import BROUILLONS, NOM_OPCO, est_transmis, est_valide, filigrane, valeurs
+from documents.cerfa.valeurs import BROUILLONS, NOM_OPCO, est_transmis, est_valide, filigrane, valeurs
 
 __all__ = [
     "BROUILLONS",

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from .champs import CHAMPS_12434_05, Champ
+from documents.cerfa.champs import CHAMPS_12434_05, Champ
 
 DOCS = Path(settings.BASE_DIR) / "static" / "docs"
 

@@ -20,8 +20,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .champs import CENTRE, DROITE, GAUCHE, Champ
-from .formulaire import Case, Formulaire
+from documents.cerfa.champs import CENTRE, DROITE, GAUCHE, Champ
+from documents.cerfa.formulaire import Case, Formulaire
 
 POLICES = Path(__file__).resolve().parent.parent / "polices"
 POLICE = POLICES / "DejaVuSansCondensed.ttf"

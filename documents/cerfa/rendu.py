@@ -24,11 +24,10 @@ import threading
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from documents.cerfa.formulaire import VERSION_COURANTE, VERSIONS, formulaire
+from documents.cerfa.mise_en_page import FAMILLE, MARGE_X, POLICE, composer
+from documents.cerfa.valeurs import NOM_OPCO, est_transmis, filigrane, valeurs
 from portal import cache
-
-from .formulaire import VERSION_COURANTE, VERSIONS, formulaire
-from .mise_en_page import FAMILLE, MARGE_X, POLICE, composer
-from .valeurs import NOM_OPCO, est_transmis, filigrane, valeurs
 
 CACHE_TIMEOUT = 24 * 3600
 TEMPLATE = "documents/cerfa/valeurs.html"
@@ -138,7 +137,7 @@ def _officiel(fond: bytes):
 def prechauffer(version: str = VERSION_COURANTE) -> None:
     """What the first render of a process pays once, paid as the worker boots (portal/wsgi.py): the official form
     read, the font's metrics, WeasyPrint loaded (its libraries, fontconfig), the template compiled."""
-    from .mise_en_page import police
+    from documents.cerfa.mise_en_page import police
 
     police()
     # Every path of a real render: a value, a tick, one continued on the annex, the watermark and the stamp.

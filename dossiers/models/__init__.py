@@ -1,6 +1,6 @@
 """Dossier models, one module per part: the dossier and its first tabs, the contract, the training."""
 
-from .contrat import *  # noqa: F403
-from .dossier import *  # noqa: F403
-from .financement import *  # noqa: F403
-from .formation import *  # noqa: F403
+from dossiers.models.contrat import *  # noqa: F403
+from dossiers.models.dossier import *  # noqa: F403
+from dossiers.models.financement import *  # noqa: F403
+from dossiers.models.formation import *  # noqa: F403

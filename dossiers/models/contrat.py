@@ -9,8 +9,8 @@ the sous-dispositif is the dossier's (read-only on the tab).
 
 from django.db import models
 
-from ..enums import NatureContrat
-from .dossier import Dossier
+from dossiers.enums import NatureContrat
+from dossiers.models.dossier import Dossier
 
 __all__ = ["Contrat"]
 

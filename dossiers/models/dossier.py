@@ -16,13 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from portal.chiffrement import decrypt, encrypt, fingerprint
-from referentiels.models import Etablissement, OrganismeFormation
-from referentiels.sirene import MESSAGES as SIRENE_MESSAGES
-from referentiels.sirene import SireneStatus
-from referentiels.validators import mask_nir, normalize_nir, validate_nom, validate_phone, validate_postal_code
-
-from ..enums import (
+from dossiers.enums import (
     Diplome,
     DossierState,
     MinimumSocial,
@@ -33,6 +27,11 @@ from ..enums import (
     TypeContrat,
     TypePublic,
 )
+from portal.chiffrement import decrypt, encrypt, fingerprint
+from referentiels.models import Etablissement, OrganismeFormation
+from referentiels.sirene import MESSAGES as SIRENE_MESSAGES
+from referentiels.sirene import SireneStatus
+from referentiels.validators import mask_nir, normalize_nir, validate_nom, validate_phone, validate_postal_code
 
 
 class Dispositif(models.Model):

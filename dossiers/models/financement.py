@@ -8,7 +8,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import MaxLengthValidator
 from django.db import models
 
-from .dossier import Dossier
+from dossiers.models.dossier import Dossier
 
 __all__ = ["COMMENTAIRE_MAX", "Financement", "Synthese", "TypeContribution"]
 

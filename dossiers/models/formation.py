@@ -5,8 +5,7 @@ from django.db import models
 from django.utils.functional import cached_property
 
 from dossiers.enums import Diplome, ModalitePedagogique, TypeModule, TypeQualification
-
-from .dossier import Dossier
+from dossiers.models.dossier import Dossier
 
 __all__ = ["Formation", "ModuleFormation"]
 

@@ -194,4 +194,4 @@ def onglets_en_anomalie(anomalies: Iterable[Anomalie]) -> set[str]:
 
 
 # Rule modules register on import, in the tabs' order.
-from . import contrat, documents, employeur, financement, formation, introduction, salarie, synthese  # noqa: E402, F401
+from dossiers.rules import contrat, documents, employeur, financement, formation, introduction, salarie, synthese  # noqa: E402, F401

@@ -26,9 +26,8 @@ from dossiers.enums import (
     TypeContrat,
     TypeQualification,
 )
+from dossiers.rules import obligatoire, regle, source
 from referentiels.parametres import est_ferie, parametre
-
-from . import obligatoire, regle, source
 
 source("contrat", lambda dossier: dossier.contrat)
 
@@ -108,7 +107,7 @@ def fin_apres_mois(debut: dt.date, mois: int) -> dt.date:
 
 
 def age_revolu(naissance, le):
-    from .salarie import age_revolu as _age
+    from dossiers.rules.salarie import age_revolu as _age
 
     return _age(naissance, le)
 
@@ -147,7 +146,7 @@ def hors_experimentation_vae(dossier) -> bool:
 
 
 def travail_temporaire_ou_geiq(dossier) -> bool:
-    from .salarie import travail_temporaire_ou_geiq as _ett_ou_ge
+    from dossiers.rules.salarie import travail_temporaire_ou_geiq as _ett_ou_ge
 
     return _ett_ou_ge(dossier)
 

@@ -11,8 +11,7 @@ from documents import services
 from documents.models import etat_documents
 from documents.types import CATALOGUE
 from dossiers.enums import AnomalieKind
-
-from . import REGISTRY, Rule, obligatoire, source
+from dossiers.rules import REGISTRY, Rule, obligatoire, source
 
 
 class DocumentsVue:

@@ -1,8 +1,7 @@
 """Rules of the Employeur tab (RULES.md §1.3.1, §2.1)."""
 
 from dossiers.models import CHAMPS_INSEE_SAISISSABLES
-
-from . import obligatoire, regle, source
+from dossiers.rules import obligatoire, regle, source
 
 source("employeur", lambda dossier: dossier.employeur)
 

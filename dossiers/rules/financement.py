@@ -2,8 +2,7 @@
 reste à charge and, on « Oui », chooses the type de contribution (guide, *Étape Financement*)."""
 
 from dossiers.models import Financement
-
-from . import obligatoire, source
+from dossiers.rules import obligatoire, source
 
 source("financement", Financement.du_dossier)
 

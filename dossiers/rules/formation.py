@@ -14,9 +14,8 @@ import re
 from fractions import Fraction
 
 from dossiers.enums import Diplome, PrefixeIntituleVae, TypeModule, TypeQualification
+from dossiers.rules import obligatoire, regle, source
 from referentiels.parametres import parametre
-
-from . import obligatoire, regle, source
 
 MAX_MODULES = 10
 HEURES_MINIMUM = 150  # FOR-02

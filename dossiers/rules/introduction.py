@@ -1,6 +1,6 @@
 """Rules of the Introduction tab: the notice must be acknowledged."""
 
-from . import obligatoire, source
+from dossiers.rules import obligatoire, source
 
 source("introduction", lambda dossier: dossier)
 

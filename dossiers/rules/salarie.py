@@ -13,9 +13,8 @@ from django.utils import timezone
 from dossiers.enums import DossierState, MinimumSocial, Sexe, SituationAvantContrat
 from dossiers.identite import Verdict, cle_nom, empreinte_nir, get_identity_verifier
 from dossiers.models import Tuteur
+from dossiers.rules import obligatoire, regle, source
 from referentiels.validators import NirParts, decompose_nir
-
-from . import obligatoire, regle, source
 
 
 class SalarieVue:

@@ -1,8 +1,7 @@
 """Rules of the synthese tab: the two attestations of the guide (*Étape Synthèse*) are boxes to tick."""
 
 from dossiers.models import Synthese
-
-from . import obligatoire, source
+from dossiers.rules import obligatoire, source
 
 source("synthese", Synthese.du_dossier)
 

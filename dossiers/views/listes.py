@@ -6,10 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 
+from dossiers.enums import DossierState
+from dossiers.models import Dossier
 from portal.htmx import render_page_or_partial
-
-from ..enums import DossierState
-from ..models import Dossier
 
 PAR_PAGE = 20
 

@@ -16,14 +16,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from dossiers import onglets, rules
+from dossiers.enums import TypeModule
+from dossiers.forms_formation import FormationForm, ModuleForm, TypeModuleForm, fiche, lignes_modules, messages_module
+from dossiers.models import Dossier, ModuleFormation
+from dossiers.rules.formation import MAX_MODULES
+from dossiers.views.onglets import MSG_NON_MODIFIABLE, MSG_VERSION_PERIMEE, _dossier
 from referentiels.models import OrganismeFormation
-
-from .. import onglets, rules
-from ..enums import TypeModule
-from ..forms_formation import FormationForm, ModuleForm, TypeModuleForm, fiche, lignes_modules, messages_module
-from ..models import Dossier, ModuleFormation
-from ..rules.formation import MAX_MODULES
-from .onglets import MSG_NON_MODIFIABLE, MSG_VERSION_PERIMEE, _dossier
 
 COMMUNS = ["date_debut", "date_fin", "heures", "modalite"]
 OBLIGATOIRES = {

@@ -11,13 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from dossiers import droits, onglets, rules
+from dossiers.enums import AnomalieKind
+from dossiers.models import Dossier
+from dossiers.services import SaisieInvalide, dossier_action, dossier_transmettre, onglet_save
+from dossiers.workflow import ACCEPTER_REPRISE, FINALISER, REFUSER_REPRISE, TRANSITIONS, TransitionError, possibles
 from portal.htmx import render_page_or_partial
-
-from .. import droits, onglets, rules
-from ..enums import AnomalieKind
-from ..models import Dossier
-from ..services import SaisieInvalide, dossier_action, dossier_transmettre, onglet_save
-from ..workflow import ACCEPTER_REPRISE, FINALISER, REFUSER_REPRISE, TRANSITIONS, TransitionError, possibles
 
 MSG_VERSION_PERIMEE = (
     "Ce dossier a été modifié ailleurs (par un autre utilisateur ou dans un autre onglet du navigateur) "

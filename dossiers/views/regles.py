@@ -5,7 +5,7 @@ import re
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from .. import onglets, rules
+from dossiers import onglets, rules
 
 # Rules repeated for every training module (MODULE1, MODULE2…) are listed once, as MODULE{n}.
 _MODULE = re.compile(r"MODULE(\d+)", re.IGNORECASE)

@@ -6,10 +6,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from .. import wizard
-from ..forms import ChoixForm
-from ..models import SousDispositif
-from ..services import PermissionRefusee, dossier_create
+from dossiers import wizard
+from dossiers.forms import ChoixForm
+from dossiers.models import SousDispositif
+from dossiers.services import PermissionRefusee, dossier_create
 
 
 def _adherent_only(user):
