@@ -6,8 +6,9 @@ S3-compatible bucket (AWS S3, MinIO, Scaleway, OVH…): ``pip install django-sto
 ``DOCUMENTS_STORAGE_BACKEND=storages.backends.s3.S3Storage`` and
 ``DOCUMENTS_STORAGE_OPTIONS='{"bucket_name": "pieces", "endpoint_url": "https://s3.example", "default_acl":
 "private", "querystring_auth": true}'`` (credentials through ``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY``
-in the environment). Files are always served through ``documents.views.telecharger`` (permission checked),
-never from a public URL; the stored name is random, the user's file name is kept in ``nom_original``.
+in the environment). Files are always served through the Documents tab's ``telecharger`` view (permission
+checked, ``dossiers/saisie/onglets/documents/vues.py``), never from a public URL; the stored name is
+random, the user's file name is kept in ``nom_original``.
 """
 
 from __future__ import annotations

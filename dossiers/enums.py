@@ -3,6 +3,19 @@
 from django.db import models
 
 
+class OngletDossier(models.TextChoices):
+    """The dossier's tabs, in the guide's order: the rules engine speaks of them by slug."""
+
+    INTRODUCTION = "introduction", "Introduction"
+    EMPLOYEUR = "employeur", "Employeur"
+    SALARIE = "salarie", "Salarié"
+    CONTRAT = "contrat", "Contrat"
+    FORMATION = "formation", "Formation"
+    FINANCEMENT = "financement", "Financement"
+    SYNTHESE = "synthese", "Synthèse"
+    DOCUMENTS = "documents", "Documents"
+
+
 class DossierState(models.TextChoices):
     BROUILLON_PRESTATAIRE = "brouillon_prestataire", "Brouillon prestataire"
     A_REPRENDRE = "a_reprendre", "A reprendre par l'adhérent"

@@ -145,7 +145,8 @@ class SaisieInvalide(Exception):
 
 def dossier_transmettre(*, dossier: Dossier, user) -> None:
     """Check the whole dossier and move it to *Transmis*, as one unit: on any failure nothing changes."""
-    from dossiers import onglets, rules
+    from dossiers import rules
+    from dossiers.saisie import onglets
     from dossiers.workflow import TRANSMETTRE, fire
 
     with transaction.atomic():

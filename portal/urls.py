@@ -23,6 +23,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("referentiels/", include("referentiels.urls")),
     path("", include("notifications.urls")),
-    path("", include("documents.urls")),
-    path("", include("dossiers.urls")),
+    path("", include("dossiers.saisie.onglets.documents.urls")),
+    path("", include("dossiers.saisie.urls")),
 ]

@@ -20,7 +20,8 @@ def est_transmis(dossier) -> bool:
 
 def est_valide(dossier) -> bool:
     """Every available tab valid, as the tab bar shows it."""
-    from dossiers import onglets, rules
+    from dossiers import rules
+    from dossiers.saisie import onglets
 
     return not any(p.status == "invalid" for p in onglets.puces(rules.check(dossier)))
 

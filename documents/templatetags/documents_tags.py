@@ -7,6 +7,6 @@ register = template.Library()
 
 @register.inclusion_tag("documents/bloc.html")
 def documents_bloc(dossier, messages_champs=None):
-    from documents.views import contexte_bloc
+    from dossiers.saisie.onglets.documents.vues import contexte_bloc
 
     return {**contexte_bloc(dossier), "messages_champs": messages_champs or {}}

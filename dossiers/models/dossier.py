@@ -168,7 +168,7 @@ class Dossier(models.Model):
 
     @property
     def est_modifiable(self) -> bool:
-        """May the user who loaded it (``dossiers.droits.charger``) edit it? Read-only when nobody said so."""
+        """May the user who loaded it (``dossiers.acces.charger``) edit it? Read-only when nobody said so."""
         return getattr(self, "_modifiable", False)
 
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
-from dossiers import salaire as _salaire
+from dossiers.calculs import salaire as _salaire
 from dossiers.enums import (
     Diplome,
     DossierState,
@@ -559,7 +559,7 @@ def _sous_minimum(dossier, horaire: bool) -> bool:
 def sal_01(dossier):
     """SAL-01 (X-24) : C14 ≥ taux × SMIC horaire(C9) × min(durée hebdomadaire, 35) × 52 / 12.
 
-    Taux par âge au début et niveau de diplôme (``dossiers.salaire``) ; le SMIC est un paramètre daté
+    Taux par âge au début et niveau de diplôme (``dossiers.calculs.salaire``) ; le SMIC est un paramètre daté
     (``referentiels.parametres``). Se tait tant que la date de naissance ou le diplôme (onglet Salarié)
     manquent.
     """

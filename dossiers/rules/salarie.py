@@ -10,8 +10,8 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
+from dossiers.calculs.identite import Verdict, cle_nom, empreinte_nir, get_identity_verifier
 from dossiers.enums import DossierState, MinimumSocial, Sexe, SituationAvantContrat
-from dossiers.identite import Verdict, cle_nom, empreinte_nir, get_identity_verifier
 from dossiers.models import Tuteur
 from dossiers.rules import obligatoire, regle, source
 from referentiels.validators import NirParts, decompose_nir
@@ -205,7 +205,7 @@ MESSAGE_NIR_NOM_NAISSANCE = "Le NIR ne correspond pas au nom de naissance"
 def nir_nom_naissance(dossier):
     """X-26 (NIR et identité) : le NIR n'est pas déjà connu sous un autre nom de naissance.
 
-    Port ``dossiers.identite`` : l'adaptateur configuré (``IDENTITY_VERIFIER``, par défaut le portail
+    Port ``dossiers.calculs.identite`` : l'adaptateur configuré (``IDENTITY_VERIFIER``, par défaut le portail
     lui-même) compare l'empreinte du NIR saisi (valeur en mémoire, pas l'empreinte enregistrée) au nom
     saisi, hors ce dossier ; le message est le même quel que soit l'autre nom, rien de l'autre dossier
     n'est révélé.

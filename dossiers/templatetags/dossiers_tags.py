@@ -20,6 +20,6 @@ def bound_field(form, name):
 @register.simple_tag
 def avis_gestionnaire(dossier):
     """``{% avis_gestionnaire dossier as avis %}`` — the gestionnaire's last decision shown to the adhérent."""
-    from dossiers.instruction import avis_gestionnaire as avis
+    from dossiers.instruction.decisions import avis_gestionnaire as avis
 
     return avis(dossier)

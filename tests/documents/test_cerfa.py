@@ -9,10 +9,10 @@ from django.core.cache import cache
 from pypdf import PdfReader
 
 from documents import cerfa
-from dossiers import onglets
 from dossiers.enums import DossierState, NatureContrat, TypeModule
 from dossiers.models import Dossier, DossierEvenement
 from dossiers.models.formation import ModuleFormation
+from dossiers.saisie import onglets
 from referentiels.models import OrganismeFormation
 from referentiels.validators import siren_with_check_digit, siret_with_check_digit
 from tests.conftest import client_for

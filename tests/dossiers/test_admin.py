@@ -13,8 +13,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from dossiers import instruction
 from dossiers.enums import DossierState, MotifRefus, TypeContrat, TypeModule
+from dossiers.instruction import decisions as instruction
 from dossiers.models import Contrat, Dossier, Employeur, Formation, ModuleFormation, Salarie, SousDispositif
 from dossiers.services import employeur_snapshot
 from dossiers.workflow import ACCEPTER_DOSSIER, DEMANDER_COMPLEMENTS, PRENDRE_EN_INSTRUCTION, REFUSER_DOSSIER
@@ -468,7 +468,7 @@ def test_reading_shows_the_vae_experiment_fields_as_the_tabs_do(akto):
 
 def test_every_field_of_every_tab_form_is_placed_in_the_reading(adherent, types_document):
     """The layout of ``dossiers/lecture.py`` places every field the tabs offer (none left to « Autres champs »)."""
-    from dossiers import lecture
+    from dossiers.saisie import lecture
 
     dossier = dossier_complet(adherent)
     for onglet in lecture.lecture(dossier):

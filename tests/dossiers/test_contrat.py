@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from dossiers.enums import TypeContrat
-from dossiers.forms_contrat import MSG_DUREE_HEBDO, MSG_MONTANT, MSG_TYPE_CONTRAT, minutes_depuis_saisie
 from dossiers.models import Contrat, Dossier
+from dossiers.saisie.champs import MSG_MONTANT
+from dossiers.saisie.onglets.contrat.formulaire import MSG_DUREE_HEBDO, MSG_TYPE_CONTRAT, minutes_depuis_saisie
 from tests.conftest import client_for
 from tests.factories import DossierFactory
 

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django import forms
 
-from dossiers.fields import MSG_DATE, SELECTIONNEZ, ChoixSelect, DateFrField
+from dossiers.saisie.champs import MSG_DATE, SELECTIONNEZ, ChoixSelect, DateFrField
 
 
 class DemoForm(forms.Form):

@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 
 from dossiers import rules
+from dossiers.calculs.financement import estimation
 from dossiers.enums import Diplome, MinimumSocial
-from dossiers.financement import estimation
 from dossiers.models import Financement, ModuleFormation, TypeContribution
 from referentiels.models import ForfaitPriseEnCharge, ParametreRegle, PublicForfait
 from tests.conftest import client_for
@@ -226,7 +226,7 @@ def test_module_hours_are_not_the_base(adherent):
 
 
 def test_tutor_aid_is_added_to_the_total_only_once_a_tutor_is_designated(adherent):
-    from dossiers.financement import estimation
+    from dossiers.calculs.financement import estimation
     from tests.factories import DossierFactory
 
     dossier = DossierFactory(etablissement=adherent.rattachements.get().etablissement, created_by=adherent)

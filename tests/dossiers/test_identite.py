@@ -6,7 +6,7 @@ import pytest
 from django.test import override_settings
 
 from dossiers import rules
-from dossiers.identite import (
+from dossiers.calculs.identite import (
     IdentityVerifier,
     PortalIdentityVerifier,
     Verdict,

@@ -10,8 +10,9 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from dossiers import droits, instruction
+from dossiers import acces as droits
 from dossiers.enums import DossierState, MotifRefus
+from dossiers.instruction import decisions as instruction
 from dossiers.models import Dossier, DossierEvenement
 from dossiers.workflow import (
     ACCEPTER_DOSSIER,

@@ -2,8 +2,8 @@
 
 import pytest
 
-from dossiers import onglets
 from dossiers.models import Dossier
+from dossiers.saisie import onglets
 from tests.conftest import client_for
 from tests.factories import DossierFactory, EtablissementFactory, UserFactory, prestataire_user
 

@@ -5,9 +5,9 @@ import html
 import pytest
 from django.core import mail
 
-from dossiers import onglets
 from dossiers.enums import DossierState
 from dossiers.models import Dossier, DossierEvenement
+from dossiers.saisie import onglets
 from notifications.models import Notification
 from referentiels.models import Etablissement
 from tests.conftest import client_for

@@ -2,9 +2,10 @@
 
 import pytest
 
-from dossiers import onglets, rules
+from dossiers import rules
 from dossiers.enums import AnomalieKind
 from dossiers.models import Dossier
+from dossiers.saisie import onglets
 from tests.factories import DossierFactory
 
 pytestmark = pytest.mark.django_db

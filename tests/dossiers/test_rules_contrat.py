@@ -8,9 +8,9 @@ import pytest
 from django.core.management import call_command
 
 from dossiers import rules
+from dossiers.calculs.salaire import libelle, salaire_minimum
 from dossiers.enums import Diplome, NatureContrat, TypeContrat
 from dossiers.rules.contrat import essai_maximum_cdd, fin_apres_mois
-from dossiers.salaire import libelle, salaire_minimum
 from tests.factories import DossierFactory
 
 pytestmark = pytest.mark.django_db

@@ -180,7 +180,7 @@ def test_nir_rules_are_silent_for_a_temporary_nir_or_a_malformed_value():
     assert codes(dossier, *NIR_CODES) == set()
 
 
-# --- NIR vs birth name (port dossiers.identite) ------------------------------------------------------------
+# --- NIR vs birth name (port dossiers.calculs.identite) ------------------------------------------------------------
 
 
 def recorded_elsewhere(value, nom, **kwargs):

@@ -8,8 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from dossiers import onglets, rules
+from dossiers import rules
 from dossiers.models import ModuleFormation, Synthese
+from dossiers.saisie import onglets
 from tests.conftest import client_for
 from tests.factories import DossierFactory
 

@@ -4,9 +4,9 @@ import html
 
 import pytest
 
-from dossiers import onglets
 from dossiers.enums import DossierState
 from dossiers.models import Dossier, DossierEvenement
+from dossiers.saisie import onglets
 from dossiers.services import SaisieInvalide, dossier_transmettre
 from dossiers.workflow import TransitionError
 from tests.conftest import client_for

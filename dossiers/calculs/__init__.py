@@ -1,0 +1,1 @@
+"""Les calculs du dossier : salaire minimum, estimation du financement, identité (NIR et nom)."""

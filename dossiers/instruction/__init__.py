@@ -1,0 +1,1 @@
+"""Le back office des gestionnaires AKTO : admin, décisions, export CSV."""

@@ -1,0 +1,1 @@
+"""La saisie : le web de l'adhérent et du prestataire (assistant, onglets, listes), au-dessus du domaine."""

@@ -1,0 +1,1 @@
+"""L'assistant « Nouvelle demande » : ses étapes et sa vue."""

@@ -1,0 +1,293 @@
+"""The dossier read-only for the gestionnaire: every tab, section by section, as the adhérent entered it.
+
+Labels and values come from each tab's own form (``dossiers/onglets.py``), bound to the stored data and
+closed to editing: the gestionnaire reads the words the adhérent read (« Durée hebdomadaire du travail :
+35h00 »), closed conditional fields are left out as on the tab. Values the tab shows greyed (the INSEE
+snapshot, the sous-dispositif) come from the model. Only the layout (sections, from the tab templates) is
+written here; a form field it does not place yet is shown under « Autres champs ». The NIR is shown masked
+(the CERFA prints it in full).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django import forms
+
+from dossiers import rules
+from dossiers.saisie import onglets
+from dossiers.saisie.champs import MontantFrField
+
+AUCUN = "Non concerné"
+
+
+@dataclass(frozen=True)
+class C:
+    """A line of a section: a field of the tab form, or (``modele=True``) of the tab's model, shown greyed.
+
+    ``valeur`` replaces the value (the label stays the field's); ``libelle`` names a line with no field.
+    """
+
+    name: str
+    modele: bool = False
+    valeur: Callable[[object], object] | None = None
+    libelle: str = ""
+
+
+SECTIONS: dict[str, list[tuple[str, list[C]]]] = {
+    "introduction": [("", [C("notice_lue")])],
+    "employeur": [
+        ("Établissement", [C("raison_sociale", modele=True), C("siret", modele=True)]),
+        (
+            "Adresse d'exécution du contrat",
+            [
+                C("numero_voie", modele=True),
+                C("complement_adresse", modele=True),
+                C("code_postal", modele=True),
+                C("commune", modele=True),
+                C("telephone"),
+                C("email"),
+            ],
+        ),
+        (
+            "Détails complémentaires",
+            [
+                C("naf", modele=True),
+                C("idcc", modele=True),
+                C("type_public", libelle="Type de public", valeur=lambda d: d.get_type_public_display() or AUCUN),
+                C("effectif_total"),
+                C("caisse_retraite"),
+                C("organisme_prevoyance"),
+            ],
+        ),
+    ],
+    "salarie": [
+        (
+            "Informations salarié(e)",
+            [
+                C("nom_naissance"),
+                C("nom_usage"),
+                C("prenom"),
+                C("date_naissance"),
+                C("sexe"),
+                C("departement_naissance"),
+                C("commune_naissance"),
+                C("nir_temporaire"),
+                C("nir", valeur=lambda d: d.salarie.nir_masque),
+                C("ntt"),
+                C("rqth"),
+                C("equivalence_jeunes"),
+                C("extension_boe"),
+                C("public_specifique"),
+                C("inscrit_france_travail"),
+                C("numero_france_travail"),
+                C("duree_inscription_mois"),
+                C("situation_avant_contrat"),
+                C("minimum_social"),
+                C("diplome_plus_eleve"),
+            ],
+        ),
+        (
+            "Coordonnées du salarié(e)",
+            [
+                C("numero_voie"),
+                C("complement_adresse"),
+                C("code_postal"),
+                C("commune", valeur=lambda d: d.salarie.commune),
+                C("telephone"),
+                C("email"),
+            ],
+        ),
+        (
+            "Tuteur — Au sein de l'établissement employeur",
+            [C(f"tuteur1_{n}") for n in ("nom", "prenom", "emploi", "date_naissance", "est_employeur")],
+        ),
+        (
+            "Tuteur — Au sein de l'entreprise utilisatrice, si travail temporaire, groupement employeur ou GEIQ",
+            [C(f"tuteur2_{n}") for n in ("nom", "prenom", "emploi", "date_naissance")],
+        ),
+        ("", [C("attestation_tuteur")]),
+    ],
+    "contrat": [
+        (
+            "Détails du contrat",
+            [
+                C("sous_dispositif", libelle="Sous Dispositif", valeur=lambda d: d.sous_dispositif.libelle),
+                C("nature"),
+                C("avenant_vae"),
+                C("type_contrat"),
+                C("emploi"),
+                C("classification"),
+                C("niveau"),
+                C("coefficient"),
+                C("duree_essai_jours"),
+                C("date_debut"),
+                C("date_fin"),
+                C("duree_hebdo_minutes"),
+                C("salaire_brut"),
+                C("salaire_minimum", libelle="Salaire minimum légal", valeur=lambda d: _form(d, "contrat").minimum()),
+                C("date_effet_avenant"),
+                C("date_conclusion"),
+                C("naf_entreprise_utilisatrice"),
+            ],
+        )
+    ],
+    "formation": [
+        (
+            "",
+            [
+                C("diplome_vise"),
+                C("reference_interne"),
+                C("reference_projet"),
+                C("type_qualification"),
+                C("numero_projet_vae"),
+                C("code_rncp"),
+                C("fiche", libelle="Fiche France compétences", valeur=lambda d: _fiche(d)),
+                C("specialite_nsf"),
+                C("apprentissage"),
+                C("intitule"),
+                C("duree_totale_heures"),
+                C("duree_enseignements_heures"),
+                C("date_debut_cycle"),
+                C("date_fin_examens"),
+            ],
+        )
+    ],
+    "financement": [("", [C("reste_a_charge_demande"), C("type_contribution"), C("cout_pedagogique")])],
+    "synthese": [
+        ("Attestations", [C("attestation_exactitude"), C("acceptation_cg")]),
+        ("Commentaire", [C("commentaire")]),
+    ],
+    "documents": [("", [C("attestation_pieces")])],
+}
+
+
+@dataclass
+class Ligne:
+    name: str
+    libelle: str
+    valeur: str
+    anomalies: list[rules.Anomalie] = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    titre: str
+    lignes: list[Ligne]
+
+
+@dataclass
+class OngletLu:
+    onglet: onglets.Onglet
+    puce: onglets.Puce
+    sections: list[Section]
+    anomalies: list[rules.Anomalie]
+
+    @property
+    def slug(self) -> str:
+        return self.onglet.slug
+
+
+def lecture(dossier, anomalies: list[rules.Anomalie] | None = None) -> list[OngletLu]:
+    """Every available tab of ``dossier`` as sections of (label, value) lines, with the engine's anomalies."""
+    anomalies = rules.check(dossier) if anomalies is None else anomalies
+    puces = {p.onglet.slug: p for p in onglets.puces(anomalies)}
+    result = []
+    for onglet in onglets.ONGLETS:
+        if not onglet.disponible:
+            continue
+        form = _form(dossier, onglet.slug)
+        du_onglet = [a for a in anomalies if a.onglet == onglet.slug]
+        sections = []
+        disposition = SECTIONS.get(onglet.slug, [])
+        places = {c.name for _, champs in disposition for c in champs}
+        # A field a tab gained since this layout was written is still shown, at the end.
+        autres = [C(name) for name in form.fields if name != "version" and name not in places]
+        for titre, champs in [*disposition, *([("Autres champs", autres)] if autres else [])]:
+            lignes = [ligne for c in champs if (ligne := _ligne(dossier, form, c)) is not None]
+            for ligne in lignes:
+                ligne.anomalies = [a for a in du_onglet if a.field == ligne.name]
+            if lignes:
+                sections.append(Section(titre, lignes))
+        result.append(OngletLu(onglet, puces[onglet.slug], sections, du_onglet))
+    return result
+
+
+# -- values -------------------------------------------------------------------------------------------------
+
+
+def _form(dossier, slug: str):
+    """The tab's form on the stored data, closed to editing (cached on the dossier instance)."""
+    cache = dossier.__dict__.setdefault("_lecture_forms", {})
+    if slug not in cache:
+        onglet = onglets.get(slug)
+        cache[slug] = onglet.form_class(instance=onglet.instance(dossier), editable=False)
+    return cache[slug]
+
+
+def _fiche(dossier) -> str:
+    fiche = _form(dossier, "formation").fiche()
+    if fiche is None:
+        return ""
+    etat = "active" if fiche.actif else "inactive"
+    return f"{fiche.intitule} (niveau {fiche.niveau}, fiche {etat})" if fiche.niveau else f"{fiche.intitule} ({etat})"
+
+
+def _ligne(dossier, form, c: C) -> Ligne | None:
+    if c.libelle:
+        return Ligne(c.name, c.libelle, _texte(c.valeur(dossier)))
+    if c.modele:
+        instance = form.instance
+        model_field = instance._meta.get_field(c.name)
+        return Ligne(c.name, str(model_field.verbose_name), _valeur_modele(instance, model_field))
+    if c.name not in form.fields:
+        return None  # the tab does not offer this field for this dossier (public spécifique outside TT…)
+    enabled = getattr(form, "enabled", None)
+    if enabled is not None and not enabled(c.name):
+        return None  # a closed conditional field, as greyed on the tab
+    form_field = form.fields[c.name]
+    valeur = c.valeur(dossier) if c.valeur else _valeur_form(form, c.name)
+    return Ligne(c.name, str(form_field.label), _texte(valeur))
+
+
+def _valeur_form(form, name: str):
+    form_field = form.fields[name]
+    if isinstance(form_field, forms.ModelChoiceField):
+        return getattr(form.instance, name, None)
+    value = form[name].value()
+    if isinstance(form_field, forms.BooleanField):
+        return bool(value)
+    if isinstance(form_field, MontantFrField) and value not in (None, ""):
+        return f"{value} €"
+    choices = getattr(form_field, "choices", None)
+    if choices is not None and value not in (None, ""):
+        return dict((str(k), v) for k, v in choices).get(str(value), value)
+    return value
+
+
+def _valeur_modele(instance, model_field) -> str:
+    value = getattr(instance, model_field.attname)
+    if model_field.choices and value not in (None, ""):
+        return getattr(instance, f"get_{model_field.name}_display")()
+    return _texte(value)
+
+
+def _texte(value) -> str:
+    if value is None or value == "":
+        return ""
+    if value is True:
+        return "Oui"
+    if value is False:
+        return "Non"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, Decimal):
+        from dossiers.calculs.salaire import montant_fr
+
+        return montant_fr(value)
+    return str(value)

@@ -1,0 +1,1 @@
+"""L'onglet contrat : son formulaire."""

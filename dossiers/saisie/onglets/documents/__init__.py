@@ -1,0 +1,1 @@
+"""L'onglet documents : son formulaire et les vues des pièces."""

@@ -1,0 +1,1 @@
+"""L'onglet employeur : son formulaire."""

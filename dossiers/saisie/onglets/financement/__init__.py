@@ -1,0 +1,1 @@
+"""L'onglet financement : son formulaire."""

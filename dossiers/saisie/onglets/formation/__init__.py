@@ -1,0 +1,1 @@
+"""L'onglet formation : son formulaire et les vues des modules."""

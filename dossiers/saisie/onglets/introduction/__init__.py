@@ -1,0 +1,1 @@
+"""L'onglet introduction : son formulaire."""

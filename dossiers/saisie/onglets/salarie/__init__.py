@@ -1,0 +1,1 @@
+"""L'onglet salarie : son formulaire."""

@@ -1,0 +1,1 @@
+"""L'onglet synthese : son formulaire."""

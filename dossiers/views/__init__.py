@@ -1,1 +1,0 @@
-"""Web layer of dossiers, split by use case: wizard, tabs, lists."""
