@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 
 from documents import sniffing
 from documents.models import PieceJointe, TypeDocument
@@ -144,24 +142,6 @@ def verifier_lot(dossier, type_document: TypeDocument, fichiers) -> tuple[list[s
         except sniffing.FichierRefuse as refus:
             erreurs.append(refus.message)
     return verifies, erreurs
-
-
-def ecrire_sous_verrou(dossier, version, write) -> bool:
-    """Run ``write`` if ``version`` is still the dossier's (optimistic lock), bumping it; False: nothing written."""
-    try:
-        version = int(version)
-    except (TypeError, ValueError):
-        return False
-    with transaction.atomic():
-        updated = (
-            type(dossier)
-            .objects.filter(pk=dossier.pk, version=version)
-            .update(version=F("version") + 1, updated_at=timezone.now())
-        )
-        if not updated:
-            return False
-        write()
-    return True
 
 
 def enregistrer(dossier, type_document: TypeDocument, fichiers, verifies, user) -> list[PieceJointe]:

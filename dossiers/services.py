@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -119,20 +121,32 @@ def _create(user, etablissement, sous_dispositif, type_contrat, type_public, ver
     return dossier
 
 
-def onglet_save(*, dossier: Dossier, form, version: int) -> bool:
-    """Write the well-formed fields of a tab form if ``version`` is still current.
+def ecrire_sous_verrou(dossier: Dossier, version, ecrire: Callable[[], object]) -> bool:
+    """The optimistic-lock write, the only one: run ``ecrire`` if ``version`` is still the dossier's, and bump it.
 
-    Returns False (and writes nothing) when the dossier was saved elsewhere since ``version``.
+    One transaction: the version's UPDATE (which refuses a stale version), then the write. False, and nothing
+    written, when the dossier was saved elsewhere (or transitioned: a transition is a new version) since
+    ``version`` was read, or when ``version`` is not a number. Every writer of a draft goes through here: a tab's
+    *Enregistrer*, a training module, a piece added or deleted.
     """
+    try:
+        version = int(version)
+    except (TypeError, ValueError):
+        return False
     with transaction.atomic():
         updated = Dossier.objects.filter(pk=dossier.pk, version=version).update(
             version=F("version") + 1, updated_at=timezone.now()
         )
         if not updated:
             return False
-        form.save_valid()
+        ecrire()
     dossier.version = version + 1
     return True
+
+
+def onglet_save(*, dossier: Dossier, form, version: int) -> bool:
+    """Write the well-formed fields of a tab form if ``version`` is still current (False: nothing written)."""
+    return ecrire_sous_verrou(dossier, version, form.save_valid)
 
 
 class SaisieInvalide(Exception):
@@ -146,7 +160,6 @@ class SaisieInvalide(Exception):
 def dossier_transmettre(*, dossier: Dossier, user) -> None:
     """Check the whole dossier and move it to *Transmis*, as one unit: on any failure nothing changes."""
     from dossiers import rules
-    from dossiers.saisie import onglets
     from dossiers.workflow import TRANSMETTRE, fire
 
     with transaction.atomic():
@@ -155,7 +168,7 @@ def dossier_transmettre(*, dossier: Dossier, user) -> None:
             .select_related("employeur", "salarie", "contrat", "formation")
             .get(pk=dossier.pk)
         )
-        invalides = [p.onglet.label for p in onglets.puces(rules.check(fresh)) if p.status != "valid"]
+        invalides = rules.onglets_invalides(fresh)
         if invalides:
             raise SaisieInvalide(invalides)
         fire(fresh, TRANSMETTRE, user=user)
@@ -169,8 +182,8 @@ def dossier_action(*, dossier: Dossier, name: str, user, comment: str = ""):
     prestataire, defaults to the accepting user's, as on a dossier the adhérent creates.
     """
     with transaction.atomic():
-        event = fire(dossier, name, user=user, comment=comment)
+        event = fire(dossier, name, user=user, comment=comment)  # a new version of the dossier (workflow.fire)
         if name == ACCEPTER_REPRISE:
             if Employeur.objects.filter(dossier=dossier, email="").update(email=user.email):
-                Dossier.objects.filter(pk=dossier.pk).update(version=F("version") + 1, updated_at=timezone.now())
+                Dossier.objects.filter(pk=dossier.pk).update(updated_at=timezone.now())
     return event

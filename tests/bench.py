@@ -544,14 +544,14 @@ def cerfa_froid(mode: str, fichier: str) -> int:
     valeurs = json.loads(Path(fichier).read_text())
     blank = ROOT / "static" / "docs" / "cerfa_12434-05.pdf"
     if mode == "rendu-boot":
-        from documents import cerfa
+        from dossiers import cerfa
 
         cerfa.prechauffer()
     elif mode == "pypdf-boot":
         acroform_pypdf(blank, {})
     started = time.perf_counter()
     if mode.startswith("rendu"):
-        from documents import cerfa
+        from dossiers import cerfa
 
         cerfa.rendre(valeurs)
     else:
@@ -570,7 +570,7 @@ def bench_cerfa(dossier) -> dict:
     import subprocess
     import tempfile
 
-    from documents import cerfa
+    from dossiers import cerfa
     from dossiers.models import Dossier
     from tests.documents.test_cerfa import remplir
 

@@ -1,4 +1,4 @@
-"""*Générer le CERFA*: the official blank form, and the dossier's values laid over it by WeasyPrint.
+"""The CERFA engine: the official blank form, and values (by official field) laid over it by WeasyPrint.
 
 1. ``composer`` (mise_en_page.py) places every value in its official field's rectangle: shrunk, wrapped or
    continued on the annex page « Suite des champs », never cut;
@@ -8,9 +8,9 @@
    page's drawing goes in as a Form XObject drawn first, so the frames, labels and legal texts are the official
    file's own. Pages beyond the form (the annex) have no background.
 
-A draft with blocking anomalies gets a *BROUILLON — non transmis* watermark; a transmitted dossier its number
-and transmission date in the free zone under the form's frame on page 2. The PDF bytes are cached in the shared
-cache by (dossier pk, version, state, transmission): ``Dossier.version`` is bumped by every save and transition.
+The watermark (*BROUILLON — non transmis*) and the stamp (a transmitted dossier's number and date, in the free
+zone under the form's frame on page 2) are options of ``rendre``. This engine knows no dossier: the values of a
+dossier, the watermark's condition and the cache are ``dossiers/cerfa.py``'s.
 
 The NIR is printed in full (it is the legal form): never log the values.
 """
@@ -22,14 +22,10 @@ import io
 import threading
 
 from django.template.loader import render_to_string
-from django.utils import timezone
 
-from documents.cerfa.formulaire import VERSION_COURANTE, VERSIONS, formulaire
+from documents.cerfa.formulaire import VERSION_COURANTE, formulaire
 from documents.cerfa.mise_en_page import FAMILLE, MARGE_X, POLICE, composer
-from documents.cerfa.valeurs import NOM_OPCO, est_transmis, filigrane, valeurs
-from portal import cache
 
-CACHE_TIMEOUT = 24 * 3600
 TEMPLATE = "documents/cerfa/valeurs.html"
 # The transmission stamp: below the frame of page 2 (the official drawing ends 767.6 pt from the top), left-aligned
 # with the frame. tests/documents/test_cerfa_geometrie.py checks the zone is blank on the official page.
@@ -45,12 +41,6 @@ def url_fetcher_hors_ligne():
     from weasyprint.urls import URLFetcher
 
     return URLFetcher(allowed_protocols={"file", "data"}, fail_on_errors=True)
-
-
-def transmission(dossier) -> dict | None:
-    if not est_transmis(dossier) or not dossier.transmis_le:
-        return None
-    return {"numero": dossier.numero, "date": dossier.transmis_le}  # the last transmission (the workflow sets it)
 
 
 def html(
@@ -141,7 +131,7 @@ def prechauffer(version: str = VERSION_COURANTE) -> None:
 
     police()
     # Every path of a real render: a value, a tick, one continued on the annex, the watermark and the stamp.
-    essai = {"t8_53": NOM_OPCO, "c1_2": True, "t8_14": "5610A", "t8_8": "É" * 80}
+    essai = {"t8_53": "AKTO", "c1_2": True, "t8_14": "5610A", "t8_8": "É" * 80}
     rendre(essai, brouillon=True, tampon={"texte": "Dossier transmis"}, titre="Préchauffage", version=version)
 
 
@@ -196,39 +186,3 @@ def rendre(
     return superposer(
         fond_pdf(version), _weasyprint(html(valeurs_, brouillon=brouillon, tampon=tampon, titre=titre, version=version))
     )
-
-
-def render_pdf(dossier, version: str = VERSION_COURANTE) -> bytes:
-    """The filled form as PDF bytes, rendered now (no cache)."""
-    envoi = transmission(dossier)
-    tampon = None
-    if envoi:
-        quand = timezone.localtime(envoi["date"])
-        tampon = {"texte": f"Dossier n° {envoi['numero']} transmis à {NOM_OPCO} le {quand:%d/%m/%Y à %H:%M}"}
-    return rendre(
-        valeurs(dossier),
-        brouillon=filigrane(dossier),
-        tampon=tampon,
-        titre=f"Cerfa {VERSIONS[version].code} — {dossier.numero}",
-        version=version,
-    )
-
-
-def cache_key(dossier, version: str = VERSION_COURANTE) -> str:
-    slug = hashlib.sha1(version.encode()).hexdigest()[:8]
-    transmis = f"{dossier.transmis_le:%Y%m%d%H%M%S}" if dossier.transmis_le else ""
-    return f"cerfa:{dossier.pk}:{slug}:{dossier.version}:{dossier.state}:{transmis}"
-
-
-def pdf(dossier, version: str = VERSION_COURANTE) -> bytes:
-    """The filled form, from the shared cache when the dossier (pk, version, state, transmission) is unchanged."""
-    key = cache_key(dossier, version)
-    data = cache.lire(key)
-    if data is None:
-        data = render_pdf(dossier, version)
-        cache.ecrire(key, data, CACHE_TIMEOUT)
-    return data
-
-
-def nom_fichier(dossier, version: str = VERSION_COURANTE) -> str:
-    return f"cerfa_{VERSIONS[version].slug}_{dossier.numero or dossier.pk}.pdf"

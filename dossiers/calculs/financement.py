@@ -26,6 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
+from dossiers.calculs.age import age_revolu
 from dossiers.enums import Diplome, MinimumSocial, SituationAvantContrat
 from referentiels.models import ForfaitPriseEnCharge, ParametreRegle, PublicForfait
 from referentiels.parametres import ParametreIntrouvable, forfait_horaire, parametre
@@ -119,10 +120,6 @@ def _partie(dossier, nom):
         return getattr(dossier, nom)
     except ObjectDoesNotExist:
         return None
-
-
-def age_revolu(naissance: dt.date, le: dt.date) -> int:
-    return le.year - naissance.year - ((le.month, le.day) < (naissance.month, naissance.day))
 
 
 def motifs_public_renforce(dossier, le: dt.date | None = None) -> list[str]:

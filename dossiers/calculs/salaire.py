@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
 
+from dossiers.calculs.age import age_revolu
 from dossiers.enums import Diplome, NatureContrat
 from referentiels.parametres import ParametreIntrouvable, smic_horaire, smic_mensuel, territoire_smic
 
@@ -71,12 +72,6 @@ class SalaireMinimum:
     @property
     def unite(self) -> str:
         return "€/heure" if self.horaire else "€/mois"
-
-
-def age_revolu(naissance: dt.date, le: dt.date) -> int:
-    from dossiers.rules.salarie import age_revolu as _age  # lazy: the rules package imports this module
-
-    return _age(naissance, le)
 
 
 def taux_smic(age: int, diplome_superieur: bool) -> int:

@@ -193,5 +193,14 @@ def onglets_en_anomalie(anomalies: Iterable[Anomalie]) -> set[str]:
     return {a.onglet for a in anomalies if a.bloquant}
 
 
+def onglets_invalides(dossier, anomalies: Iterable[Anomalie] | None = None) -> list[str]:
+    """The labels of the tabs that still have a blocking anomaly, in the tabs' order: what *Transmettre* refuses
+    and what keeps the CERFA's draft watermark. Empty: the dossier is valid."""
+    from dossiers.enums import OngletDossier
+
+    en_anomalie = onglets_en_anomalie(check(dossier) if anomalies is None else anomalies)
+    return [o.label for o in OngletDossier if o.value in en_anomalie]
+
+
 # Rule modules register on import, in the tabs' order.
 from dossiers.rules import contrat, documents, employeur, financement, formation, introduction, salarie, synthese  # noqa: E402, F401

@@ -17,6 +17,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
 from dossiers.calculs import salaire as _salaire
+from dossiers.calculs.age import age_revolu
 from dossiers.enums import (
     Diplome,
     DossierState,
@@ -104,12 +105,6 @@ def ajoute_mois(jour: dt.date, mois: int) -> dt.date:
 def fin_apres_mois(debut: dt.date, mois: int) -> dt.date:
     """Last day of a duration of ``mois`` months starting on ``debut`` (DUR-07: C9 + N months − 1 day)."""
     return ajoute_mois(debut, mois) - dt.timedelta(days=1)
-
-
-def age_revolu(naissance, le):
-    from dossiers.rules.salarie import age_revolu as _age
-
-    return _age(naissance, le)
 
 
 def age_au(dossier, jour: dt.date | None) -> int | None:

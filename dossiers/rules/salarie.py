@@ -4,12 +4,11 @@ Field names are the tab form's: the salarié's own fields (``nom_naissance``, ``
 tutors' as ``tuteur1_<field>`` (establishment employer) and ``tuteur2_<field>`` (user company).
 """
 
-from datetime import date
-
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
+from dossiers.calculs.age import age_revolu
 from dossiers.calculs.identite import Verdict, cle_nom, empreinte_nir, get_identity_verifier
 from dossiers.enums import DossierState, MinimumSocial, Sexe, SituationAvantContrat
 from dossiers.models import Tuteur
@@ -222,11 +221,6 @@ def nir_nom_naissance(dossier):
 
 AGE_MINIMUM = 16
 AGE_PUBLIC_JEUNE_MAXIMUM = 26  # "16 à 25 ans révolus": up to the day before the 26th birthday
-
-
-def age_revolu(naissance: date, le: date) -> int:
-    """Age in full years on ``le``: a birthday is reached on its day (29 February: on 1 March in common years)."""
-    return le.year - naissance.year - ((le.month, le.day) < (naissance.month, naissance.day))
 
 
 def _contrat(dossier):

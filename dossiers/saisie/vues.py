@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -15,17 +15,11 @@ from dossiers import acces as droits
 from dossiers import rules
 from dossiers.enums import AnomalieKind
 from dossiers.models import Dossier
-from dossiers.saisie import onglets
+from dossiers.saisie import chargement, onglets
+from dossiers.saisie.chargement import MSG_NON_MODIFIABLE, MSG_VERSION_PERIMEE
 from dossiers.services import SaisieInvalide, dossier_action, dossier_transmettre, onglet_save
 from dossiers.workflow import ACCEPTER_REPRISE, FINALISER, REFUSER_REPRISE, TRANSITIONS, TransitionError, possibles
 from portal.htmx import render_page_or_partial
-
-MSG_VERSION_PERIMEE = (
-    "Ce dossier a été modifié ailleurs (par un autre utilisateur ou dans un autre onglet du navigateur) "
-    "depuis que vous l'avez ouvert : vos modifications n'ont pas été enregistrées. Elles sont toujours "
-    "affichées ci-dessous ; rechargez l'onglet pour voir la dernière version puis saisissez-les à nouveau."
-)
-MSG_NON_MODIFIABLE = "Ce dossier n'est plus modifiable dans son état actuel."
 
 
 @dataclass(frozen=True)
@@ -69,12 +63,7 @@ def actions_possibles(user, dossier) -> set[str]:
 
 
 def _dossier(request, pk) -> Dossier:
-    queryset = (
-        Dossier.objects.visible_to(request.user)
-        .select_related("employeur", "salarie", "contrat", "sous_dispositif", "dispositif", "etablissement__entreprise")
-        .prefetch_related("tuteurs")
-    )
-    return droits.charger(get_object_or_404(queryset, pk=pk), request.user)
+    return chargement.charger(request, pk)
 
 
 def _onglet(slug) -> onglets.Onglet:

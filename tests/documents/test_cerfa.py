@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from pypdf import PdfReader
 
-from documents import cerfa
+from dossiers import cerfa, rules
 from dossiers.enums import DossierState, NatureContrat, TypeModule
 from dossiers.models import Dossier, DossierEvenement
 from dossiers.models.formation import ModuleFormation
@@ -85,6 +85,8 @@ def texte(data: bytes) -> tuple[int, str]:
 def all_valid(monkeypatch, valid=True):
     status = "valid" if valid else "invalid"
     monkeypatch.setattr(onglets, "puces", lambda anomalies: [onglets.Puce(o, status) for o in onglets.ONGLETS])
+    invalides = [] if valid else ["Introduction"]
+    monkeypatch.setattr(rules, "onglets_invalides", lambda dossier, anomalies=None: invalides)  # the domain's verdict
 
 
 def test_full_dossier_prints_every_field_on_two_pages(adherent, dossier):
@@ -199,11 +201,9 @@ def test_another_companys_dossier_is_404(adherent):
 
 
 def test_cache_hit_when_unchanged_and_miss_after_a_save(dossier, monkeypatch):
-    from documents.cerfa import rendu
-
     calls = []
-    real = rendu.render_pdf
-    monkeypatch.setattr(rendu, "render_pdf", lambda d, v=cerfa.VERSION_COURANTE: calls.append(1) or real(d, v))
+    real = cerfa.render_pdf
+    monkeypatch.setattr(cerfa, "render_pdf", lambda d, v=cerfa.VERSION_COURANTE: calls.append(1) or real(d, v))
     first = cerfa.pdf(Dossier.objects.get(pk=dossier.pk))
     again = cerfa.pdf(Dossier.objects.get(pk=dossier.pk))
     assert first == again and len(calls) == 1

@@ -23,9 +23,9 @@ import pdfplumber
 import pytest
 from PIL import Image, ImageChops
 
-from documents import cerfa
 from documents.cerfa import rendu
 from documents.cerfa.mise_en_page import FAMILLE, composer, imprimable, renvois
+from dossiers import cerfa
 
 from .cerfa_reference import TAMPON, TITRE, VALEURS, toutes_les_cases_cochees
 

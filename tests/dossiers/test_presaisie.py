@@ -5,6 +5,7 @@ import html
 import pytest
 from django.core import mail
 
+from dossiers import rules
 from dossiers.enums import DossierState
 from dossiers.models import Dossier, DossierEvenement
 from dossiers.saisie import onglets
@@ -58,6 +59,7 @@ def presaisie(prestataire, etablissement, state=DossierState.BROUILLON_PRESTATAI
 
 def all_valid(monkeypatch):
     monkeypatch.setattr(onglets, "puces", lambda anomalies: [onglets.Puce(o, "valid") for o in onglets.ONGLETS])
+    monkeypatch.setattr(rules, "onglets_invalides", lambda dossier, anomalies=None: [])  # the domain's verdict
 
 
 # -- pre-entry by the prestataire ----------------------------------------------------------------------------

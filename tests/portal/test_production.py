@@ -20,7 +20,7 @@ import pytest
 from django.test import Client, override_settings
 from redis import Redis
 
-from documents import cerfa
+from dossiers import cerfa
 from tests.factories import DossierFactory
 from tests.notifications.outils import port_libre, redis_server
 from tests.visiteur import Visiteur, attendre

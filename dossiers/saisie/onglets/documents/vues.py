@@ -15,16 +15,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from documents import services, sniffing
 from documents.models import PieceJointe
-from dossiers import acces as droits
 from dossiers import rules
-from dossiers.models import Dossier
+from dossiers import services as dossiers_services
 from dossiers.saisie import onglets
-from dossiers.saisie.vues import MSG_NON_MODIFIABLE, MSG_VERSION_PERIMEE
-
-
-def _dossier(request, pk) -> Dossier:
-    queryset = Dossier.objects.visible_to(request.user).select_related("sous_dispositif", "formation")
-    return droits.charger(get_object_or_404(queryset, pk=pk), request.user)
+from dossiers.saisie.chargement import MSG_NON_MODIFIABLE, MSG_VERSION_PERIMEE
+from dossiers.saisie.chargement import charger as _dossier
 
 
 def contexte_bloc(dossier, *, afficher=(), erreurs=None, choix=False, alert=None, ecrit=False) -> dict:
@@ -91,7 +86,7 @@ def deposer(request, pk, code):
     def write():
         crees.extend(services.enregistrer(dossier, type_document, fichiers, verifies, request.user))
 
-    if not services.ecrire_sous_verrou(dossier, request.POST.get("version"), write):
+    if not dossiers_services.ecrire_sous_verrou(dossier, request.POST.get("version"), write):
         alert = {"kind": "danger", "text": MSG_VERSION_PERIMEE}
         return _bloc(request, dossier, afficher=afficher, alert=alert, status=409)
     dossier = _dossier(request, pk)
@@ -114,7 +109,9 @@ def supprimer(request, pk, piece_pk):
         return _bloc(
             request, dossier, afficher=afficher, alert={"kind": "danger", "text": MSG_NON_MODIFIABLE}, status=409
         )
-    if not services.ecrire_sous_verrou(dossier, request.POST.get("version"), lambda: services.supprimer(piece)):
+    if not dossiers_services.ecrire_sous_verrou(
+        dossier, request.POST.get("version"), lambda: services.supprimer(piece)
+    ):
         alert = {"kind": "danger", "text": MSG_VERSION_PERIMEE}
         return _bloc(request, dossier, afficher=afficher, alert=alert, status=409)
     dossier = _dossier(request, pk)
@@ -139,15 +136,6 @@ def telecharger(request, pk, piece_pk):
     return response
 
 
-def _dossier_cerfa(request, pk):
-    return get_object_or_404(
-        Dossier.objects.visible_to(request.user)
-        .select_related("employeur", "salarie", "contrat", "formation", "sous_dispositif", "dispositif")
-        .prefetch_related("tuteurs"),
-        pk=pk,
-    )
-
-
 @login_required
 @require_POST
 def cerfa_preparer(request, pk):
@@ -155,9 +143,9 @@ def cerfa_preparer(request, pk):
 
     The render fills the cache keyed by the dossier's version, so opening the PDF right after is immediate.
     """
-    from documents import cerfa as cerfa_pdf
+    from dossiers import cerfa as cerfa_pdf
 
-    dossier = _dossier_cerfa(request, pk)
+    dossier = _dossier(request, pk)
     cerfa_pdf.pdf(dossier)
     return render(request, "documents/cerfa_pret.html", {"dossier": dossier, "brouillon": cerfa_pdf.filigrane(dossier)})
 
@@ -168,9 +156,9 @@ def cerfa(request, pk):
     """The filled cerfa n° 12434*05 as a PDF, opened inline (cached while unchanged)."""
     from django.http import HttpResponse
 
-    from documents import cerfa as cerfa_pdf
+    from dossiers import cerfa as cerfa_pdf
 
-    dossier = _dossier_cerfa(request, pk)
+    dossier = _dossier(request, pk)
     response = HttpResponse(cerfa_pdf.pdf(dossier), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{cerfa_pdf.nom_fichier(dossier)}"'
     response["Cache-Control"] = "private, no-store"

@@ -9,18 +9,18 @@ Formation bullet follows the modules.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from dossiers import rules
+from dossiers import rules, services
 from dossiers.enums import TypeModule
 from dossiers.models import Dossier, ModuleFormation
 from dossiers.rules.formation import MAX_MODULES
 from dossiers.saisie import onglets
+from dossiers.saisie.chargement import MSG_NON_MODIFIABLE, MSG_VERSION_PERIMEE
+from dossiers.saisie.chargement import charger as _dossier
 from dossiers.saisie.onglets.formation.formulaire import (
     FormationForm,
     ModuleForm,
@@ -29,7 +29,6 @@ from dossiers.saisie.onglets.formation.formulaire import (
     lignes_modules,
     messages_module,
 )
-from dossiers.saisie.vues import MSG_NON_MODIFIABLE, MSG_VERSION_PERIMEE, _dossier
 from referentiels.models import OrganismeFormation
 
 COMMUNS = ["date_debut", "date_fin", "heures", "modalite"]
@@ -83,23 +82,9 @@ def _refus(request, dossier):
 
 
 def _ecrire(request, dossier: Dossier, write) -> bool:
-    """Run ``write`` if the dossier's version posted with the tab form is still current (optimistic lock).
-
-    A module write bumps the version like a tab save: two people editing the same dossier never silently
-    overwrite each other. The answer then refreshes the tab form's version out of band (bloc.html).
-    """
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        return False
-    with transaction.atomic():
-        updated = Dossier.objects.filter(pk=dossier.pk, version=version).update(
-            version=F("version") + 1, updated_at=timezone.now()
-        )
-        if not updated:
-            return False
-        write()
-    return True
+    """A module write under the dossier's lock (``services.ecrire_sous_verrou``) with the version posted with the tab
+    form: it bumps the version like a tab save, and the answer refreshes the form's version out of band."""
+    return services.ecrire_sous_verrou(dossier, request.POST.get("version", ""), write)
 
 
 def _perime(request, dossier, **kwargs):

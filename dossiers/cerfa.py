@@ -1,14 +1,27 @@
-"""The dossier's values by official field of the cerfa (RULES §1.3): what the dossier holds, nothing invented.
+"""*Générer le CERFA* for a dossier: its values by official field, the watermark's condition, the shared cache.
 
-Keys are the form's AcroForm field names, shortened (``champs.py``): ``t8_12`` is « Zone de texte 8_12 »,
-``c1_2`` is « Case à cocher 1_2 ». A ticked box is ``True``; a value the dossier does not hold is absent.
+The engine (the official form, the layout, WeasyPrint) is ``documents.cerfa`` and knows no dossier; this module is
+the dossier's side, and re-exports the engine so that one import serves both.
+
+Values are keyed by the form's AcroForm field names, shortened (``documents/cerfa/champs.py``): ``t8_12`` is
+« Zone de texte 8_12 », ``c1_2`` is « Case à cocher 1_2 ». A ticked box is ``True``; a value the dossier does
+not hold is absent: RULES §1.3, what the dossier holds, nothing invented.
 """
 
 from __future__ import annotations
 
+import hashlib
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils import timezone
+
+from documents.cerfa import *  # noqa: F403 — the engine, under the same roof
+from documents.cerfa import VERSION_COURANTE, VERSIONS, rendre
+from dossiers import rules
 from dossiers.enums import DossierState, NatureContrat, TypeModule
+from portal import cache
+
+CACHE_TIMEOUT = 24 * 3600
 
 BROUILLONS = (DossierState.BROUILLON, DossierState.BROUILLON_PRESTATAIRE, DossierState.A_REPRENDRE)
 NOM_OPCO = "AKTO"
@@ -19,11 +32,8 @@ def est_transmis(dossier) -> bool:
 
 
 def est_valide(dossier) -> bool:
-    """Every available tab valid, as the tab bar shows it."""
-    from dossiers import rules
-    from dossiers.saisie import onglets
-
-    return not any(p.status == "invalid" for p in onglets.puces(rules.check(dossier)))
+    """No tab with a blocking anomaly: the tab bar's green bullets, *Transmettre*'s condition."""
+    return not rules.onglets_invalides(dossier)
 
 
 def filigrane(dossier) -> bool:
@@ -199,3 +209,46 @@ def valeurs(dossier) -> dict:
     f["t8_53"] = NOM_OPCO
     f["t8_55"] = _s(dossier.etablissement.numero_adherent)
     return {k: v for k, v in f.items() if v not in (None, "", False)}
+
+
+def transmission(dossier) -> dict | None:
+    if not est_transmis(dossier) or not dossier.transmis_le:
+        return None
+    return {"numero": dossier.numero, "date": dossier.transmis_le}  # the last transmission (the workflow sets it)
+
+
+def render_pdf(dossier, version: str = VERSION_COURANTE) -> bytes:
+    """The dossier's filled form as PDF bytes, rendered now (no cache)."""
+    envoi = transmission(dossier)
+    tampon = None
+    if envoi:
+        quand = timezone.localtime(envoi["date"])
+        tampon = {"texte": f"Dossier n° {envoi['numero']} transmis à {NOM_OPCO} le {quand:%d/%m/%Y à %H:%M}"}
+    return rendre(
+        valeurs(dossier),
+        brouillon=filigrane(dossier),
+        tampon=tampon,
+        titre=f"Cerfa {VERSIONS[version].code} — {dossier.numero}",
+        version=version,
+    )
+
+
+def cache_key(dossier, version: str = VERSION_COURANTE) -> str:
+    slug = hashlib.sha1(version.encode()).hexdigest()[:8]
+    transmis = f"{dossier.transmis_le:%Y%m%d%H%M%S}" if dossier.transmis_le else ""
+    return f"cerfa:{dossier.pk}:{slug}:{dossier.version}:{dossier.state}:{transmis}"
+
+
+def pdf(dossier, version: str = VERSION_COURANTE) -> bytes:
+    """The filled form, from the shared cache when the dossier (pk, version, state, transmission) is unchanged:
+    ``Dossier.version`` is bumped by every save and transition."""
+    key = cache_key(dossier, version)
+    data = cache.lire(key)
+    if data is None:
+        data = render_pdf(dossier, version)
+        cache.ecrire(key, data, CACHE_TIMEOUT)
+    return data
+
+
+def nom_fichier(dossier, version: str = VERSION_COURANTE) -> str:
+    return f"cerfa_{VERSIONS[version].slug}_{dossier.numero or dossier.pk}.pdf"
