@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from .models import Certification, CertificationRemplacement
+from .search import normalize
 
 
 @admin.register(Certification)
@@ -12,6 +13,11 @@ class CertificationAdmin(admin.ModelAdmin):
     search_fields = ["code", "intitule_recherche"]
     readonly_fields = ["intitule_recherche", "chaine_de_remplacement"]
     show_full_result_count = False  # ~30k rows: skip the extra COUNT(*)
+
+    def get_search_results(self, request, queryset, search_term):
+        # The search column is normalised: normalise the terms the same way (« œuvre » finds « oeuvre »);
+        # a code still matches, case-insensitively (« rncp34567 »).
+        return super().get_search_results(request, queryset, normalize(search_term))
 
     @admin.display(description="Remplacée par")
     def chaine_de_remplacement(self, obj):

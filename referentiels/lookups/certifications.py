@@ -8,7 +8,7 @@ from django.db.models.functions import Length
 from django.urls import path
 
 from referentiels.models import Certification, CertificationMot, replacement_chains
-from referentiels.models.certifications import search_words
+from referentiels.search import mots
 
 from . import LIMIT, respond
 
@@ -33,7 +33,7 @@ def search(q: str):
             condition |= Q(code__gte=code, code__lt=f"{code}:")
         exact = Case(When(code__in=codes, then=Value(0)), default=Value(1), output_field=IntegerField())
         return Certification.objects.filter(condition).order_by(exact, "-actif", Length("code"), "code")
-    words = [word for word in search_words(q) if len(word) > 1]
+    words = [word for word in mots(q) if len(word) > 1]
     if not words:
         return Certification.objects.none()
     queryset = Certification.objects.all()

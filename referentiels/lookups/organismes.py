@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from referentiels.lookups import LIMIT, respond
 from referentiels.models import OrganismeFormation
-from referentiels.search import normalize
+from referentiels.search import filtrer, mots
 
 TEMPLATE = "referentiels/lookups/organismes.html"
 MIN_LENGTH = 2
@@ -47,12 +47,10 @@ def rechercher(q: str):
         if len(compact) == 11:
             condition |= Q(nda=compact)
         return organismes.filter(condition).order_by("-actif", "siret")
-    words = normalize(q).split()
+    words = mots(q)
     if not words:
         return organismes.none()
-    for word in words:
-        organismes = organismes.filter(nom_recherche__contains=word)
-    return organismes.order_by("-actif", "nom_recherche", "siret")
+    return filtrer(organismes, "nom_recherche", words).order_by("-actif", "nom_recherche", "siret")
 
 
 def as_row(organisme: OrganismeFormation) -> dict:

@@ -37,7 +37,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.functional import cached_property
 
-from referentiels.search import normalize
+from referentiels.search import mots, normalize
 
 MAX_HOPS = 20
 CODE_PATTERN = r"^(RNCP|RS)[0-9]+$"
@@ -215,8 +215,8 @@ def search_key(intitule: str, abrege_libelle: str = "") -> str:
 
 
 def search_words(text: str) -> list[str]:
-    """The distinct words of a query, normalised like ``intitule_recherche``."""
-    return list(dict.fromkeys(normalize(text).split()))
+    """The distinct words of a query, normalised like ``intitule_recherche``: ``referentiels.search.mots``."""
+    return mots(text)
 
 
 @dataclass

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from referentiels.search import normalize
+from referentiels.search import filtrer, normalize
 from referentiels.validators import validate_postal_code, validate_siren, validate_siret
 
 
@@ -51,10 +51,8 @@ class EtablissementQuerySet(models.QuerySet):
         digits = re.sub(r"[\s.]", "", q)
         if digits.isdigit():
             return self.filter(siret__startswith=digits)  # a SIREN is the SIRET's first 9 digits
-        queryset = self
-        for word in normalize(q).split():
-            queryset = queryset.filter(recherche__contains=word)
-        return queryset.order_by("recherche", "siret")  # the indexed search key starts with the name
+        # Every word in the search key; ordered by the indexed key, which starts with the name.
+        return filtrer(self, "recherche", q).order_by("recherche", "siret")
 
     def rattaches_a(self, user):
         """Establishments a user may act for: attached directly or through their company."""

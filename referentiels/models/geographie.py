@@ -13,7 +13,7 @@ import re
 from django.db import models
 from django.db.models import Q
 
-from referentiels.search import normalize
+from referentiels.search import mots, normalize
 from referentiels.validators import validate_postal_code
 
 # Longest word stored in the search index (the longest real one is 20 characters).
@@ -95,16 +95,16 @@ class CommuneQuerySet(models.QuerySet):
             communes = communes.filter(pk__in=ids).order_by("-actuelle", "nom_recherche", "code")
             return list(communes.values_list("pk", flat=True)[:limit])
         cle = normalize(query)[:100]
-        mots = cle.split()[:6]
-        if not mots:
+        termes = mots(cle)[:6]
+        if not termes:
             return []
         cles = {
             pk: (not actuelle, 0, 0, pk)
             for pk, actuelle in communes.filter(nom_recherche=cle).values_list("pk", "actuelle")[:limit]
         }
         if len(cle) >= 2:
-            candidats = CommuneMot.objects.filter(_condition_mot(mots[0]))
-            for mot in mots[1:]:
+            candidats = CommuneMot.objects.filter(_condition_mot(termes[0]))
+            for mot in termes[1:]:
                 autres = CommuneMot.objects.filter(_condition_mot(mot)).values("commune_id")
                 candidats = candidats.filter(commune_id__in=autres)
             if not historiques:

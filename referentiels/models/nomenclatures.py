@@ -10,18 +10,9 @@ import re
 from django.db import models
 from django.db.models import Q
 
-from referentiels.search import normalize
+from referentiels.search import filtrer, mots, normalize
 
-
-def _mots_filter(champ: str, query: str) -> Q | None:
-    """Every word of ``query`` starts a word of the normalised column ``champ``."""
-    mots = normalize(query).split()[:6]
-    if not mots:
-        return None
-    condition = Q()
-    for mot in mots:
-        condition &= Q(**{f"{champ}__startswith": mot}) | Q(**{f"{champ}__contains": f" {mot}"})
-    return condition
+MAX_MOTS = 6  # words of a query used (each one is a LIKE over the titles)
 
 
 class NiveauNaf(models.TextChoices):
@@ -45,8 +36,10 @@ class CodeNafQuerySet(models.QuerySet):
         queryset = self.filter(niveau=NiveauNaf.SOUS_CLASSE)
         if re.fullmatch(r"\d{1,4}[A-Z]?", compact):
             return queryset.filter(code_compact__startswith=compact).order_by("code")
-        condition = _mots_filter("libelle_recherche", texte)
-        return queryset.filter(condition).order_by("code") if condition else self.none()
+        termes = mots(texte)[:MAX_MOTS]
+        if not termes:
+            return self.none()
+        return filtrer(queryset, "libelle_recherche", termes, debut_de_mot=True).order_by("code")
 
 
 class CodeNaf(models.Model):
@@ -138,10 +131,10 @@ class ConventionCollectiveQuerySet(models.QuerySet):
                 condition |= Q(idcc=texte.zfill(4))
             queryset = self.filter(condition)
         else:
-            condition = _mots_filter("titre_recherche", texte)
-            if condition is None:
+            termes = mots(texte)[:MAX_MOTS]
+            if not termes:
                 return self.none()
-            queryset = self.filter(condition)
+            queryset = filtrer(self, "titre_recherche", termes, debut_de_mot=True)
         return queryset.order_by("-active", "idcc")
 
 

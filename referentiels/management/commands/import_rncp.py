@@ -28,7 +28,6 @@ import gzip
 import io
 import re
 import time
-import unicodedata
 import zipfile
 from collections import defaultdict
 from pathlib import Path
@@ -38,7 +37,7 @@ from django.db import transaction
 
 from referentiels.models import Certification, CertificationMot, CertificationRemplacement, TypeCertification
 from referentiels.models.certifications import search_key
-from referentiels.search import normalize
+from referentiels.search import ascii_fold, normalize
 
 DEFAULT_EXTRACT = Path(__file__).resolve().parents[2] / "data" / "rncp-export-fiches-extrait.zip"
 
@@ -91,7 +90,7 @@ def member_key(info: zipfile.ZipInfo) -> str:
         except (UnicodeEncodeError, UnicodeDecodeError):
             pass
     name = name.rsplit("/", 1)[-1]
-    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+    return ascii_fold(name)
 
 
 def decode(data: bytes) -> str:
