@@ -7,7 +7,16 @@ class DossiersConfig(AppConfig):
     verbose_name = "Dossiers"
 
     def ready(self):
-        from dossiers import permissions
+        from django.db.models.signals import post_save
+
+        from dossiers import permissions, recherche
+        from dossiers.models import Dossier, Employeur, Formation, Salarie
+
+        # The dossiers' search key follows their parts (dossiers/recherche.py).
+        for modele in (Dossier, Employeur, Salarie, Formation):
+            post_save.connect(
+                recherche.apres_enregistrement, sender=modele, dispatch_uid=f"recherche.{modele.__name__}"
+            )
 
         # The gestionnaires' group follows the code after every migrate (``dossiers/permissions.py``).
         post_migrate.connect(permissions.apres_migrate, sender=self, dispatch_uid="dossiers.groupe_gestionnaires")

@@ -33,6 +33,7 @@ from dossiers.instruction import decisions as instruction
 from dossiers.instruction import export
 from dossiers.instruction.formulaires import AccepterForm, DecisionForm, RefuserForm
 from dossiers.models import Dispositif, Dossier, ModuleFormation, SousDispositif, Synthese
+from dossiers.recherche import filtrer_dossiers
 from dossiers.saisie import lecture
 from dossiers.workflow import (
     ACCEPTER_DOSSIER,
@@ -212,16 +213,10 @@ class DossierAdmin(LectureSeuleAdmin):
         ("transmis_le", admin.DateFieldListFilter),
         ("contrat__date_debut", admin.DateFieldListFilter),
     ]
-    search_fields = [
-        "numero",
-        "employeur__siret",
-        "employeur__raison_sociale",
-        "salarie__nom_naissance",
-        "salarie__nom_usage",
-        "salarie__prenom",
-    ]
+    search_fields = ["recherche"]  # the dossier's search key: get_search_results below
     search_help_text = (
-        "Numéro de dossier, SIRET, raison sociale, nom ou prénom du salarié (le NIR n'est pas recherchable)."
+        "Numéro de dossier, SIRET, raison sociale, nom ou prénom du salarié, intitulé de la formation, accents et "
+        "majuscules indifférents (le NIR n'est pas recherchable)."
     )
     list_select_related = ["dispositif", "sous_dispositif", "employeur", "salarie", "contrat", "formation"]
     ordering = ["transmis_le"]
@@ -237,6 +232,10 @@ class DossierAdmin(LectureSeuleAdmin):
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {"title": "Dossiers transmis à AKTO", **(extra_context or {})})
+
+    def get_search_results(self, request, queryset, search_term):
+        """Every word of the search in the dossier's key, normalised as every search (dossiers/recherche.py)."""
+        return filtrer_dossiers(queryset, search_term), False
 
     def get_queryset(self, request):
         """Only what reached AKTO: drafts are the adhérent's work in progress."""

@@ -118,6 +118,9 @@ class Dossier(models.Model):
     )
     created_at = models.DateTimeField("Créé le", auto_now_add=True)
     updated_at = models.DateTimeField("Modifié le", auto_now=True)
+    # The lists' and the back office's search key (dossiers/recherche.py): number, employer, SIRET, salarié's
+    # names, training title, normalised as every search of the portal (referentiels/search.py).
+    recherche = models.CharField(max_length=600, blank=True, default="", editable=False)
     # AKTO's side, written only by the workflow's transitions (``dossiers/workflow.py``), never by a tab form.
     transmis_le = models.DateTimeField(
         "Transmis le",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 
 from dossiers.enums import DossierState
 from dossiers.models import Dossier
+from dossiers.recherche import filtrer_dossiers
 from portal.htmx import render_page_or_partial
 
 PAR_PAGE = 20
@@ -56,14 +56,8 @@ def liste(request, page):
     else:
         etat = ""
     q = request.GET.get("q", "").strip()
-    if q:
-        queryset = queryset.filter(
-            Q(numero__icontains=q)
-            | Q(salarie__nom_naissance__icontains=q)
-            | Q(salarie__prenom__icontains=q)
-            | Q(employeur__raison_sociale__icontains=q)
-            | Q(formation__intitule__icontains=q)
-        )
+    if q:  # number, employer, SIRET, salarié's names, training title: accents, case and ligatures ignored
+        queryset = filtrer_dossiers(queryset, q)
     tri = request.GET.get("tri", "")
     champ = TRIS.get(tri.removeprefix("-"))
     if champ:
