@@ -220,24 +220,41 @@ def validate_nda(value: str) -> None:
     normalize_nda(value)
 
 
-# Current fiches have 3–5 digits; older ones 2 (RS27, RNCP85), still met in replacement chains.
-_CERTIFICATION = re.compile(r"(RNCP|RS)\s*(\d{2,5})")
+# --- RNCP / RS certification codes: the one format, for the form, the importer, the lookup and the model ---------
+#
+# A code is the repertory (RNCP or RS) and the fiche's number, without leading zeros: RNCP34567, RS5063. Current
+# fiches have 3–5 digits, older ones fewer (RS27, RNCP85, still met in replacement chains): 1 to 6 digits.
+REPERTOIRES_CERTIFICATION = ("RNCP", "RS")
+NUMERO_FICHE = "[1-9][0-9]{0,5}"
+CODE_CERTIFICATION = re.compile(rf"({'|'.join(REPERTOIRES_CERTIFICATION)})\s*0*({NUMERO_FICHE})", re.IGNORECASE)
+MSG_CODE_CERTIFICATION = "Saisissez un code RNCP (Ex : RNCP34567) ou RS (Ex : RS5063)."
+
+
+def regex_code_certification(repertoire: str) -> str:
+    """The stored code's pattern for a repertory, for the database's check constraint (``^RNCP[1-9][0-9]{0,5}$``)."""
+    return f"^{repertoire}{NUMERO_FICHE}$"
 
 
 def normalize_certification_code(value: str) -> str:
-    """``"rncp 34567"`` → ``"RNCP34567"``; ``"RS5063"`` stays; raise otherwise."""
-    match = _CERTIFICATION.fullmatch(str(value or "").strip().upper())
+    """``"rncp 034567"`` → ``"RNCP34567"``; a bare number is an RNCP fiche; ``""`` stays empty; raise otherwise."""
+    value = re.sub(r"\s+", " ", str(value or "")).strip()
+    if not value:
+        return ""
+    if value.isdigit():
+        value = f"RNCP{value}"
+    match = CODE_CERTIFICATION.fullmatch(value)
     if not match:
-        raise ValidationError(
-            "Le code de certification s'écrit RNCP suivi de 2 à 5 chiffres (Ex : RNCP34567) "
-            "ou RS suivi de 2 à 5 chiffres (Ex : RS5063).",
-            code="format",
-        )
-    return match.group(1) + match.group(2)
+        raise ValidationError(MSG_CODE_CERTIFICATION, code="format")
+    return match.group(1).upper() + match.group(2)
 
 
 def validate_certification_code(value: str) -> None:
     normalize_certification_code(value)
+
+
+def certification_codes_in(text: str) -> list[str]:
+    """Every RNCP / RS code a text lists (an export's cell may list several), normalised."""
+    return [m.group(1).upper() + m.group(2) for m in CODE_CERTIFICATION.finditer(str(text or "")) if m.group(2)]
 
 
 # --- Employer codes (RULES.md §5.2) -----------------------------------------------------------

@@ -9,12 +9,13 @@ from django.urls import path
 
 from referentiels.models import Certification, CertificationMot, replacement_chains
 from referentiels.search import mots
+from referentiels.validators import REPERTOIRES_CERTIFICATION
 
 from . import LIMIT, respond
 
 # "RNCP34567", "rncp 34567", "34567", "RS1234": a code, or the beginning of one while the user types;
 # a bloc de compétences ("RNCP34567BC02") finds its fiche.
-_CODE_QUERY = re.compile(r"(RNCP|RS)?\s*0*([0-9]+)(?:BC[0-9]{0,2})?", re.IGNORECASE)
+_CODE_QUERY = re.compile(rf"({'|'.join(REPERTOIRES_CERTIFICATION)})?\s*0*([0-9]+)(?:BC[0-9]{{0,2}})?", re.IGNORECASE)
 
 
 def search(q: str):

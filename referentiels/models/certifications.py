@@ -38,6 +38,7 @@ from django.db.models import F, Q
 from django.utils.functional import cached_property
 
 from referentiels.search import mots, normalize
+from referentiels.validators import regex_code_certification
 
 MAX_HOPS = 20
 CODE_PATTERN = r"^(RNCP|RS)[0-9]+$"
@@ -89,7 +90,8 @@ class Certification(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(type="RNCP", code__regex=r"^RNCP[0-9]+$") | Q(type="RS", code__regex=r"^RS[0-9]+$"),
+                condition=Q(type="RNCP", code__regex=regex_code_certification("RNCP"))
+                | Q(type="RS", code__regex=regex_code_certification("RS")),
                 name="certification_code_selon_repertoire",
                 violation_error_message="Le code s'écrit RNCP ou RS suivi du numéro de fiche, selon le répertoire.",
             ),

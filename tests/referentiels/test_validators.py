@@ -146,16 +146,44 @@ def test_nda():
 
 
 @pytest.mark.parametrize(
-    "raw,expected", [("RNCP34567", "RNCP34567"), ("rncp 345", "RNCP345"), ("RS5063", "RS5063"), ("RS27", "RS27")]
+    "raw,expected",
+    [
+        ("RNCP34567", "RNCP34567"),
+        ("rncp 345", "RNCP345"),
+        ("RS5063", "RS5063"),
+        ("RS27", "RS27"),
+        ("RNCP1", "RNCP1"),  # the form accepted it, the validator did not: one rule now (1 to 6 digits)
+        ("rncp 034567", "RNCP34567"),
+        ("34567", "RNCP34567"),  # a bare number is an RNCP fiche, as the form always read it
+        ("", ""),
+    ],
 )
 def test_certification_codes(raw, expected):
     assert normalize_certification_code(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["RNCP1", "RNCP123456", "34567", "RNCP34567BC01", "CQP123"])
+@pytest.mark.parametrize("raw", ["RNCP1234567", "RNCP0", "RNCP34567BC01", "CQP123", "RNCP 34 567"])
 def test_bad_certification_codes(raw):
-    with pytest.raises(ValidationError, match="RNCP suivi de 2 à 5 chiffres"):
+    with pytest.raises(ValidationError, match=r"Saisissez un code RNCP \(Ex : RNCP34567\) ou RS"):
         normalize_certification_code(raw)
+
+
+@pytest.mark.django_db
+def test_one_certification_format_for_the_form_the_importer_the_lookup_and_the_database():
+    from django.db import IntegrityError, transaction
+
+    from dossiers.saisie.onglets.formation.formulaire import fiche
+    from referentiels.lookups.certifications import search
+    from referentiels.management.commands.import_rncp import codes_in, normalize_code
+    from referentiels.models import Certification
+
+    assert normalize_code(" rncp 0509") == "RNCP509" and normalize_code("CQP12") is None
+    assert codes_in("RNCP34567 ; RS5063, rncp 085") == ["RNCP34567", "RS5063", "RNCP85"]
+    Certification.objects.create(code="RNCP34567", type="RNCP", intitule="Titre")
+    assert fiche("rncp 034567").code == "RNCP34567"
+    assert [c.code for c in search("34567")] == ["RNCP34567"]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Certification.objects.create(code="RNCP034567", type="RNCP", intitule="Zéro de tête")
 
 
 @pytest.mark.parametrize(

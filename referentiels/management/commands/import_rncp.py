@@ -32,12 +32,14 @@ import zipfile
 from collections import defaultdict
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from referentiels.models import Certification, CertificationMot, CertificationRemplacement, TypeCertification
 from referentiels.models.certifications import search_key
 from referentiels.search import ascii_fold, normalize
+from referentiels.validators import certification_codes_in, normalize_certification_code
 
 DEFAULT_EXTRACT = Path(__file__).resolve().parents[2] / "data" / "rncp-export-fiches-extrait.zip"
 
@@ -62,7 +64,6 @@ STANDARD_FIELDS = [
 CONTRAT_PRO = "contrat de professionnalisation"
 BATCH = 1000
 
-_CODE = re.compile(r"(RNCP|RS)\s*([0-9]+)")
 _LEVEL = re.compile(r"(?:NIV(?:EAU)?)?\s*([1-8])")
 _DATE_SUFFIX = re.compile(r"(\d{4})[_-](\d{2})[_-](\d{2})")
 
@@ -71,14 +72,16 @@ _DATE_SUFFIX = re.compile(r"(\d{4})[_-](\d{2})[_-](\d{2})")
 
 
 def normalize_code(value: str) -> str | None:
-    """``" rncp 0509"`` → ``"RNCP509"``; ``None`` when it is not an RNCP / RS code."""
-    match = _CODE.fullmatch((value or "").strip().upper())
-    return f"{match.group(1)}{int(match.group(2))}" if match else None
+    """``" rncp 0509"`` → ``"RNCP509"``; ``None`` when it is not an RNCP / RS code (referentiels.validators)."""
+    try:
+        return normalize_certification_code(value) or None
+    except ValidationError:
+        return None
 
 
 def codes_in(value: str) -> list[str]:
     """Every RNCP / RS code of a cell (a cell may list several)."""
-    return [f"{prefix}{int(digits)}" for prefix, digits in _CODE.findall((value or "").upper())]
+    return certification_codes_in(value)
 
 
 def member_key(info: zipfile.ZipInfo) -> str:

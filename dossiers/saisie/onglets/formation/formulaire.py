@@ -19,10 +19,9 @@ from dossiers.rules.formation import MAX_MODULES
 from dossiers.saisie.champs import MSG_ENTIER, ChoixSelect, DateFrField, OuiNonField
 from dossiers.saisie.onglets.base import OngletForm
 from referentiels.models import Certification, OrganismeFormation
+from referentiels.validators import normalize_certification_code
 
-MSG_CODE_RNCP = "Saisissez un code RNCP (Ex : RNCP34567) ou RS (Ex : RS5063)."
 MSG_NSF = "Saisissez le code à 3 chiffres de la spécialité de formation (Ex : 221)."
-_CODE = re.compile(r"(RNCP|RS)\s*0*([0-9]+)", re.IGNORECASE)
 _MODULE_FIELD = re.compile(r"^module([0-9]+)_(.+)$")
 _PREFIXES = PrefixeIntituleVae.values
 AIDE_INTITULE = (
@@ -31,22 +30,9 @@ AIDE_INTITULE = (
 )
 
 
-def normalize_code(value: str) -> str:
-    """« rncp 034567 » → « RNCP34567 »; a bare number is an RNCP number. Raises on anything else."""
-    value = (value or "").strip()
-    if not value:
-        return ""
-    if value.isdigit():
-        value = f"RNCP{value}"
-    match = _CODE.fullmatch(value)
-    if not match:
-        raise ValidationError(MSG_CODE_RNCP, code="format")
-    return f"{match.group(1).upper()}{int(match.group(2))}"
-
-
 def fiche(code: str) -> Certification | None:
     try:
-        code = normalize_code(code)
+        code = normalize_certification_code(code)
     except ValidationError:
         return None
     return Certification.objects.filter(code=code).first() if code else None
@@ -144,7 +130,7 @@ class FormationForm(OngletForm):
         return self.cleaned_data["numero_projet_vae"].strip()
 
     def clean_code_rncp(self):
-        return normalize_code(self.cleaned_data["code_rncp"])
+        return normalize_certification_code(self.cleaned_data["code_rncp"])
 
     def clean_specialite_nsf(self):
         value = self.cleaned_data["specialite_nsf"].strip()
