@@ -41,7 +41,6 @@ from referentiels.search import mots, normalize
 from referentiels.validators import regex_code_certification
 
 MAX_HOPS = 20
-CODE_PATTERN = r"^(RNCP|RS)[0-9]+$"
 _CODE_NUMBER = re.compile(r"[0-9]+")
 
 
