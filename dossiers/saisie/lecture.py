@@ -149,8 +149,8 @@ SECTIONS: dict[str, list[tuple[str, list[C]]]] = {
                 C("specialite_nsf"),
                 C("apprentissage"),
                 C("intitule"),
-                C("duree_totale_heures"),
-                C("duree_enseignements_heures"),
+                C("duree_totale_heures", valeur=lambda d: _heures(d.formation.duree_totale_heures)),
+                C("duree_enseignements_heures", valeur=lambda d: _heures(d.formation.duree_enseignements_heures)),
                 C("date_debut_cycle"),
                 C("date_fin_examens"),
             ],
@@ -214,6 +214,88 @@ def lecture(dossier, anomalies: list[rules.Anomalie] | None = None) -> list[Ongl
                 sections.append(Section(titre, lignes))
         result.append(OngletLu(onglet, puces[onglet.slug], sections, du_onglet))
     return result
+
+
+# -- the Synthèse's *Récapitulatif des principales informations* ----------------------------------------------
+
+# The guide's recap: a few lines per tab, taken from the same forms (and labels) as the full reading above.
+RECAPITULATIF: dict[str, list[C]] = {
+    "employeur": [
+        C("raison_sociale", modele=True),
+        C("siret", modele=True),
+        C(
+            "adresse",
+            libelle="Adresse",
+            valeur=lambda d: " ".join(
+                p for p in [d.employeur.numero_voie, d.employeur.code_postal, d.employeur.commune] if p
+            ),
+        ),
+        C("naf", modele=True),
+        C("idcc", modele=True),
+        C("email"),
+        C("effectif_total"),
+    ],
+    "salarie": [
+        C("nom_naissance"),
+        C("prenom"),
+        C("date_naissance"),
+        C("nir", valeur=lambda d: d.salarie.nir_masque),
+        C("diplome_plus_eleve"),
+        C("tuteur", libelle="Tuteur", valeur=lambda d: str(t) if ((t := d.tuteur(1)).nom or t.prenom) else ""),
+    ],
+    "contrat": [
+        C("type_contrat"),
+        C("nature"),
+        C("emploi"),
+        C("date_debut"),
+        C("date_fin"),
+        C("duree_hebdo_minutes"),
+        C("salaire_brut"),
+    ],
+    "formation": [
+        C("intitule"),
+        C("diplome_vise"),
+        C("code_rncp"),
+        C("duree_totale_heures", valeur=lambda d: _heures(d.formation.duree_totale_heures)),
+        C("duree_enseignements_heures", valeur=lambda d: _heures(d.formation.duree_enseignements_heures)),
+        C("date_debut_cycle"),
+        C("date_fin_examens"),
+    ],
+    "financement": [C("reste_a_charge_demande"), C("type_contribution"), C("cout_pedagogique")],
+}
+
+
+def _heures(value) -> str:
+    return "" if value is None else f"{value} h"
+
+
+def _adresse(partie) -> str:
+    return " ".join(p for p in [partie.numero_voie, partie.code_postal, partie.commune] if p)
+
+
+def recapitulatif(dossier, anomalies: list[rules.Anomalie] | None = None) -> dict:
+    """The Synthèse's recap: the main lines of each tab, its bullet, the training modules, the other tabs."""
+    anomalies = rules.check(dossier) if anomalies is None else anomalies
+    puces = {p.onglet.slug: p for p in onglets.puces(anomalies)}
+    sections = []
+    for slug, champs in RECAPITULATIF.items():
+        form = _form(dossier, slug)
+        lignes = [(ligne.libelle, ligne.valeur) for c in champs if (ligne := _ligne(dossier, form, c)) is not None]
+        sections.append({"slug": slug, "titre": onglets.get(slug).label, "puce": puces[slug], "lignes": lignes})
+    modules = [
+        {
+            "numero": numero,
+            "type": module.get_type_display(),
+            "realise_par": str(module.organisme or "") if module.externe else module.service_interne,
+            "date_debut": _texte(module.date_debut),
+            "date_fin": _texte(module.date_fin),
+            "heures": _heures(module.heures),
+            "modalite": module.get_modalite_display(),
+        }
+        for numero, module in enumerate(dossier.formation.liste_modules, start=1)
+    ]
+    autres = [p for slug, p in puces.items() if slug not in RECAPITULATIF and slug != "synthese"]
+    return {"sections": sections, "modules": modules, "puces": list(puces.values()), "autres": autres}
 
 
 # -- values -------------------------------------------------------------------------------------------------

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from dossiers import acces as droits
 from dossiers import rules
-from dossiers.enums import AnomalieKind
+from dossiers.enums import AnomalieKind, OngletDossier
 from dossiers.models import Dossier
-from dossiers.saisie import chargement, onglets
+from dossiers.saisie import chargement, lecture, onglets
 from dossiers.saisie.chargement import MSG_NON_MODIFIABLE, MSG_VERSION_PERIMEE
 from dossiers.services import SaisieInvalide, dossier_action, dossier_transmettre, onglet_save
 from dossiers.workflow import ACCEPTER_REPRISE, FINALISER, REFUSER_REPRISE, TRANSITIONS, TransitionError, possibles
@@ -122,6 +122,8 @@ def _render(request, dossier, onglet, *, form=None, show_messages=False, alert=N
         "non_enregistre": bool(form is not None and form.is_bound and (form.errors or alert)),
         "modifiable": droits.peut_modifier(request.user, dossier, onglet.slug),
         "actions": actions_possibles(request.user, dossier),
+        # The Synthèse's recap is the dossier's reading (the back office's too), on the same anomalies.
+        "recapitulatif": lecture.recapitulatif(dossier, anomalies) if onglet.slug == OngletDossier.SYNTHESE else None,
     }
     return render_page_or_partial(request, "dossiers/dossier.html", "swap", context, status=status)
 
