@@ -1,20 +1,60 @@
-"""Who may edit what of a dossier: one place for the editing rights (``visible_to`` says who may see it).
+"""Who may do what, in one module: see a dossier, edit it (or one of its tabs), fire a transition, and the back
+office's Django permissions.
 
-- an adhérent edits its drafts (*Brouillon*) and the dossiers AKTO sent back (*A compléter*); a pre-entry
-  waiting for it (*A reprendre par l'adhérent*) is read-only until it is accepted;
-- a prestataire edits its pre-entry while it is a *Brouillon prestataire*, and only the tabs it knows:
-  the employer's editable fields, the funding and the synthesis stay the adhérent's;
-- a gestionnaire never edits the adhérent's data (he asks for compléments).
-
-The views load a dossier through ``charger`` so that ``dossier.est_modifiable`` speaks for the user
-who is looking at it. Who may fire which transition is declared with the transition (``workflow.py``);
-the back office's Django permissions are in ``permissions.py``.
+- **See**: ``visibles(queryset, user)``, behind ``Dossier.objects.visible_to(user)``, the only way a view gets
+  dossiers (anything outside answers 404). An adhérent sees its establishments' dossiers but the pre-entries not
+  yet handed over and those it refused; a prestataire its organisation's pre-entries, whatever became of them;
+  a gestionnaire every dossier (in the back office).
+- **Edit**: ``peut_modifier``. An adhérent edits its drafts (*Brouillon*) and the dossiers AKTO sent back (*A
+  compléter*); a pre-entry waiting for it (*A reprendre par l'adhérent*) is read-only until accepted; a
+  prestataire edits its pre-entry while it is a *Brouillon prestataire*, and only the tabs it knows (the
+  employer's editable fields, the funding and the synthesis stay the adhérent's); a gestionnaire never edits the
+  adhérent's data (he asks for compléments). Views load a dossier through ``charger`` so that
+  ``dossier.est_modifiable`` speaks for the user looking at it.
+- **Fire a transition**: the predicates each transition of ``workflow.py`` names (``adherent_du_dossier``…).
+- **The back office**: the *Gestionnaires AKTO* group and its permissions (below), re-applied after every
+  ``migrate``:
+  - the dossier and everything the adhérent entered: **view only**;
+  - the decisions: the custom permission ``dossiers.instruire_dossier``;
+  - the referentials AKTO maintains by hand (SMIC, forfaits, rule parameters, document types, dispositifs, types
+    de contribution): add, change and view, every change in the admin's history; no delete;
+  - the users' attachments to companies: managed by AKTO, delete included;
+  - everything else of these apps (imported referentials, notifications): view only.
 """
 
 from __future__ import annotations
 
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
 from dossiers.enums import DossierState
 from portal.models import Role
+from referentiels.models import Etablissement, OrganismeFormation
+
+# -- see ------------------------------------------------------------------------------------------------------
+
+
+def visibles(queryset, user):
+    """The dossiers of ``queryset`` that ``user`` may see."""
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_gestionnaire:
+        return queryset.all()
+    if user.is_prestataire:
+        # A prestataire sees the dossiers its organisation pre-entered, whatever became of them.
+        return queryset.filter(prestataire__in=OrganismeFormation.objects.rattaches_a(user))
+    return queryset.filter(etablissement__in=Etablissement.objects.rattaches_a(user)).exclude(
+        state__in=[DossierState.BROUILLON_PRESTATAIRE, DossierState.REFUSE_PAR_ADHERENT]
+    )
+
+
+def voit(user, dossier) -> bool:
+    return visibles(type(dossier).objects.filter(pk=dossier.pk), user).exists()
+
+
+# -- edit -----------------------------------------------------------------------------------------------------
 
 ETATS_MODIFIABLES = {
     Role.ADHERENT: frozenset({DossierState.BROUILLON, DossierState.A_COMPLETER}),
@@ -45,3 +85,76 @@ def charger(dossier, user):
     """Tie the dossier to the user looking at it: ``dossier.est_modifiable`` then answers for that user."""
     dossier._modifiable = peut_modifier(user, dossier)
     return dossier
+
+
+# -- fire a transition (workflow.py names these) --------------------------------------------------------------
+
+PERMISSION_INSTRUIRE = "dossiers.instruire_dossier"
+
+
+def adherent_du_dossier(user, dossier) -> bool:
+    return user.is_adherent and voit(user, dossier)
+
+
+def prestataire_du_dossier(user, dossier) -> bool:
+    return user.is_prestataire and voit(user, dossier)
+
+
+def adherent_d_une_presaisie(user, dossier) -> bool:
+    return dossier.prestataire_id is not None and adherent_du_dossier(user, dossier)
+
+
+def gestionnaire(user, dossier=None) -> bool:
+    """An AKTO gestionnaire: the role, staff, and the decision permission (the *Gestionnaires AKTO* group)."""
+    return user.is_active and user.is_staff and user.is_gestionnaire and user.has_perm(PERMISSION_INSTRUIRE)
+
+
+# -- the back office's Django permissions ---------------------------------------------------------------------
+
+GROUPE_GESTIONNAIRES = "Gestionnaires AKTO"
+APPS = ["dossiers", "documents", "referentiels", "notifications"]
+REFERENTIELS_EDITABLES = [
+    "referentiels.smic",
+    "referentiels.forfaitpriseencharge",
+    "referentiels.parametreregle",
+    "documents.typedocument",
+    "dossiers.dispositif",
+    "dossiers.sousdispositif",
+    "dossiers.typecontribution",
+]
+GERES = ["referentiels.rattachement"]
+DECISION = PERMISSION_INSTRUIRE
+
+
+def _modele(label: str) -> Q:
+    app_label, model = label.split(".")
+    return Q(content_type__app_label=app_label, content_type__model=model)
+
+
+def permissions_gestionnaires():
+    """The group's permissions, as a queryset."""
+    voir = Q(content_type__app_label__in=APPS, codename__startswith="view_")
+    editer = Q(codename__regex=r"^(add|change)_")
+    referentiels = Q()
+    for label in REFERENTIELS_EDITABLES:
+        referentiels |= _modele(label)
+    geres = Q()
+    for label in GERES:
+        geres |= _modele(label)
+    app_label, codename = DECISION.split(".")
+    decision = Q(content_type__app_label=app_label, codename=codename)
+    return Permission.objects.filter(voir | (editer & referentiels) | geres | decision)
+
+
+def groupe_gestionnaires() -> Group:
+    """Create or bring up to date the *Gestionnaires AKTO* group (idempotent)."""
+    group, _ = Group.objects.get_or_create(name=GROUPE_GESTIONNAIRES)
+    group.permissions.set(permissions_gestionnaires())
+    return group
+
+
+def apres_migrate(sender, using="default", verbosity=0, **kwargs):
+    """``post_migrate``: the permissions of every app concerned exist, then the group gets them."""
+    for label in APPS:
+        create_permissions(global_apps.get_app_config(label), verbosity=0, using=using, apps=global_apps)
+    groupe_gestionnaires()

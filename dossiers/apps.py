@@ -9,7 +9,7 @@ class DossiersConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save
 
-        from dossiers import permissions, recherche
+        from dossiers import acces, recherche
         from dossiers.models import Dossier, Employeur, Formation, Salarie
 
         # The dossiers' search key follows their parts (dossiers/recherche.py).
@@ -18,5 +18,5 @@ class DossiersConfig(AppConfig):
                 recherche.apres_enregistrement, sender=modele, dispatch_uid=f"recherche.{modele.__name__}"
             )
 
-        # The gestionnaires' group follows the code after every migrate (``dossiers/permissions.py``).
-        post_migrate.connect(permissions.apres_migrate, sender=self, dispatch_uid="dossiers.groupe_gestionnaires")
+        # The gestionnaires' group follows the code after every migrate (``dossiers/acces.py``).
+        post_migrate.connect(acces.apres_migrate, sender=self, dispatch_uid="dossiers.groupe_gestionnaires")

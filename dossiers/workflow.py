@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from dossiers import acces
 from dossiers.enums import DossierState
 from dossiers.models import Dossier, DossierEvenement
 from portal.models import Role
@@ -45,18 +46,6 @@ class Transition:
     champs: frozenset[str] = frozenset()  # other Dossier fields the caller writes with it (the decision's data)
 
 
-def _adherent_du_dossier(user, dossier) -> bool:
-    return user.is_adherent and Dossier.objects.visible_to(user).filter(pk=dossier.pk).exists()
-
-
-def _prestataire_du_dossier(user, dossier) -> bool:
-    return user.is_prestataire and Dossier.objects.visible_to(user).filter(pk=dossier.pk).exists()
-
-
-def _adherent_d_une_presaisie(user, dossier) -> bool:
-    return dossier.prestataire_id is not None and _adherent_du_dossier(user, dossier)
-
-
 # Whom a transition notifies (the queries are the notifications app's).
 
 
@@ -78,14 +67,6 @@ def adherents_et_prestataires(dossier) -> list:
     return [*adherents(dossier), *prestataires(dossier)]
 
 
-PERMISSION_INSTRUIRE = "dossiers.instruire_dossier"
-
-
-def _gestionnaire(user, dossier) -> bool:
-    """An AKTO gestionnaire: the role, staff, and the decision permission (the *Gestionnaires AKTO* group)."""
-    return user.is_active and user.is_staff and user.is_gestionnaire and user.has_perm(PERMISSION_INSTRUIRE)
-
-
 TRANSMETTRE = "transmettre"
 # The prestataire's pre-entry and its takeover by the adhérent.
 FINALISER = "finaliser"
@@ -105,7 +86,7 @@ TRANSITIONS: dict[str, Transition] = {
             "Transmettre",
             frozenset({DossierState.BROUILLON, DossierState.A_COMPLETER}),
             DossierState.TRANSMIS,
-            _adherent_du_dossier,
+            acces.adherent_du_dossier,
             "dossier_transmis",
             adherents_et_prestataires,
             horodatage="transmis_le",
@@ -116,7 +97,7 @@ TRANSITIONS: dict[str, Transition] = {
             "Finaliser",
             frozenset({DossierState.BROUILLON_PRESTATAIRE}),
             DossierState.A_REPRENDRE,
-            _prestataire_du_dossier,
+            acces.prestataire_du_dossier,
             "dossier_a_reprendre",
             adherents,
         ),
@@ -125,7 +106,7 @@ TRANSITIONS: dict[str, Transition] = {
             "Accepter",
             frozenset({DossierState.A_REPRENDRE}),
             DossierState.BROUILLON,
-            _adherent_du_dossier,
+            acces.adherent_du_dossier,
             "reprise_acceptee",
             prestataires,
         ),
@@ -134,7 +115,7 @@ TRANSITIONS: dict[str, Transition] = {
             "Refuser",
             frozenset({DossierState.A_REPRENDRE, DossierState.BROUILLON}),
             DossierState.REFUSE_PAR_ADHERENT,
-            _adherent_d_une_presaisie,
+            acces.adherent_d_une_presaisie,
             "reprise_refusee",
             prestataires,
         ),
@@ -147,7 +128,7 @@ TRANSITIONS: dict[str, Transition] = {
             "Prendre en instruction",
             frozenset({DossierState.TRANSMIS}),
             DossierState.EN_INSTRUCTION,
-            _gestionnaire,
+            acces.gestionnaire,
             "en_instruction",
             adherents_et_prestataires,
         ),
@@ -156,7 +137,7 @@ TRANSITIONS: dict[str, Transition] = {
             "Demander des compléments",
             frozenset({DossierState.TRANSMIS, DossierState.EN_INSTRUCTION}),
             DossierState.A_COMPLETER,
-            _gestionnaire,
+            acces.gestionnaire,
             "a_completer",
             adherents_et_prestataires,
             commentaire_obligatoire=True,
@@ -166,7 +147,7 @@ TRANSITIONS: dict[str, Transition] = {
             "Accepter",
             frozenset({DossierState.EN_INSTRUCTION}),
             DossierState.ACCEPTE,
-            _gestionnaire,
+            acces.gestionnaire,
             "dossier_accepte",
             adherents_et_prestataires,
             horodatage="decide_le",
@@ -177,7 +158,7 @@ TRANSITIONS: dict[str, Transition] = {
             "Refuser",
             frozenset({DossierState.EN_INSTRUCTION}),
             DossierState.REFUSE,
-            _gestionnaire,
+            acces.gestionnaire,
             "dossier_refuse",
             adherents_et_prestataires,
             horodatage="decide_le",

@@ -468,9 +468,9 @@ def bench_listes(user, etablissement, show_sql=False) -> dict[str, tuple[int, in
     from django.test import Client
     from django.utils import timezone
 
+    from dossiers.acces import GROUPE_GESTIONNAIRES
     from dossiers.enums import DossierState
     from dossiers.models import Dossier
-    from dossiers.permissions import GROUPE_GESTIONNAIRES
     from notifications.models import Notification
     from tests.factories import UserFactory
 

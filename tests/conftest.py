@@ -38,7 +38,7 @@ def adherent_interim(db):
 @pytest.fixture
 def gestionnaire(db):
     """An AKTO gestionnaire as in production: staff, role, member of the *Gestionnaires AKTO* group (no superuser)."""
-    from dossiers.permissions import groupe_gestionnaires
+    from dossiers.acces import groupe_gestionnaires
     from portal.models import Role
 
     user = UserFactory(role=Role.GESTIONNAIRE, is_staff=True, first_name="Nadia", last_name="Lefèvre")

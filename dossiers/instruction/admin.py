@@ -26,6 +26,7 @@ from django.utils.html import format_html
 
 from documents import services as documents_services
 from dossiers import rules
+from dossiers.acces import PERMISSION_INSTRUIRE
 from dossiers.calculs.financement import estimation, euros
 from dossiers.calculs.salaire import montant_fr
 from dossiers.enums import DossierState
@@ -38,7 +39,6 @@ from dossiers.saisie import lecture
 from dossiers.workflow import (
     ACCEPTER_DOSSIER,
     DEMANDER_COMPLEMENTS,
-    PERMISSION_INSTRUIRE,
     PRENDRE_EN_INSTRUCTION,
     REFUSER_DOSSIER,
     TRANSITIONS,

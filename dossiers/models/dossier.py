@@ -74,18 +74,10 @@ class SousDispositif(models.Model):
 
 class DossierQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The only way a view gets dossiers: anything outside this answers 404."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_gestionnaire:
-            return self.all()
-        if user.is_prestataire:
-            # A prestataire sees the dossiers its organisation pre-entered, whatever became of them.
-            return self.filter(prestataire__in=OrganismeFormation.objects.rattaches_a(user))
-        etablissements = Etablissement.objects.rattaches_a(user)
-        return self.filter(etablissement__in=etablissements).exclude(
-            state__in=[DossierState.BROUILLON_PRESTATAIRE, DossierState.REFUSE_PAR_ADHERENT]
-        )
+        """The only way a view gets dossiers: anything outside this answers 404 (``dossiers/acces.py``)."""
+        from dossiers import acces
+
+        return acces.visibles(self, user)
 
     def for_list(self):
         """Everything a list row shows, in one query."""

@@ -11,8 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from dossiers import acces as droits
-from dossiers import rules
+from dossiers import acces, rules
 from dossiers.enums import AnomalieKind, OngletDossier
 from dossiers.models import Dossier
 from dossiers.saisie import chargement, lecture, onglets
@@ -79,9 +78,9 @@ def _form(onglet, dossier, user, data=None):
         instance=onglet.instance(dossier),
         initial={"version": dossier.version},
         check_url=reverse("dossier_verifier", args=[dossier.pk, onglet.slug]),
-        editable=droits.peut_modifier(user, dossier, onglet.slug),
+        editable=acces.peut_modifier(user, dossier, onglet.slug),
     )
-    for name in droits.champs_reserves(user) & set(form.fields):
+    for name in acces.champs_reserves(user) & set(form.fields):
         form.fields[name].disabled = True
         form.fields[name].help_text = "Attestation réservée à l'employeur : il la coche en reprenant la demande."
     return form
@@ -120,7 +119,7 @@ def _render(request, dossier, onglet, *, form=None, show_messages=False, alert=N
         "suivant": suivant,
         "alert": alert,
         "non_enregistre": bool(form is not None and form.is_bound and (form.errors or alert)),
-        "modifiable": droits.peut_modifier(request.user, dossier, onglet.slug),
+        "modifiable": acces.peut_modifier(request.user, dossier, onglet.slug),
         "actions": actions_possibles(request.user, dossier),
         # The Synthèse's recap is the dossier's reading (the back office's too), on the same anomalies.
         "recapitulatif": lecture.recapitulatif(dossier, anomalies) if onglet.slug == OngletDossier.SYNTHESE else None,
@@ -142,7 +141,7 @@ def onglet_view(request, pk, slug):
         return _render(request, dossier, onglet)
     if not onglet.disponible:
         raise Http404
-    if not droits.peut_modifier(request.user, dossier, onglet.slug):
+    if not acces.peut_modifier(request.user, dossier, onglet.slug):
         return _render(request, dossier, onglet, alert={"kind": "danger", "text": MSG_NON_MODIFIABLE}, status=409)
     form = _form(onglet, dossier, request.user, request.POST)
     form.is_valid()  # Partial save: the well-formed fields are in cleaned_data, the rest keep their errors.

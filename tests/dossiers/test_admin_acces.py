@@ -8,9 +8,9 @@ from django.contrib import admin
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.urls import URLPattern, URLResolver
 
+from dossiers.acces import GROUPE_GESTIONNAIRES, REFERENTIELS_EDITABLES
 from dossiers.enums import DossierState
 from dossiers.models import Dossier, Employeur
-from dossiers.permissions import GROUPE_GESTIONNAIRES, REFERENTIELS_EDITABLES
 from referentiels.models import ParametreRegle
 from tests.conftest import client_for
 from tests.factories import DossierFactory, UserFactory

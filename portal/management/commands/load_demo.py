@@ -112,9 +112,9 @@ def load_organisme() -> OrganismeFormation:
 
 
 def gestionnaires_group() -> Group:
-    from dossiers.permissions import groupe_gestionnaires
+    from dossiers.acces import groupe_gestionnaires
 
-    return groupe_gestionnaires()  # the permissions are declared in dossiers/permissions.py
+    return groupe_gestionnaires()  # the permissions are declared in dossiers/acces.py
 
 
 class Command(BaseCommand):
