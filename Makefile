@@ -40,6 +40,7 @@ essai-production: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports  # the house's shape: no import cycle, layers (docs/architecture.md)
 
 bench: $(STAMP)
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) tests/bench.py

@@ -23,6 +23,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("referentiels/", include("referentiels.urls")),
     path("", include("notifications.urls")),
-    path("", include("dossiers.saisie.onglets.documents.urls")),
     path("", include("dossiers.saisie.urls")),
 ]

@@ -1,4 +1,4 @@
-"""URLs of dossiers: wizard, lists, the dossier page and its tabs."""
+"""URLs of data entry: the wizard, the lists, the dossier page, its tabs and their own views (modules, pieces)."""
 
 from django.urls import include, path
 
@@ -7,6 +7,7 @@ from dossiers.saisie import vues as onglets
 from dossiers.saisie.assistant import vues as wizard
 
 urlpatterns = [
+    path("", include("dossiers.saisie.onglets.documents.urls")),  # before the generic tab URL below
     path("nouvelle-demande/", wizard.start, name="nouvelle_demande_start"),
     path("nouvelle-demande/quitter/", wizard.quit, name="nouvelle_demande_quitter"),
     path("nouvelle-demande/<slug:slug>/", wizard.step, name="nouvelle_demande_step"),
