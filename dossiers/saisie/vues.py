@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from dossiers import acces, rules
 from dossiers.enums import AnomalieKind, OngletDossier
-from dossiers.models import Dossier
-from dossiers.saisie import chargement, lecture, onglets
+from dossiers.saisie import lecture, onglets
 from dossiers.saisie.chargement import MSG_NON_MODIFIABLE, MSG_VERSION_PERIMEE
+from dossiers.saisie.chargement import charger as _dossier
 from dossiers.services import SaisieInvalide, dossier_action, dossier_transmettre, onglet_save
 from dossiers.workflow import ACCEPTER_REPRISE, FINALISER, REFUSER_REPRISE, TRANSITIONS, TransitionError, possibles
 from portal.htmx import render_page_or_partial
@@ -59,10 +59,6 @@ ACTIONS = {
 def actions_possibles(user, dossier) -> set[str]:
     """The transitions the user may fire now: the buttons of the dossier page."""
     return {t.name for t in possibles(dossier, user)}
-
-
-def _dossier(request, pk) -> Dossier:
-    return chargement.charger(request, pk)
 
 
 def _onglet(slug) -> onglets.Onglet:
