@@ -1,1 +1,2 @@
-"""Dossiers: the contrat de professionnalisation, its tabs, rules, workflow and views."""
+"""Dossiers: the contrat de professionnalisation. The domain at the top of this package, data entry in ``saisie/``,
+the back office in ``instruction/`` (docs/architecture.md)."""
