@@ -756,6 +756,9 @@
     findAll(root, "input[data-calendar]").forEach((input) => {
       if (!input.hasAttribute("autocomplete")) input.setAttribute("autocomplete", "off");
       if (!input.hasAttribute("placeholder")) input.setAttribute("placeholder", "JJ/MM/AAAA");
+      // The WAI-ARIA date picker pattern: a combobox whose popup is the calendar dialog (a plain textbox may not
+      // carry aria-expanded).
+      input.setAttribute("role", "combobox");
       input.setAttribute("aria-haspopup", "dialog");
       input.setAttribute("aria-expanded", "false");
     });
