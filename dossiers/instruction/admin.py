@@ -381,7 +381,7 @@ class DossierAdmin(LectureSeuleAdmin):
             "controles": controles,
             "nb_bloquants": sum(1 for c in controles if c["bloquant"]),
             "nb_alertes": sum(1 for c in controles if not c["bloquant"]),
-            "modules": dossier.formation.liste_modules,
+            "modules": lecture.lignes_modules(dossier),
             "estimation": estimation(dossier),
             "sections_documents": documents_services.sections(dossier),
             "compteur_documents": documents_services.compteur(dossier),

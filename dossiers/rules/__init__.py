@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from dossiers.enums import AnomalieKind
+from dossiers.enums import AnomalieKind, OngletDossier
 
 MESSAGE_OBLIGATOIRE = "Saisie obligatoire"
 
@@ -196,8 +196,6 @@ def onglets_en_anomalie(anomalies: Iterable[Anomalie]) -> set[str]:
 def onglets_invalides(dossier, anomalies: Iterable[Anomalie] | None = None) -> list[str]:
     """The labels of the tabs that still have a blocking anomaly, in the tabs' order: what *Transmettre* refuses
     and what keeps the CERFA's draft watermark. Empty: the dossier is valid."""
-    from dossiers.enums import OngletDossier
-
     en_anomalie = onglets_en_anomalie(check(dossier) if anomalies is None else anomalies)
     return [o.label for o in OngletDossier if o.value in en_anomalie]
 

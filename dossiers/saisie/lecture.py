@@ -265,6 +265,25 @@ RECAPITULATIF: dict[str, list[C]] = {
 }
 
 
+def lignes_modules(dossier) -> list[dict]:
+    """The training modules as the Synthèse and the back office list them (formatted values, the organisme)."""
+    return [
+        {
+            "numero": numero,
+            "type": module.get_type_display(),
+            "externe": module.externe,
+            "organisme": module.organisme if module.externe else None,
+            "realise_par": str(module.organisme or "") if module.externe else module.service_interne,
+            "date_debut": _texte(module.date_debut),
+            "date_fin": _texte(module.date_fin),
+            "heures": _heures(module.heures),
+            "heures_distance": _heures(module.heures_distance),
+            "modalite": module.get_modalite_display(),
+        }
+        for numero, module in enumerate(dossier.formation.liste_modules, start=1)
+    ]
+
+
 def _heures(value) -> str:
     return "" if value is None else f"{value} h"
 
@@ -282,18 +301,7 @@ def recapitulatif(dossier, anomalies: list[rules.Anomalie] | None = None) -> dic
         form = _form(dossier, slug)
         lignes = [(ligne.libelle, ligne.valeur) for c in champs if (ligne := _ligne(dossier, form, c)) is not None]
         sections.append({"slug": slug, "titre": onglets.get(slug).label, "puce": puces[slug], "lignes": lignes})
-    modules = [
-        {
-            "numero": numero,
-            "type": module.get_type_display(),
-            "realise_par": str(module.organisme or "") if module.externe else module.service_interne,
-            "date_debut": _texte(module.date_debut),
-            "date_fin": _texte(module.date_fin),
-            "heures": _heures(module.heures),
-            "modalite": module.get_modalite_display(),
-        }
-        for numero, module in enumerate(dossier.formation.liste_modules, start=1)
-    ]
+    modules = lignes_modules(dossier)
     autres = [p for slug, p in puces.items() if slug not in RECAPITULATIF and slug != "synthese"]
     return {"sections": sections, "modules": modules, "puces": list(puces.values()), "autres": autres}
 
