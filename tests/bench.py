@@ -518,11 +518,13 @@ def acroform_pypdf(blank: Path, valeurs: dict) -> bytes:
 
     writer = PdfWriter(clone_from=PdfReader(blank))
     writer.set_need_appearances_writer(True)
+    from documents.cerfa.formulaire import cle
+
     for page in writer.pages:
         fields = {}
         for annot in page.get("/Annots", []):
             name = str(annot.get_object().get("/T", ""))
-            key = ("t" if name.startswith("Zone") else "c") + name.rsplit(" ", 1)[-1]
+            key = cle(name)
             if key in valeurs:
                 fields[name] = "/Yes" if valeurs[key] is True else str(valeurs[key])
         writer.update_page_form_field_values(page, fields, auto_regenerate=False)
