@@ -39,13 +39,33 @@ def indexer(dossier_id: int) -> None:
         Dossier.objects.filter(pk=dossier_id).update(recherche=cle(dossier))
 
 
+def _dossier_en_memoire(sender, instance):
+    """The saved object's dossier with its searched parts already loaded (a tab save: the view loaded them), or
+    None when some would have to be read."""
+    dossier = instance if sender.__name__ == "Dossier" else instance._state.fields_cache.get("dossier")
+    if dossier is None or not all(partie in dossier._state.fields_cache for partie in PARTIES):
+        return None
+    return dossier
+
+
 def apres_enregistrement(sender, instance, raw=False, **kwargs) -> None:
-    """post_save of a dossier or of one of its searched parts: its key follows (not while loading fixtures)."""
+    """post_save of a dossier or of one of its searched parts: its key follows (not while loading fixtures).
+
+    In a tab save the dossier and its parts are in memory: the key is computed from them and written only when it
+    changed (no query for a save that touches no searched field); otherwise the dossier is read again.
+    """
     if raw:
         return
-    dossier_id = instance.pk if sender.__name__ == "Dossier" else instance.dossier_id
-    if dossier_id:
-        indexer(dossier_id)
+    dossier = _dossier_en_memoire(sender, instance)
+    if dossier is None:
+        dossier_id = instance.pk if sender.__name__ == "Dossier" else instance.dossier_id
+        if dossier_id:
+            indexer(dossier_id)
+        return
+    nouvelle = cle(dossier)
+    if nouvelle != dossier.recherche:
+        type(dossier).objects.filter(pk=dossier.pk).update(recherche=nouvelle)
+        dossier.recherche = nouvelle
 
 
 def filtrer_dossiers(queryset, q: str):

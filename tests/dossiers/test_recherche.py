@@ -60,3 +60,26 @@ def test_the_migration_indexes_the_dossiers_already_stored(theo):
     Dossier.objects.filter(pk=theo.pk).update(recherche="")
     importlib.import_module("dossiers.migrations.0014_recherche").indexer(apps, None)
     assert Dossier.objects.get(pk=theo.pk).recherche == recherche.cle(Dossier.objects.get(pk=theo.pk))
+
+
+def test_a_tab_save_reindexes_from_memory_in_one_update(adherent, theo):
+    """Through the tab view: the name typed is searchable at once, for one UPDATE more than a save touching no
+    searched field (the key is computed from the dossier in memory, not read again)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(adherent)
+
+    def enregistrer(**champs):
+        theo.refresh_from_db()
+        with CaptureQueriesContext(connection) as requetes:
+            client.post(f"/dossiers/{theo.pk}/salarie/", {"version": theo.version, **champs}, HTTP_HX_REQUEST="true")
+        sql = [q["sql"] for q in requetes.captured_queries]
+        return len(sql), [q for q in sql if q.startswith("UPDATE") and '"recherche"' in q]
+
+    enregistrer(nom_naissance="Lefèvre", prenom="Théo")  # the same values as stored: nothing to index
+    sans, cles = enregistrer(nom_naissance="Lefèvre", prenom="Théo")
+    assert cles == []
+    avec, cles = enregistrer(nom_naissance="Lefèvre-Dupré", prenom="Théo")
+    assert len(cles) == 1 and avec == sans + 1
+    assert set(numeros(client.get("/brouillons/", {"q": "dupre"}))) == {theo.numero}
