@@ -150,8 +150,12 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=["state", "-created_at"]),
             # What an adhérent sees (its establishments' ids, acces.visibles) in a list's states, with the default
-            # order and the id: the lists' count and the ids of a page are read from this index alone.
-            models.Index(fields=["etablissement", "state", "-created_at", "id"], name="dossier_visibles_idx"),
+            # order, the id and the number: the lists' count and the ids of a page sorted by creation, state or
+            # number are read from this index alone (walking the number's own index in order skipped, for the
+            # drafts, every older dossier: numbers follow the creation).
+            models.Index(
+                fields=["etablissement", "state", "-created_at", "id", "numero"], name="dossier_visibles_num_idx"
+            ),
         ]
         permissions = [
             (
