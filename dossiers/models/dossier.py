@@ -98,7 +98,7 @@ class DossierQuerySet(models.QuerySet):
 class Dossier(models.Model):
     numero = models.CharField("Numéro", max_length=20, unique=True, blank=True)
     state = models.CharField("Etat", max_length=30, choices=DossierState.choices, default=DossierState.BROUILLON)
-    # Indexed by ``dossier_visibles_idx``, whose first column it is (no index of its own).
+    # Indexed by ``dossier_visibles_num_idx``, whose first column it is (no index of its own).
     etablissement = models.ForeignKey(Etablissement, on_delete=models.PROTECT, related_name="dossiers", db_index=False)
     dispositif = models.ForeignKey(Dispositif, on_delete=models.PROTECT)
     sous_dispositif = models.ForeignKey(SousDispositif, on_delete=models.PROTECT)
