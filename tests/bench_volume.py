@@ -58,7 +58,7 @@ OBJECTIF_LISTE_MS = 50
 OBJECTIF_ADMIN_MS = 100
 OBJECTIF_EXPORT_S = 10
 CHAUFFE = 3
-SECTIONS = {1, 2, 3, 4, 5}
+SECTIONS = {1: "volume", 2: "listes", 3: "recherche", 4: "admin", 5: "export"}  # number → Banc's method
 
 
 class ServerTimer:
@@ -361,7 +361,7 @@ class Banc:
     def resume(self) -> int:
         self.out("\nRésumé — médianes du temps serveur contre l'objectif (ms ; export en s)")
         self.out(f"   {'section':12}{'mesures':>9}{'atteints':>10}{'meilleure':>11}{'médiane':>9}{'pire':>9}  objectif")
-        for section in ("listes", "recherche", "admin", "export"):
+        for section in dict.fromkeys(m.section for m in self.mesures):
             mesures = [m for m in self.mesures if m.section == section]
             if mesures:
                 medianes = [m.mediane for m in mesures]
@@ -392,16 +392,9 @@ class Banc:
         build_urlconf()
         middleware = [f"{__name__}.ServerTimer", *settings.MIDDLEWARE]
         with override_settings(ROOT_URLCONF=BENCH_URLCONF, MIDDLEWARE=middleware):
-            if 1 in self.args.sections:
-                self.volume()
-            if 2 in self.args.sections:
-                self.listes()
-            if 3 in self.args.sections:
-                self.recherche()
-            if 4 in self.args.sections:
-                self.admin()
-            if 5 in self.args.sections:
-                self.export()
+            for numero, methode in SECTIONS.items():  # a new measurement: a method, a number here
+                if numero in self.args.sections:
+                    getattr(self, methode)()
         return self.resume()
 
 
@@ -431,7 +424,7 @@ def main(argv=None) -> int:
     )
     args = parser.parse_args(argv)
     args.sections = {int(s) for s in args.sections.split(",") if s.strip()}
-    if args.rendus < 1 or not args.sections <= SECTIONS:
+    if args.rendus < 1 or not args.sections <= set(SECTIONS):
         parser.error("--rendus doit être >= 1 et --sections parmi 1,2,3,4,5")
     message = postgresql_requis()
     if message:
