@@ -36,13 +36,8 @@ from referentiels.models import Etablissement, OrganismeFormation
 # -- see ------------------------------------------------------------------------------------------------------
 
 
-def visibles(queryset, user, *, etablissements_lus=True):
-    """The dossiers of ``queryset`` that ``user`` may see.
-
-    ``etablissements_lus=False``: an adhérent's establishments as a subquery rather than read first — for a
-    query on one dossier by its key (``voit``, the views' loader), where the planner starts from the key and one
-    query is enough.
-    """
+def visibles(queryset, user):
+    """The dossiers of ``queryset`` that ``user`` may see."""
     if not user.is_authenticated or not user.is_active:
         return queryset.none()
     if user.is_gestionnaire:
@@ -53,16 +48,14 @@ def visibles(queryset, user, *, etablissements_lus=True):
     # The user's establishments are read first (a user has a few, a network a few dozen): the database then gets a
     # list of ids, whose share of the dossiers its statistics estimate, instead of a subquery with an OR, which
     # PostgreSQL guessed at half the table (a scan and a sort of every dossier for a user who sees 400).
-    etablissements = Etablissement.objects.rattaches_a(user).order_by().values("pk")
-    if etablissements_lus:
-        etablissements = [ligne["pk"] for ligne in etablissements]
+    etablissements = list(Etablissement.objects.rattaches_a(user).order_by().values_list("pk", flat=True))
     return queryset.filter(etablissement_id__in=etablissements).exclude(
         state__in=[DossierState.BROUILLON_PRESTATAIRE, DossierState.REFUSE_PAR_ADHERENT]
     )
 
 
 def voit(user, dossier) -> bool:
-    return visibles(type(dossier).objects.filter(pk=dossier.pk), user, etablissements_lus=False).exists()
+    return visibles(type(dossier).objects.filter(pk=dossier.pk), user).exists()
 
 
 # -- edit -----------------------------------------------------------------------------------------------------

@@ -73,11 +73,11 @@ class SousDispositif(models.Model):
 
 
 class DossierQuerySet(models.QuerySet):
-    def visible_to(self, user, *, etablissements_lus=True):
+    def visible_to(self, user):
         """The only way a view gets dossiers: anything outside this answers 404 (``dossiers/acces.py``)."""
         from dossiers import acces
 
-        return acces.visibles(self, user, etablissements_lus=etablissements_lus)
+        return acces.visibles(self, user)
 
     def for_list(self):
         """Everything a list row shows (``templates/dossiers/liste.html``), in one query, and only that."""

@@ -23,7 +23,5 @@ PARTIES = ("employeur", "salarie", "contrat", "formation", "sous_dispositif", "d
 
 
 def charger(request, pk) -> Dossier:
-    # One dossier by its key: its visibility as a subquery, in the same query (acces.visibles).
-    queryset = Dossier.objects.visible_to(request.user, etablissements_lus=False)
-    queryset = queryset.select_related(*PARTIES).prefetch_related("tuteurs")
+    queryset = Dossier.objects.visible_to(request.user).select_related(*PARTIES).prefetch_related("tuteurs")
     return acces.charger(get_object_or_404(queryset, pk=pk), request.user)
