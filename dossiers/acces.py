@@ -51,6 +51,10 @@ def visibles(queryset, user):
 
 
 def voit(user, dossier) -> bool:
+    """May ``user`` see ``dossier``? Answered without a query for a dossier loaded through ``visibles`` for this
+    user and still in the state it was loaded in (``charger``): visibility is checked once per request."""
+    if getattr(dossier, "_visible_pour", None) == (user.pk, dossier.state):
+        return True
     return visibles(type(dossier).objects.filter(pk=dossier.pk), user).exists()
 
 
@@ -82,8 +86,10 @@ def champs_reserves(user) -> frozenset[str]:
 
 
 def charger(dossier, user):
-    """Tie the dossier to the user looking at it: ``dossier.est_modifiable`` then answers for that user."""
+    """Tie a dossier loaded through ``visibles(…, user)`` to that user: ``dossier.est_modifiable`` then answers
+    for them, and ``voit`` needs no query while the dossier keeps its state."""
     dossier._modifiable = peut_modifier(user, dossier)
+    dossier._visible_pour = (user.pk, dossier.state)
     return dossier
 
 

@@ -14,7 +14,7 @@ __all__ = [
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import FilteredRelation, Q
 
 from dossiers.enums import (
     Diplome,
@@ -72,12 +72,21 @@ class SousDispositif(models.Model):
         return self.libelle
 
 
+TUTEUR_JOINT = "tuteur_rang_"
+
+
 class DossierQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The only way a view gets dossiers: anything outside this answers 404 (``dossiers/acces.py``)."""
         from dossiers import acces
 
         return acces.visibles(self, user)
+
+    def avec_tuteurs(self):
+        """The two tutors joined to the dossier's row (``Dossier.tuteur(rang)`` then reads no row)."""
+        return self.annotate(
+            **{f"{TUTEUR_JOINT}{rang}": FilteredRelation("tuteurs", condition=Q(tuteurs__rang=rang)) for rang in (1, 2)}
+        ).select_related(*(f"{TUTEUR_JOINT}{rang}" for rang in (1, 2)))
 
     def for_list(self):
         """Everything a list row shows, in one query."""
@@ -156,9 +165,12 @@ class Dossier(models.Model):
         """The tutor of that rank (both rows exist from the dossier's creation); cached with the dossier."""
         cache = self.__dict__.setdefault("_tuteurs", {})
         if rang not in cache:
-            cache[rang] = next((t for t in self.tuteurs.all() if t.rang == rang), None) or Tuteur(
-                dossier=self, rang=rang
-            )
+            joint = f"{TUTEUR_JOINT}{rang}"
+            if joint in self.__dict__:  # loaded with the dossier (``avec_tuteurs``; None: no row)
+                tuteur = self.__dict__[joint]
+            else:
+                tuteur = next((t for t in self.tuteurs.all() if t.rang == rang), None)
+            cache[rang] = tuteur or Tuteur(dossier=self, rang=rang)
         return cache[rang]
 
     @property
