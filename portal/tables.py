@@ -1,5 +1,6 @@
 """Small reference tables read on every check of a dossier (the SMIC, the rules' dated parameters, the funding
-forfaits, the document types), held in each process's memory and read again as soon as one of them changes.
+forfaits, the document types), held in each process's memory and read again as soon as one of them changes; and
+small values derived from followed tables (a user's establishments), kept in the shared cache (``derivee``).
 
 The rules engine runs on every tab view and save: asking the database for the SMIC six times per request (the
 salary rules, the estimation…) cost more than the save itself. These tables are a few dozen rows that AKTO
@@ -42,6 +43,19 @@ def lignes(modele) -> tuple:
         if not getattr(_fil, "modifiees", False):  # never keep rows a rollback could take back
             _tables[cle] = rows
     return rows
+
+
+def derivee(cle: str, calcul):
+    """A small value computed from followed tables (``calcul()``, picklable), kept in the shared cache under the
+    current generation: computed again as soon as one of those tables changes, in any process."""
+    _verifier()
+    complete = f"portal:tables:{_etat['generation']}:{cle}"
+    valeur = lire(complete)
+    if valeur is None:
+        valeur = calcul()
+        if not getattr(_fil, "modifiees", False):  # never keep what a rollback could take back
+            ecrire(complete, valeur, 24 * 3600)
+    return valeur
 
 
 def _verifier() -> None:

@@ -50,8 +50,11 @@ def gestionnaire(db):
 def tables_relues():
     """Each test reads the reference tables from its own database (portal/tables.py holds them in memory, and a
     test's rollback sends no signal)."""
+    from django.core.cache import cache
+
     from portal import tables
 
+    cache.clear()  # the tables' generation and what derives from it (ids are reused from one test to the next)
     tables.oublier()
     yield
     tables.oublier()

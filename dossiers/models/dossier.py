@@ -14,7 +14,7 @@ __all__ = [
 
 from django.conf import settings
 from django.db import models
-from django.db.models import FilteredRelation, Q
+from django.db.models import Exists, FilteredRelation, OuterRef, Q
 
 from dossiers.enums import (
     Diplome,
@@ -87,6 +87,28 @@ class DossierQuerySet(models.QuerySet):
         return self.annotate(
             **{f"{TUTEUR_JOINT}{rang}": FilteredRelation("tuteurs", condition=Q(tuteurs__rang=rang)) for rang in (1, 2)}
         ).select_related(*(f"{TUTEUR_JOINT}{rang}" for rang in (1, 2)))
+
+    def avec_indices(self):
+        """What the two rules that look at other dossiers need to know, read with the dossier: does another
+        salarié hold this NIR (X-26), does another dossier of the same employer have a rank-1 tutor born the same
+        day (TUT-04/05)? When the answer is no, those rules need no query (``Dossier.indice``)."""
+        from django.db.models.functions import Substr
+
+        return self.annotate(
+            indice_nir=Exists(
+                Salarie.objects.filter(nir_empreinte=OuterRef("salarie__nir_empreinte"))
+                .exclude(nir_empreinte="")
+                .exclude(nom_naissance="")
+                .exclude(dossier_id=OuterRef("pk"))
+            ),
+            indice_tuteur=Exists(
+                Tuteur.objects.filter(
+                    rang=1,
+                    date_naissance=OuterRef(f"{TUTEUR_JOINT}1__date_naissance"),
+                    dossier__employeur__siret__startswith=Substr(OuterRef("employeur__siret"), 1, 9),
+                ).exclude(dossier_id=OuterRef("pk"))
+            ),
+        )
 
     def for_list(self):
         """Everything a list row shows (``templates/dossiers/liste.html``), in one query, and only that."""
@@ -190,6 +212,21 @@ class Dossier(models.Model):
                 tuteur = next((t for t in self.tuteurs.all() if t.rang == rang), None)
             cache[rang] = tuteur or Tuteur(dossier=self, rang=rang)
         return cache[rang]
+
+    def indice(self, nom: str, *valeurs) -> bool | None:
+        """What ``avec_indices`` read for the stored ``valeurs`` (the NIR's fingerprint; the tutor's date of birth
+        and the SIREN): False when no other dossier can match, None when unknown or when the values in memory are
+        no longer those that were read (a save or a check of the Salarié tab)."""
+        lu = self.__dict__.get("_indices", {}).get(nom)
+        return lu[1] if lu is not None and lu[0] == valeurs else None
+
+    def noter_indices(self) -> None:
+        """After ``avec_indices``: remember which stored values its answers are about."""
+        salarie = self._state.fields_cache.get("salarie")
+        self._indices = {
+            "nir": (((salarie.nir_empreinte if salarie else ""),), self.indice_nir),
+            "tuteur": ((self.tuteur(1).date_naissance, (self.employeur.siret or "")[:9]), self.indice_tuteur),
+        }
 
     @property
     def est_modifiable(self) -> bool:

@@ -2,10 +2,10 @@
 
 ``charger(request, pk)``: the dossier if the user may see it (``Dossier.objects.visible_to``: anything else is a
 404), tied to the user (``acces.charger``: ``dossier.est_modifiable``), with everything the rules engine reads of
-it: its parts and its two tutors in one query (joined), its training modules (with their organismes) and its
-files in one query each. The rules then read no
-row (the reference tables they read are held in memory: portal/tables.py). The tab views, the training modules,
-the pieces and the CERFA all load it here.
+it: its parts and its two tutors in one query (joined, with what the two rules that look at other dossiers need
+to know: ``avec_indices``), its training modules (with their organismes) and its files in one query each. The
+rules then read no row in the usual case (the reference tables are held in memory: portal/tables.py). The tab
+views, the training modules, the pieces and the CERFA all load it here.
 """
 
 from __future__ import annotations
@@ -44,7 +44,10 @@ def charger(request, pk) -> Dossier:
     queryset = (
         Dossier.objects.visible_to(request.user)
         .avec_tuteurs()
+        .avec_indices()
         .select_related(*PARTIES)
         .prefetch_related(MODULES, pieces.pieces_avec_type())
     )
-    return acces.charger(get_object_or_404(queryset, pk=pk), request.user)
+    dossier = get_object_or_404(queryset, pk=pk)
+    dossier.noter_indices()
+    return acces.charger(dossier, request.user)
