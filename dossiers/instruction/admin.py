@@ -321,6 +321,7 @@ class DossierAdmin(LectureSeuleAdmin):
     ordering = ["transmis_le"]
     list_per_page = 50
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # « Afficher les nombres »: a count per choice over every dossier
     paginator = PaginateurParCles
     actions = ["action_prendre_en_instruction"]
     change_list_template = "admin/dossiers/dossier/change_list.html"

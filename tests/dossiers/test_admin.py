@@ -210,6 +210,60 @@ def test_changelist_query_count_does_not_grow_with_the_dossiers(akto, gestionnai
     print(f"\nRequêtes SQL de la liste des dossiers : {len(dix)} à 10 dossiers, {len(mille)} à 1 000 dossiers")
 
 
+# Snapshot of the list's SQL queries: as many at 2 as at 30 dossiers, with each filter, a search and a deep page
+# (session, user, permissions ×2, dispositifs, sous-dispositifs, count, page, conventions' datalist; + the label of
+# a typed filter's value).
+REQUETES_LISTE = {
+    "": 9,
+    "etat=tous": 9,
+    "delai=normal": 9,
+    "idcc=1979": 10,
+    "organisme=ecole": 10,
+    "q=nom1": 9,
+    "o=-5.3": 9,
+    "contrat__date_debut__gte=2020-01-01&contrat__date_debut__lt=2030-01-01": 9,
+}
+
+
+@pytest.mark.parametrize("parametres", REQUETES_LISTE)
+def test_changelist_queries_snapshot(akto, parametres):
+    etablissement, user = EtablissementFactory(idcc="1979"), UserFactory()
+    organisme = OrganismeFormation.objects.create(siret="77000002400016", raison_sociale="ECOLE DES METIERS")
+
+    def requetes():
+        for formation in Formation.objects.filter(modules=None):
+            ModuleFormation.objects.create(formation=formation, type=TypeModule.EXTERNE, organisme=organisme)
+        akto.get(f"{LISTE}?{parametres}")  # warm the session
+        with CaptureQueriesContext(connection) as capture:
+            response = akto.get(f"{LISTE}?{parametres}")
+        assert response.status_code == 200
+        return [q["sql"] for q in capture.captured_queries]
+
+    creer_dossiers(2, etablissement, user)
+    deux = requetes()
+    creer_dossiers(28, etablissement, user)
+    trente = requetes()
+    assert len(deux) == len(trente) == REQUETES_LISTE[parametres], trente
+
+
+def test_deep_pages_are_the_list_in_order_in_one_query(akto, monkeypatch):
+    """The pages' keys are selected by a subquery (``PaginateurParCles``): page after page, the list in its order."""
+    from dossiers.instruction.admin import DossierAdmin
+
+    monkeypatch.setattr(DossierAdmin, "list_per_page", 10)
+    creer_dossiers(30, EtablissementFactory(), UserFactory())
+    attendus = list(Dossier.objects.order_by("transmis_le", "pk").values_list("numero", flat=True))
+    for tri, ordre in (("", attendus), ("?o=-3", attendus[::-1])):
+        pages = []
+        for page in (1, 2, 3):
+            separateur = "&" if tri else "?"
+            with CaptureQueriesContext(connection) as capture:
+                pages += numeros(akto.get(f"{LISTE}{tri}{separateur}p={page}"))
+            pagination = [q["sql"] for q in capture.captured_queries if '"dossiers_dossier"."numero"' in q["sql"]]
+            assert len(pagination) == 1 and "LIMIT 10" in pagination[0]
+        assert pages == ordre, tri
+
+
 # -- the dossier page ----------------------------------------------------------------------------------------
 
 
