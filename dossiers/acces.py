@@ -45,7 +45,11 @@ def visibles(queryset, user):
     if user.is_prestataire:
         # A prestataire sees the dossiers its organisation pre-entered, whatever became of them.
         return queryset.filter(prestataire__in=OrganismeFormation.objects.rattaches_a(user))
-    return queryset.filter(etablissement__in=Etablissement.objects.rattaches_a(user)).exclude(
+    # The user's establishments are read first (a user has a few, a network a few dozen): the database then gets a
+    # list of ids, whose share of the dossiers its statistics estimate, instead of a subquery with an OR, which
+    # PostgreSQL guessed at half the table (a scan and a sort of every dossier for a user who sees 400).
+    etablissements = list(Etablissement.objects.rattaches_a(user).order_by().values_list("pk", flat=True))
+    return queryset.filter(etablissement_id__in=etablissements).exclude(
         state__in=[DossierState.BROUILLON_PRESTATAIRE, DossierState.REFUSE_PAR_ADHERENT]
     )
 

@@ -57,6 +57,13 @@ class Contrat(models.Model):
     date_effet_avenant = models.DateField("Si avenant, renseignez la date d'effet", null=True, blank=True)
     date_conclusion = models.DateField("Date de conclusion (signature du contrat)", null=True, blank=True)
 
+    class Meta:
+        # The lists' sorts by start and end dates (saisie/listes.py TRIS): read from the index, per visible dossier.
+        indexes = [
+            models.Index(fields=["dossier", "date_debut"], name="contrat_tri_debut_idx"),
+            models.Index(fields=["dossier", "date_fin"], name="contrat_tri_fin_idx"),
+        ]
+
     @property
     def duree_hebdo_heures(self):
         """Weekly hours as a Decimal (35h30 → 35.5), None while empty."""

@@ -80,14 +80,26 @@ class DossierQuerySet(models.QuerySet):
         return acces.visibles(self, user)
 
     def for_list(self):
-        """Everything a list row shows, in one query."""
-        return self.select_related("dispositif", "sous_dispositif", "employeur", "salarie", "contrat", "formation")
+        """Everything a list row shows (``templates/dossiers/liste.html``), in one query, and only that."""
+        return self.select_related("dispositif", "employeur", "salarie", "contrat", "formation").only(
+            "numero",
+            "state",
+            "created_at",
+            "dispositif__code",
+            "formation__intitule",
+            "contrat__date_debut",
+            "contrat__date_fin",
+            "employeur__raison_sociale",
+            "salarie__prenom",
+            "salarie__nom_naissance",
+        )
 
 
 class Dossier(models.Model):
     numero = models.CharField("Numéro", max_length=20, unique=True, blank=True)
     state = models.CharField("Etat", max_length=30, choices=DossierState.choices, default=DossierState.BROUILLON)
-    etablissement = models.ForeignKey(Etablissement, on_delete=models.PROTECT, related_name="dossiers")
+    # Indexed by ``dossier_visibles_idx``, whose first column it is (no index of its own).
+    etablissement = models.ForeignKey(Etablissement, on_delete=models.PROTECT, related_name="dossiers", db_index=False)
     dispositif = models.ForeignKey(Dispositif, on_delete=models.PROTECT)
     sous_dispositif = models.ForeignKey(SousDispositif, on_delete=models.PROTECT)
     type_contrat = models.CharField("Type de contrat ou d'avenant", max_length=2, choices=TypeContrat.choices)
@@ -111,7 +123,8 @@ class Dossier(models.Model):
     created_at = models.DateTimeField("Créé le", auto_now_add=True)
     updated_at = models.DateTimeField("Modifié le", auto_now=True)
     # The lists' and the back office's search key (dossiers/recherche.py): number, employer, SIRET, salarié's
-    # names, training title, normalised as every search of the portal (referentiels/search.py).
+    # names, training title, normalised as every search of the portal (referentiels/search.py). On PostgreSQL a
+    # trigram index (pg_trgm, migration 0016) serves its ``LIKE '%mot%'``; SQLite scans it.
     recherche = models.CharField(max_length=600, blank=True, default="", editable=False)
     # AKTO's side, written only by the workflow's transitions (``dossiers/workflow.py``), never by a tab form.
     transmis_le = models.DateTimeField(
@@ -135,6 +148,9 @@ class Dossier(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["state", "-created_at"]),
+            # What an adhérent sees (its establishments' ids, acces.visibles) in a list's states, with the default
+            # order and the id: the lists' count and the ids of a page are read from this index alone.
+            models.Index(fields=["etablissement", "state", "-created_at", "id"], name="dossier_visibles_idx"),
             # The back office's list, oldest transmission first (or last): its pages are walks of this index,
             # state included so that the filter on it needs no visit of the table (dossiers/instruction/admin.py).
             models.Index(fields=["transmis_le", "id", "state"], name="dossier_admin_liste_idx"),
@@ -209,6 +225,10 @@ class Employeur(models.Model):
     caisse_retraite = models.CharField("Caisse de retraite complémentaire", max_length=200, blank=True)
     organisme_prevoyance = models.CharField("Organisme de prévoyance", max_length=200, blank=True)
 
+    class Meta:
+        # The lists' sort by company (saisie/listes.py TRIS): read from the index, per visible dossier.
+        indexes = [models.Index(fields=["dossier", "raison_sociale"], name="employeur_tri_idx")]
+
     def __str__(self):
         return f"{self.raison_sociale} ({self.siret})"
 
@@ -272,6 +292,8 @@ class Salarie(models.Model):
 
     class Meta:
         verbose_name = "salarié"
+        # The lists' sort by beneficiary (saisie/listes.py TRIS): read from the index, per visible dossier.
+        indexes = [models.Index(fields=["dossier", "nom_naissance"], name="salarie_tri_idx")]
 
     @property
     def nom_complet(self) -> str:

@@ -55,6 +55,10 @@ class Formation(models.Model):
     date_fin_examens = models.DateField("Date prévue de fin des épreuves ou examens", null=True, blank=True)
     apprentissage = models.BooleanField("Apprentissage (OUI/NON)", null=True, blank=True)
 
+    class Meta:
+        # The lists' sort by training title (saisie/listes.py TRIS): read from the index, per visible dossier.
+        indexes = [models.Index(fields=["dossier", "intitule"], name="formation_tri_idx")]
+
     def __str__(self):
         return self.intitule or f"Formation du dossier {self.dossier_id}"
 

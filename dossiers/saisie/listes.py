@@ -48,7 +48,7 @@ def _states_for(user, page):
 def liste(request, page):
     config = PAGES[page]
     states = _states_for(request.user, page)
-    queryset = Dossier.objects.visible_to(request.user).filter(state__in=states).for_list()
+    queryset = Dossier.objects.visible_to(request.user).filter(state__in=states)
 
     etat = request.GET.get("etat", "")
     if etat in states:
@@ -61,12 +61,15 @@ def liste(request, page):
     tri = request.GET.get("tri", "")
     champ = TRIS.get(tri.removeprefix("-"))
     if champ:
-        queryset = queryset.order_by(("-" if tri.startswith("-") else "") + champ, "-pk")
+        ordre = [("-" if tri.startswith("-") else "") + champ, "-pk"]
     else:
         tri = ""
-        queryset = queryset.order_by("-created_at", "-pk")
+        ordre = ["-created_at", "-pk"]
 
-    page_obj = Paginator(queryset, PAR_PAGE).get_page(request.GET.get("page"))
+    # Two steps: the page's ids, sorted, from the dossiers the user sees (only the sort's join: no row of the
+    # other parts is read for the dossiers before the page), then those rows with what the table shows.
+    page_obj = Paginator(queryset.order_by(*ordre).values("pk"), PAR_PAGE).get_page(request.GET.get("page"))
+    page_obj.object_list = Dossier.objects.filter(pk__in=page_obj.object_list).for_list().order_by(*ordre)
     context = {
         "page_name": page,
         "titre": config["titre"],

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dossiers.enums import DossierState
+from dossiers.models import Dossier
 from tests.conftest import client_for
 from tests.factories import DossierFactory
 
@@ -108,3 +109,29 @@ def test_accueil_counters(adherent, etablissement):
     assert 'href="/brouillons/?etat=a_reprendre"' in page
     assert "demande(s) à valider" in page
     assert "Créer un nouveau dossier" in page
+
+
+# The queries of a list page, whatever the number of dossiers: the session, the user, the user's establishments
+# (dossiers.acces.visibles), the count, the bell's unread count, the page's rows.
+REQUETES_LISTE = 6
+
+
+@pytest.mark.parametrize("url", ["/brouillons/", "/dossiers/"])
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"q": "martin"}, {"tri": "-beneficiaire"}, {"tri": "entreprise", "q": "martin", "page": "2"}],
+    ids=["defaut", "recherche", "tri", "tri-recherche-page-2"],
+)
+def test_query_count_snapshot(adherent, etablissement, url, params, django_assert_num_queries):
+    state = DossierState.BROUILLON if url == "/brouillons/" else DossierState.TRANSMIS
+    client = client_for(adherent)
+    client.get(url)  # warm the session
+    martin = {"salarie": {"nom_naissance": "Martin"}}
+    for total in (2, 30):
+        DossierFactory.create_batch(
+            total - Dossier.objects.count(), etablissement=etablissement, state=state, parts=martin
+        )
+        with django_assert_num_queries(REQUETES_LISTE):
+            response = client.get(url, params)
+        assert response.status_code == 200
+        assert f"{total} dossier(s)" in response.content.decode()

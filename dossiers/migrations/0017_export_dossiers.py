@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0014_recherche'),
+        ('dossiers', '0016_recherche_trigrammes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0015_export_dossiers'),
+        ('dossiers', '0017_export_dossiers'),
     ]
 
     operations = [
