@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Callable
 from contextlib import contextmanager
 from decimal import Decimal
+from functools import lru_cache
 from itertools import islice
 
 from django.core.files import File
@@ -89,8 +90,14 @@ def date_fr(value, tz=None) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        value = value.astimezone(tz or timezone.get_current_timezone())
-    return value.strftime("%d/%m/%Y")
+        value = value.astimezone(tz or timezone.get_current_timezone()).date()
+    return _jour_fr(value)
+
+
+@lru_cache(maxsize=4096)
+def _jour_fr(jour: dt.date) -> str:
+    """JJ/MM/AAAA; a few hundred distinct days in an export of 100 000 rows: formatted once each."""
+    return jour.strftime("%d/%m/%Y")
 
 
 def _montant(value: Decimal | None) -> str:
