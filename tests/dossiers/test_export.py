@@ -213,3 +213,10 @@ def test_old_exports_and_their_files_are_deleted(pret, gestionnaire):
     ExportDossiers.objects.filter(pk=pret.pk).update(cree_le=timezone.now() - dt.timedelta(days=8))
     assert nettoyer_exports() == 1
     assert list(ExportDossiers.objects.all()) == [recent] and not storage.exists(nom)
+
+
+def test_beat_runs_the_cleanup(settings):
+    from portal.celery import app
+
+    (entree,) = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "dossiers.tasks.nettoyer_exports"]
+    assert entree["task"] in app.tasks and "dossiers.tasks.exporter_dossiers" in app.tasks
