@@ -163,7 +163,6 @@ class Dossier(models.Model):
         null=True,
         blank=True,
         editable=False,
-        db_index=True,
         help_text="Dernière transmission à AKTO : le délai de décision de 20 jours (art. D6325-2) court de là.",
     )
     decide_le = models.DateTimeField("Décidé le", null=True, blank=True, editable=False)
@@ -183,6 +182,9 @@ class Dossier(models.Model):
             # What an adhérent sees (its establishments' ids, acces.visibles) in a list's states, with the default
             # order and the id: the lists' count and the ids of a page are read from this index alone.
             models.Index(fields=["etablissement", "state", "-created_at", "id"], name="dossier_visibles_idx"),
+            # The back office's list, oldest transmission first (or last): its pages are walks of this index,
+            # state included so that the filter on it needs no visit of the table (dossiers/instruction/admin.py).
+            models.Index(fields=["transmis_le", "id", "state"], name="dossier_admin_liste_idx"),
         ]
         permissions = [
             (
@@ -249,7 +251,7 @@ class Employeur(models.Model):
     code_postal = models.CharField("Code postal", max_length=5)
     commune = models.CharField("Commune", max_length=100)
     naf = models.CharField("NAF", max_length=5)
-    idcc = models.CharField("IDCC", max_length=4)
+    idcc = models.CharField("IDCC", max_length=4, db_index=True)  # the back office's IDCC filter
     categorie_juridique = models.CharField("Catégorie juridique", max_length=4, blank=True)
     travail_temporaire = models.BooleanField(default=False)
     geiq = models.BooleanField(default=False)
