@@ -7,7 +7,10 @@ establishments (``--dossiers``, ``--etablissements``), then ``VACUUM ANALYZE``, 
 Django's test client (``--rendus`` times, 30 by default, after 3 warm-up renders) and its *server time* is
 measured by an outermost middleware (every middleware, the view, the template; not the client's request
 building), as ``tests/bench.py`` does. Template rendering is not instrumented (no ``setup_test_environment``):
-the figures are what a gunicorn worker spends, less the WSGI plumbing.
+the figures are what a gunicorn worker spends, less the WSGI plumbing. Each render is followed by one of a bare
+view (``login_required``, ``SELECT 1``, a tiny response: the *témoin*), and the median of the page / témoin
+ratios is printed (« ×témoin »): on a machine shared with other work, the absolute figures move with its load,
+the ratio much less.
 
 Sections (each printed as it runs, then a summary table with each figure next to its goal):
 
@@ -55,7 +58,7 @@ OBJECTIF_LISTE_MS = 50
 OBJECTIF_ADMIN_MS = 100
 OBJECTIF_EXPORT_S = 10
 CHAUFFE = 3
-SECTIONS = {1, 2, 3, 4, 5}
+SECTIONS = {1: "volume", 2: "listes", 3: "recherche", 4: "admin", 5: "export"}  # number → Banc's method
 
 
 class ServerTimer:
@@ -81,6 +84,7 @@ class Mesure:
     requetes: int | None = None
     resultats: str = ""
     sql: list[dict] = field(default_factory=list)
+    temoin: list[float] = field(default_factory=list)  # the bare view's server time, interleaved
 
     @property
     def mediane(self) -> float:
@@ -96,17 +100,47 @@ class Mesure:
     def atteint(self) -> bool:
         return self.mediane <= self.objectif
 
+    @property
+    def ratio(self) -> str:
+        """Median of page / bare view over the interleaved pairs: what the page costs whatever the machine's load."""
+        if not self.temoin:
+            return ""
+        return f"{statistics.median(v / t for v, t in zip(self.valeurs, self.temoin, strict=True)):.1f}"
+
     def ligne(self) -> str:
         verdict = "atteint" if self.atteint else "NON atteint"
         requetes = "" if self.requetes is None else f"{self.requetes:>4}"
         return (
             f"   {self.libelle:58}{self.mediane:9.1f}{self.p90:9.1f}"
-            f"{min(self.valeurs):9.1f} – {max(self.valeurs):<8.1f}{requetes:>5}  ≤ {self.objectif:g} {self.unite} "
-            f"« {verdict} »{('  ' + self.resultats) if self.resultats else ''}"
+            f"{min(self.valeurs):9.1f} – {max(self.valeurs):<8.1f}{self.ratio:>7}{requetes:>5}  "
+            f"≤ {self.objectif:g} {self.unite} « {verdict} »{('  ' + self.resultats) if self.resultats else ''}"
         )
 
 
-ENTETE = f"   {'':58}{'médiane':>9}{'p90':>9}{'min':>9} – {'max':<8}{'req.':>5}  objectif"
+ENTETE = f"   {'':58}{'médiane':>9}{'p90':>9}{'min':>9} – {'max':<8}{'×témoin':>7}{'req.':>5}  objectif"
+TEMOIN_URL = "/_bench/temoin/"
+BENCH_URLCONF = "bench_volume_urlconf"  # a module built at run time (it needs the app registry)
+
+
+def build_urlconf():
+    """The portal's URLs plus the bare view ``/_bench/temoin/``: ``login_required``, one trivial query, a tiny
+    response; rendered after each measured page, through the same middleware and client."""
+    import types
+
+    from django.contrib.auth.decorators import login_required
+    from django.db import connection
+    from django.http import HttpResponse
+    from django.urls import include, path
+
+    @login_required
+    def temoin(request):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return HttpResponse("ok", content_type="text/plain")
+
+    module = types.ModuleType(BENCH_URLCONF)
+    module.urlpatterns = [path(TEMOIN_URL.strip("/") + "/", temoin), path("", include("portal.urls"))]
+    sys.modules[BENCH_URLCONF] = module
 
 
 def total_affiche(response) -> str:
@@ -138,7 +172,10 @@ class Banc:
 
         for _ in range(CHAUFFE):
             get()
-        valeurs = [get().bench_server_ms for _ in range(self.args.rendus)]
+        valeurs, temoin = [], []
+        for _ in range(self.args.rendus):  # interleaved: page, bare view, page, bare view...
+            valeurs.append(get().bench_server_ms)
+            temoin.append(client.get(TEMOIN_URL).bench_server_ms)
         with CaptureQueriesContext(connection) as requetes:
             response = get()
         mesure = Mesure(
@@ -149,6 +186,7 @@ class Banc:
             requetes=len(requetes.captured_queries),
             resultats=total_affiche(response),
             sql=list(requetes.captured_queries),
+            temoin=temoin,
         )
         self.mesures.append(mesure)
         self.out(mesure.ligne())
@@ -315,7 +353,7 @@ class Banc:
                 valeurs.append(time.perf_counter() - debut)
         mesure = Mesure("export", f"ecrire_csv ({lignes} lignes)", valeurs, OBJECTIF_EXPORT_S, unite="s")
         self.mesures.append(mesure)
-        self.out(f"   {'':58}{'médiane':>9}{'p90':>9}{'min':>9} – {'max':<8}{'':>5}  objectif")
+        self.out(ENTETE)
         self.out(mesure.ligne())
 
     # -- the whole run ---------------------------------------------------------------------------------------
@@ -323,7 +361,7 @@ class Banc:
     def resume(self) -> int:
         self.out("\nRésumé — médianes du temps serveur contre l'objectif (ms ; export en s)")
         self.out(f"   {'section':12}{'mesures':>9}{'atteints':>10}{'meilleure':>11}{'médiane':>9}{'pire':>9}  objectif")
-        for section in ("listes", "recherche", "admin", "export"):
+        for section in dict.fromkeys(m.section for m in self.mesures):
             mesures = [m for m in self.mesures if m.section == section]
             if mesures:
                 medianes = [m.mediane for m in mesures]
@@ -351,17 +389,12 @@ class Banc:
             f"Banc d'essai en volume — {connection.vendor} ({connection.settings_dict['NAME']}), "
             f"Django {django.get_version()}, Python {sys.version.split()[0]}, {self.args.rendus} rendus par mesure"
         )
-        with override_settings(MIDDLEWARE=[f"{__name__}.ServerTimer", *settings.MIDDLEWARE]):
-            if 1 in self.args.sections:
-                self.volume()
-            if 2 in self.args.sections:
-                self.listes()
-            if 3 in self.args.sections:
-                self.recherche()
-            if 4 in self.args.sections:
-                self.admin()
-            if 5 in self.args.sections:
-                self.export()
+        build_urlconf()
+        middleware = [f"{__name__}.ServerTimer", *settings.MIDDLEWARE]
+        with override_settings(ROOT_URLCONF=BENCH_URLCONF, MIDDLEWARE=middleware):
+            for numero, methode in SECTIONS.items():  # a new measurement: a method, a number here
+                if numero in self.args.sections:
+                    getattr(self, methode)()
         return self.resume()
 
 
@@ -391,7 +424,7 @@ def main(argv=None) -> int:
     )
     args = parser.parse_args(argv)
     args.sections = {int(s) for s in args.sections.split(",") if s.strip()}
-    if args.rendus < 1 or not args.sections <= SECTIONS:
+    if args.rendus < 1 or not args.sections <= set(SECTIONS):
         parser.error("--rendus doit être >= 1 et --sections parmi 1,2,3,4,5")
     message = postgresql_requis()
     if message:

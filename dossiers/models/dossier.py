@@ -129,7 +129,7 @@ class DossierQuerySet(models.QuerySet):
 class Dossier(models.Model):
     numero = models.CharField("Numéro", max_length=20, unique=True, blank=True)
     state = models.CharField("Etat", max_length=30, choices=DossierState.choices, default=DossierState.BROUILLON)
-    # Indexed by ``dossier_visibles_idx``, whose first column it is (no index of its own).
+    # Indexed by ``dossier_visibles_num_idx``, whose first column it is (no index of its own).
     etablissement = models.ForeignKey(Etablissement, on_delete=models.PROTECT, related_name="dossiers", db_index=False)
     dispositif = models.ForeignKey(Dispositif, on_delete=models.PROTECT)
     sous_dispositif = models.ForeignKey(SousDispositif, on_delete=models.PROTECT)
@@ -180,8 +180,12 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=["state", "-created_at"]),
             # What an adhérent sees (its establishments' ids, acces.visibles) in a list's states, with the default
-            # order and the id: the lists' count and the ids of a page are read from this index alone.
-            models.Index(fields=["etablissement", "state", "-created_at", "id"], name="dossier_visibles_idx"),
+            # order, the id and the number: the lists' count and the ids of a page sorted by creation, state or
+            # number are read from this index alone (walking the number's own index in order skipped, for the
+            # drafts, every older dossier: numbers follow the creation).
+            models.Index(
+                fields=["etablissement", "state", "-created_at", "id", "numero"], name="dossier_visibles_num_idx"
+            ),
             # The back office's list, oldest transmission first (or last): its pages are walks of this index,
             # state included so that the filter on it needs no visit of the table (dossiers/instruction/admin.py).
             models.Index(fields=["transmis_le", "id", "state"], name="dossier_admin_liste_idx"),
