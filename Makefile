@@ -43,7 +43,7 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports  # the house's shape: no import cycle, layers (docs/architecture.md)
 
 bench: $(STAMP)
-	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) tests/bench.py
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) tests/bench.py $(BENCH_ARGS)
 
 # The lists, search, back office and export at 100 000 dossiers on PostgreSQL (DATABASE_URL required; a throw-away
 # database). Options through BENCH_ARGS, e.g. BENCH_ARGS="--dossiers 20000 --rendus 10 --explain".

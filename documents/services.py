@@ -14,6 +14,7 @@ from django.db import transaction
 from documents import sniffing
 from documents.models import PieceJointe, TypeDocument
 from documents.types import Obligation
+from portal.tables import lignes
 
 CACHE = "_documents_cache"
 
@@ -23,7 +24,9 @@ def _cache(dossier) -> dict:
 
 
 def invalider(dossier) -> None:
+    """A file was added or deleted: read them again (not the ones the dossier was loaded with)."""
     dossier.__dict__.pop(CACHE, None)
+    getattr(dossier, "_prefetched_objects_cache", {}).pop(PIECES, None)
 
 
 def types_formation(dossier) -> set[str]:
@@ -37,7 +40,7 @@ def types_du_dossier(dossier) -> list[TypeDocument]:
     cache = _cache(dossier)
     if "types" not in cache:
         code = dossier.sous_dispositif.code
-        cache["types"] = [t for t in TypeDocument.objects.filter(actif=True) if t.s_applique_a(code)]
+        cache["types"] = [t for t in lignes(TypeDocument) if t.actif and t.s_applique_a(code)]
     return cache["types"]
 
 
@@ -57,10 +60,24 @@ def types_obligatoires(dossier) -> list[TypeDocument]:
     return [t for t in types_du_dossier(dossier) if est_obligatoire(t, formations)]
 
 
+PIECES = "pieces_jointes"
+
+
+def pieces_avec_type():
+    """What a view passes to ``prefetch_related`` so that the dossier comes with its files (one query)."""
+    from django.db.models import Prefetch
+
+    return Prefetch(PIECES, queryset=PieceJointe.objects.select_related("type"))
+
+
 def pieces(dossier) -> list[PieceJointe]:
+    """The dossier's files (those it was loaded with, ``pieces_avec_type``, or read now)."""
     cache = _cache(dossier)
     if "pieces" not in cache:
-        cache["pieces"] = list(dossier.pieces_jointes.select_related("type")) if dossier.pk else []
+        if PIECES in getattr(dossier, "_prefetched_objects_cache", {}):
+            cache["pieces"] = list(dossier.pieces_jointes.all())
+        else:
+            cache["pieces"] = list(dossier.pieces_jointes.select_related("type")) if dossier.pk else []
     return cache["pieces"]
 
 

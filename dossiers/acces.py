@@ -30,6 +30,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
 from dossiers.enums import DossierState
+from portal import tables
 from portal.models import Role
 from referentiels.models import Etablissement, OrganismeFormation
 
@@ -48,13 +49,32 @@ def visibles(queryset, user):
     # The user's establishments are read first (a user has a few, a network a few dozen): the database then gets a
     # list of ids, whose share of the dossiers its statistics estimate, instead of a subquery with an OR, which
     # PostgreSQL guessed at half the table (a scan and a sort of every dossier for a user who sees 400).
-    etablissements = list(Etablissement.objects.rattaches_a(user).order_by().values_list("pk", flat=True))
-    return queryset.filter(etablissement_id__in=etablissements).exclude(
+    return queryset.filter(etablissement_id__in=etablissements_de(user)).exclude(
         state__in=[DossierState.BROUILLON_PRESTATAIRE, DossierState.REFUSE_PAR_ADHERENT]
     )
 
 
+def etablissements_de(user) -> list[int]:
+    """The ids of the establishments an adhérent acts for (attached to them or to their company).
+
+    Read once per request (kept on the user object) and, between requests, from the shared cache until an
+    attachment or an establishment changes in any process (``portal.tables.derivee``: ``Rattachement`` and
+    ``Etablissement`` are followed, ``DossiersConfig.ready``)."""
+    ids = user.__dict__.get("_etablissements_de")
+    if ids is None:
+        ids = tables.derivee(
+            f"etablissements:{user.pk}",
+            lambda: list(Etablissement.objects.rattaches_a(user).order_by("pk").values_list("pk", flat=True)),
+        )
+        user.__dict__["_etablissements_de"] = ids
+    return ids
+
+
 def voit(user, dossier) -> bool:
+    """May ``user`` see ``dossier``? Answered without a query for a dossier loaded through ``visibles`` for this
+    user and still in the state it was loaded in (``charger``): visibility is checked once per request."""
+    if getattr(dossier, "_visible_pour", None) == (user.pk, dossier.state):
+        return True
     return visibles(type(dossier).objects.filter(pk=dossier.pk), user).exists()
 
 
@@ -86,8 +106,10 @@ def champs_reserves(user) -> frozenset[str]:
 
 
 def charger(dossier, user):
-    """Tie the dossier to the user looking at it: ``dossier.est_modifiable`` then answers for that user."""
+    """Tie a dossier loaded through ``visibles(…, user)`` to that user: ``dossier.est_modifiable`` then answers
+    for them, and ``voit`` needs no query while the dossier keeps its state."""
     dossier._modifiable = peut_modifier(user, dossier)
+    dossier._visible_pour = (user.pk, dossier.state)
     return dossier
 
 

@@ -18,5 +18,12 @@ class DossiersConfig(AppConfig):
                 recherche.apres_enregistrement, sender=modele, dispatch_uid=f"recherche.{modele.__name__}"
             )
 
+        # Who sees what: a user's establishments are kept between requests until an attachment or an
+        # establishment changes (``acces.etablissements_de``).
+        from portal import tables
+        from referentiels.models import Etablissement, Rattachement
+
+        tables.suivre(Rattachement, Etablissement)
+
         # The gestionnaires' group follows the code after every migrate (``dossiers/acces.py``).
         post_migrate.connect(acces.apres_migrate, sender=self, dispatch_uid="dossiers.groupe_gestionnaires")

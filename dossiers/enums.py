@@ -224,3 +224,16 @@ class ModalitePedagogique(models.TextChoices):
     PRESENTIEL = "presentiel", "Présentiel"
     DISTANCE = "distance", "À distance"
     MIXTE = "mixte", "Mixte (présentiel et à distance)"
+
+
+class EtatExport(models.TextChoices):
+    """A back-office export job (``dossiers.models.ExportDossiers``), from the click to the file."""
+
+    EN_ATTENTE = "en_attente", "En attente"
+    EN_COURS = "en_cours", "En cours"
+    PRET = "pret", "Prêt"
+    ECHEC = "echec", "Échec"
+
+    @classmethod
+    def termines(cls):
+        return [cls.PRET, cls.ECHEC]

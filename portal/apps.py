@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = "Portail"
+
+    def ready(self):
+        from celery.signals import task_prerun
+        from django.core.signals import request_started
+
+        from portal import tables
+
+        # The reference tables held in memory are compared with the shared generation once per request or task.
+        request_started.connect(tables.a_verifier, dispatch_uid="portal.tables.requete")
+        task_prerun.connect(tables.a_verifier, dispatch_uid="portal.tables.tache", weak=False)

@@ -22,6 +22,7 @@ import holidays
 from django.db import models
 from django.utils import timezone
 
+from portal.tables import lignes
 from referentiels.models.parametres import ForfaitPriseEnCharge, ParametreRegle, PublicForfait, Smic, Territoire
 
 
@@ -97,7 +98,7 @@ def smic_en_vigueur(date, territoire: str = Territoire.METROPOLE) -> Smic:
     """The ``Smic`` row in force on ``date`` for ``territoire``."""
     jour = _as_date(date)
     territoire = _territoire(territoire)
-    smic = Smic.objects.filter(territoire=territoire, date_effet__lte=jour).order_by("-date_effet").first()
+    smic = _en_vigueur(r for r in lignes(Smic) if r.territoire == territoire and r.date_effet <= jour)
     if smic is None:
         libelle = Territoire(territoire).label
         raise ParametreIntrouvable(
@@ -139,19 +140,25 @@ def forfait_horaire(date, idcc: str | None = None, renforce: bool = False) -> De
     """
     jour = _as_date(date)
     public = PublicForfait.RENFORCE if renforce else PublicForfait.STANDARD
-    forfaits = ForfaitPriseEnCharge.objects.filter(public=public, date_effet__lte=jour).order_by("-date_effet")
-    if idcc:
-        branche = forfaits.filter(idcc=str(idcc).strip()).values_list("montant_horaire", flat=True).first()
-        if branche is not None:
-            return branche
-    legal = forfaits.filter(idcc__isnull=True).values_list("montant_horaire", flat=True).first()
-    if legal is None:
+    ligne = forfait_en_vigueur(jour, idcc, renforce)
+    if ligne is None:
         raise ParametreIntrouvable(
             f"Aucun forfait horaire de prise en charge ({PublicForfait(public).label.lower()}) n'est connu au "
             f"{jour:%d/%m/%Y} : chargez les paramètres (manage.py load_parametres) ou ajoutez-le dans "
             "l'administration."
         )
-    return legal
+    return ligne.montant_horaire
+
+
+def forfait_en_vigueur(date, idcc: str | None = None, renforce: bool = False) -> ForfaitPriseEnCharge | None:
+    """The row ``forfait_horaire`` reads: the branch's (``idcc``) in force on ``date`` if any, else the legal one."""
+    jour = _as_date(date)
+    public = PublicForfait.RENFORCE if renforce else PublicForfait.STANDARD
+    forfaits = [r for r in lignes(ForfaitPriseEnCharge) if r.public == public and r.date_effet <= jour]
+    branche = str(idcc).strip() if idcc else ""
+    return (branche and _en_vigueur(r for r in forfaits if r.idcc == branche)) or _en_vigueur(
+        r for r in forfaits if r.idcc is None
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -160,23 +167,30 @@ def forfait_horaire(date, idcc: str | None = None, renforce: bool = False) -> De
 
 
 def parametre(code: str, date: datetime.date | None = None) -> Decimal:
-    """Value of the rule parameter ``code`` in force on ``date`` (today when ``None``), read from the database.
+    """Value of the rule parameter ``code`` in force on ``date`` (today when ``None``).
 
-    Nothing is cached: a value changed in the admin applies at once.
+    The table is held in memory (portal/tables.py) and read again as soon as a row changes: a value changed in
+    the admin applies at once.
     """
     jour = timezone.localdate() if date is None else _as_date(date)
-    valeur = (
-        ParametreRegle.objects.filter(code=code, date_effet__lte=jour)
-        .order_by("-date_effet")
-        .values_list("valeur", flat=True)
-        .first()
-    )
-    if valeur is None:
+    ligne = parametre_en_vigueur(code, jour)
+    if ligne is None:
         raise ParametreIntrouvable(
             f"Le paramètre de règle « {code} » n'a pas de valeur au {jour:%d/%m/%Y} : chargez les paramètres "
             "(manage.py load_parametres) ou ajoutez-le dans l'administration."
         )
-    return valeur
+    return ligne.valeur
+
+
+def parametre_en_vigueur(code: str, date) -> ParametreRegle | None:
+    """The ``ParametreRegle`` row of ``code`` in force on ``date`` (None when no row covers it)."""
+    jour = _as_date(date)
+    return _en_vigueur(r for r in lignes(ParametreRegle) if r.code == code and r.date_effet <= jour)
+
+
+def _en_vigueur(rows):
+    """The row with the latest ``date_effet`` (None for no row)."""
+    return max(rows, key=lambda r: r.date_effet, default=None)
 
 
 # --------------------------------------------------------------------------------------------

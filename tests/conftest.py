@@ -47,6 +47,20 @@ def gestionnaire(db):
 
 
 @pytest.fixture(autouse=True)
+def tables_relues():
+    """Each test reads the reference tables from its own database (portal/tables.py holds them in memory, and a
+    test's rollback sends no signal)."""
+    from django.core.cache import cache
+
+    from portal import tables
+
+    cache.clear()  # the tables' generation and what derives from it (ids are reused from one test to the next)
+    tables.oublier()
+    yield
+    tables.oublier()
+
+
+@pytest.fixture(autouse=True)
 def no_network(monkeypatch):
     """Nothing tries the network in tests: any outbound HTTP through urllib fails loudly."""
     import urllib.request

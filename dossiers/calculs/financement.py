@@ -28,8 +28,14 @@ from django.utils import timezone
 
 from dossiers.calculs.age import age_revolu
 from dossiers.enums import Diplome, MinimumSocial, SituationAvantContrat
-from referentiels.models import ForfaitPriseEnCharge, ParametreRegle, PublicForfait
-from referentiels.parametres import ParametreIntrouvable, forfait_horaire, parametre
+from referentiels.models import ForfaitPriseEnCharge, ParametreRegle
+from referentiels.parametres import (
+    ParametreIntrouvable,
+    forfait_en_vigueur,
+    forfait_horaire,
+    parametre,
+    parametre_en_vigueur,
+)
 
 CENT = Decimal("0.01")
 AGE_TUTEUR_MAJORATION = 45  # D6332-93
@@ -148,9 +154,7 @@ def _date_reference(dossier) -> tuple[dt.date, str]:
 
 def _forfait_ligne(jour, idcc, renforce) -> ForfaitPriseEnCharge | None:
     """The row ``forfait_horaire`` reads (for its date and origin): the branch's if recorded, else the legal one."""
-    public = PublicForfait.RENFORCE if renforce else PublicForfait.STANDARD
-    lignes = ForfaitPriseEnCharge.objects.filter(public=public, date_effet__lte=jour).order_by("-date_effet")
-    return (idcc and lignes.filter(idcc=idcc).first()) or lignes.filter(idcc__isnull=True).first()
+    return forfait_en_vigueur(jour, idcc, renforce)
 
 
 def _parametre(code: str, jour: dt.date) -> tuple[Decimal, ParametreRegle | None]:
@@ -158,8 +162,7 @@ def _parametre(code: str, jour: dt.date) -> tuple[Decimal, ParametreRegle | None
         valeur = parametre(code, jour)
     except ParametreIntrouvable:
         return TUTORAT_DEFAUTS[code], None
-    ligne = ParametreRegle.objects.filter(code=code, date_effet__lte=jour).order_by("-date_effet").first()
-    return valeur, ligne
+    return valeur, parametre_en_vigueur(code, jour)
 
 
 def mois_de_contrat(debut: dt.date, fin: dt.date) -> int:

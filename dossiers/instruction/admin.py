@@ -16,24 +16,28 @@ import datetime as dt
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ERROR_FLAG, PAGE_VAR, ChangeList
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect, QueryDict
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from documents import services as documents_services
 from dossiers import rules
 from dossiers.acces import PERMISSION_INSTRUIRE
 from dossiers.calculs.financement import estimation, euros
 from dossiers.calculs.salaire import montant_fr
-from dossiers.enums import DossierState
+from dossiers.enums import DossierState, EtatExport
 from dossiers.instruction import decisions as instruction
-from dossiers.instruction import export
+from dossiers.instruction import export, tasks
 from dossiers.instruction.formulaires import AccepterForm, DecisionForm, RefuserForm
-from dossiers.models import Dispositif, Dossier, ModuleFormation, SousDispositif, Synthese
+from dossiers.models import Dispositif, Dossier, ExportDossiers, ModuleFormation, SousDispositif, Synthese
 from dossiers.recherche import filtrer_dossiers
 from dossiers.saisie import lecture
 from dossiers.workflow import (
@@ -48,6 +52,7 @@ from dossiers.workflow import (
     verifier,
 )
 from portal.admin import LectureSeuleAdmin
+from referentiels.lookups import organismes as organismes_lookup
 from referentiels.models import ConventionCollective, OrganismeFormation
 
 # -- filters -------------------------------------------------------------------------------------------------
@@ -115,42 +120,136 @@ class DelaiFilter(admin.SimpleListFilter):
         return queryset.filter(transmis_le__gte=limite_alerte)
 
 
-class IdccFilter(admin.SimpleListFilter):
-    title = "IDCC (convention collective)"
-    parameter_name = "idcc"
+class SaisieFilter(admin.SimpleListFilter):
+    """A filter typed in a search box rather than picked in a list: its choices are referential rows (hundreds of
+    conventions, tens of thousands of organismes), never a DISTINCT over the dossiers. The box keeps the list's
+    other parameters; the current value is shown as the selected line, with « Tous » to clear it."""
+
+    template = "admin/dossiers/dossier/filtre_saisie.html"
+    placeholder = ""
+    aide = ""
 
     def lookups(self, request, model_admin):
-        idccs = list(
-            model_admin.get_queryset(request)
-            .exclude(employeur__idcc="")
-            .order_by("employeur__idcc")
-            .values_list("employeur__idcc", flat=True)
-            .distinct()
-        )
-        titres = dict(ConventionCollective.objects.filter(idcc__in=idccs).values_list("idcc", "titre"))
-        return [(idcc, f"{idcc} — {titres[idcc][:60]}" if idcc in titres else idcc) for idcc in idccs]
+        return []  # nothing listed: the box (and the datalist of ``suggestions``) is the choice
+
+    def has_output(self):
+        return True
+
+    def libelle(self, value: str) -> str:
+        return value
+
+    def suggestions(self) -> str:
+        """The ``<option>`` elements of the box's datalist (safe HTML), if any."""
+        return ""
+
+    def choices(self, changelist):
+        value = (self.value() or "").strip()
+        caches = [
+            (nom, valeur)
+            for nom, valeur in changelist.params.items()
+            if nom not in (self.parameter_name, PAGE_VAR, ERROR_FLAG)
+        ]
+        yield {
+            "selected": not value,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "query_string_valeur": changelist.get_query_string({self.parameter_name: value}),
+            "display": "Tous",
+            "valeur": value,
+            "libelle": self.libelle(value) if value else "",
+            "caches": caches,
+            "placeholder": self.placeholder,
+            "aide": self.aide,
+            "suggestions": self.suggestions(),
+        }
+
+
+class IdccFilter(SaisieFilter):
+    """The employer's convention collective by IDCC, suggested from the referential's conventions in force."""
+
+    title = "IDCC (convention collective)"
+    parameter_name = "idcc"
+    placeholder = "Ex : 1979"
+    aide = "Le numéro IDCC (4 chiffres)."
+
+    @staticmethod
+    def _idcc(value: str) -> str:
+        chiffres = (value or "").strip()[:4]
+        return chiffres.zfill(4) if chiffres.isdigit() else ""
+
+    def libelle(self, value):
+        idcc = self._idcc(value)
+        titre = ConventionCollective.objects.filter(idcc=idcc).values_list("titre", flat=True).first()
+        return f"{idcc} — {titre[:60]}" if titre else idcc or value
+
+    def suggestions(self):
+        # ~700 options: joined here, not looped over by the template (that was most of the filters' render time).
+        conventions = ConventionCollective.objects.actives().order_by("idcc").values_list("idcc", "titre")
+        return format_html_join("", '<option value="{}">{} — {}</option>', ((i, i, t[:80]) for i, t in conventions))
 
     def queryset(self, request, queryset):
-        return queryset.filter(employeur__idcc=self.value()) if self.value() else queryset
+        if not (self.value() or "").strip():
+            return queryset
+        return queryset.filter(employeur__idcc=self._idcc(self.value()))
 
 
-class OrganismeFilter(admin.SimpleListFilter):
-    """The training organisms of the listed dossiers' modules."""
+class OrganismeFilter(SaisieFilter):
+    """The training organisms of the dossiers' modules, typed as in the Formation tab's search: SIRET, SIREN, NDA or
+    words of the name (``referentiels.lookups.organismes.rechercher``); a referential id (a link) also works."""
 
     title = "organisme de formation"
     parameter_name = "organisme"
+    placeholder = "SIRET ou raison sociale"
+    aide = "SIRET, SIREN, n° de déclaration d'activité ou mots de la raison sociale."
 
-    def lookups(self, request, model_admin):
-        modules = ModuleFormation.objects.filter(formation__dossier__in=model_admin.get_queryset(request))
-        organismes = OrganismeFormation.objects.filter(pk__in=modules.values("organisme_id")).order_by("raison_sociale")
-        lignes = organismes.values_list("pk", "raison_sociale", "siret")
-        return [(str(pk), f"{nom} ({siret})") for pk, nom, siret in lignes]
+    def _organismes(self, value: str):
+        value = value.strip()
+        if value.isdigit() and len(value) < 9:  # an id, as the lists' links give it
+            return OrganismeFormation.objects.filter(pk=int(value))
+        return organismes_lookup.rechercher(value)
+
+    def libelle(self, value):
+        trouves = list(self._organismes(value).values_list("raison_sociale", "siret")[:2])
+        if len(trouves) == 1:
+            nom, siret = trouves[0]
+            return f"{nom} ({siret})"
+        return f"« {value} »"
 
     def queryset(self, request, queryset):
-        if not (self.value() or "").isdigit():
+        if not (self.value() or "").strip():
             return queryset
-        modules = ModuleFormation.objects.filter(formation__dossier=OuterRef("pk"), organisme_id=int(self.value()))
+        organismes = self._organismes(self.value()).order_by().values("pk")
+        modules = ModuleFormation.objects.filter(formation__dossier=OuterRef("pk"), organisme__in=organismes)
         return queryset.filter(Exists(modules))
+
+
+# -- the list at volume ---------------------------------------------------------------------------------------
+
+
+class PaginateurParCles(Paginator):
+    """A page whose keys are selected on the dossier table alone, with only the joins its filters and sort need
+    (``OFFSET`` walks the ``dossier_admin_liste_idx`` index), the list's six joins made for those rows only:
+    ``… WHERE id IN (SELECT id … ORDER BY … LIMIT 50 OFFSET n) ORDER BY …``, one query. A deep page then costs
+    about what the first one does."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bas = (number - 1) * self.per_page
+        liste = self.object_list
+        cles = liste.values("pk")[bas : bas + self.per_page]
+        # Outside the keys' subquery, no filter again (an EXISTS there would make the planner join every row).
+        page = liste.model._default_manager.filter(pk__in=cles).order_by(*liste.query.order_by)
+        page.query.select_related = liste.query.select_related
+        return self._get_page(page, number, self)
+
+
+class ListeDossiers(ChangeList):
+    def _get_deterministic_ordering(self, ordering):
+        """The tie-breaker ``pk`` goes the way of the first key (Django appends ``-pk``): ``transmis_le`` up or down
+        is then one walk, forwards or backwards, of the ``(transmis_le, id, state)`` index."""
+        ordering = super()._get_deterministic_ordering(ordering)
+        if len(ordering) >= 2 and ordering[-1] == "-pk" and isinstance(ordering[0], str):
+            ordering[-1] = "-pk" if ordering[0].startswith("-") else "pk"
+        return ordering
 
 
 # -- decisions -----------------------------------------------------------------------------------------------
@@ -222,6 +321,8 @@ class DossierAdmin(LectureSeuleAdmin):
     ordering = ["transmis_le"]
     list_per_page = 50
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # « Afficher les nombres »: a count per choice over every dossier
+    paginator = PaginateurParCles
     actions = ["action_prendre_en_instruction"]
     change_list_template = "admin/dossiers/dossier/change_list.html"
 
@@ -229,6 +330,9 @@ class DossierAdmin(LectureSeuleAdmin):
         css = {"all": ["portal/css/admin.css"]}
 
     # -- who may do what: the adhérent's data are never edited here ------------------------------------------
+
+    def get_changelist(self, request, **kwargs):
+        return ListeDossiers
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, {"title": "Dossiers transmis à AKTO", **(extra_context or {})})
@@ -314,6 +418,16 @@ class DossierAdmin(LectureSeuleAdmin):
         info = self.opts.app_label, self.opts.model_name
         urls = [
             path("export/", self.admin_site.admin_view(self.export_view), name="%s_%s_export" % info),
+            path(
+                "export/<int:pk>/",
+                self.admin_site.admin_view(self.export_suivi_view),
+                name="%s_%s_export_suivi" % info,
+            ),
+            path(
+                "export/<int:pk>/fichier/",
+                self.admin_site.admin_view(self.export_fichier_view),
+                name="%s_%s_export_fichier" % info,
+            ),
             path(
                 "<path:object_id>/decision/<slug:transition>/",
                 self.admin_site.admin_view(self.decision_view),
@@ -445,20 +559,68 @@ class DossierAdmin(LectureSeuleAdmin):
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/dossiers/dossier/decision.html", context)
 
+    # -- « Exporter en CSV »: a background job (dossiers/instruction/export.py, tasks.py) ----------------------
+
     def export_view(self, request):
-        """« Exporter en CSV »: every dossier of the list as filtered, searched and sorted (not only the page)."""
+        """« Exporter en CSV » (POST): a job for the list as filtered, searched and sorted (every page), written by
+        a Celery task after commit; then its progress page. Eager mode (no Redis) writes it before the redirect."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        from django.contrib.admin.options import IncorrectLookupParameters
-        from django.contrib.admin.views.main import PAGE_VAR
-
-        request.GET = request.GET.copy()
-        request.GET.pop(PAGE_VAR, None)
-        try:
-            changelist = self.get_changelist_instance(request)
-        except IncorrectLookupParameters:
+        if request.method != "POST":
             return HttpResponseRedirect(reverse("admin:dossiers_dossier_changelist"))
-        return export.reponse_csv(changelist.queryset)
+        parametres = request.GET.copy()
+        parametres.pop(PAGE_VAR, None)
+        with transaction.atomic():
+            job = ExportDossiers.objects.create(demandeur=request.user, parametres=parametres.urlencode())
+            transaction.on_commit(lambda: tasks.exporter_dossiers.delay(job.pk))
+        return HttpResponseRedirect(reverse("admin:dossiers_dossier_export_suivi", args=[job.pk]))
+
+    def liste_exportee(self, job: ExportDossiers):
+        """The queryset of the list ``job`` was asked from, as its gestionnaire saw it (the task runs it)."""
+        request = HttpRequest()
+        request.method = "GET"
+        request.user = job.demandeur
+        request.GET = QueryDict(job.parametres)
+        if not (job.demandeur.is_active and job.demandeur.is_staff and self.has_view_permission(request)):
+            raise PermissionDenied("Le demandeur n'a plus accès aux dossiers.")
+        return self.get_changelist_instance(request).queryset
+
+    def _export(self, request, pk) -> ExportDossiers:
+        """The requesting gestionnaire's own export job, or 404 (another's is not even said to exist)."""
+        if not self.has_view_permission(request):
+            raise Http404
+        return get_object_or_404(ExportDossiers, pk=pk, demandeur=request.user)
+
+    def export_suivi_view(self, request, pk):
+        """The job's progress (« n / total lignes »), polled by htmx every second until the file is ready."""
+        job = self._export(request, pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "app_label": self.opts.app_label,
+            "title": "Exporter en CSV",
+            "export": job,
+            "liste": reverse("admin:dossiers_dossier_changelist") + (f"?{job.parametres}" if job.parametres else ""),
+            "telechargement": reverse("admin:dossiers_dossier_export_fichier", args=[job.pk]),
+        }
+        request.current_app = self.admin_site.name
+        template = "admin/dossiers/dossier/export.html"
+        return TemplateResponse(request, f"{template}#etat" if request.htmx else template, context)
+
+    def export_fichier_view(self, request, pk):
+        """« Télécharger le fichier CSV »: the file of the requesting gestionnaire's ready job, from the private
+        storage."""
+        job = self._export(request, pk)
+        if job.etat != EtatExport.PRET or not job.fichier:
+            raise Http404
+        response = FileResponse(
+            job.fichier.open("rb"),
+            as_attachment=True,
+            filename=export.nom_telechargement(job),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 def _date(value) -> str:

@@ -111,10 +111,16 @@ class Delai:
 
 def delai(dossier: Dossier, aujourdhui: dt.date | None = None) -> Delai | None:
     """The deadline's count while the dossier awaits a decision (*Transmis*, *En cours d'instruction*), else None."""
-    if dossier.state not in DossierState.a_traiter() or dossier.transmis_le is None:
+    return delai_de(dossier.state, dossier.transmis_le, aujourdhui)
+
+
+def delai_de(state: str, transmis_le: dt.datetime | None, aujourdhui: dt.date | None = None, tz=None) -> Delai | None:
+    """``delai`` from the two columns it reads (the CSV export reads columns, not dossiers; it passes today and the
+    time zone once for all its rows)."""
+    if state not in DossierState.a_traiter() or transmis_le is None:
         return None
     aujourdhui = aujourdhui or timezone.localdate()
-    return Delai((aujourdhui - timezone.localdate(dossier.transmis_le)).days)
+    return Delai((aujourdhui - timezone.localdate(transmis_le, tz)).days)
 
 
 def debut_du_jour(jour: dt.date) -> dt.datetime:

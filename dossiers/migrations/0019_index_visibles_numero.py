@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0016_recherche_trigrammes'),
+        ('dossiers', '0018_admin_index'),
         ('referentiels', '0008_code_certification'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -2,5 +2,6 @@
 
 from dossiers.models.contrat import *  # noqa: F403
 from dossiers.models.dossier import *  # noqa: F403
+from dossiers.models.export import *  # noqa: F403
 from dossiers.models.financement import *  # noqa: F403
 from dossiers.models.formation import *  # noqa: F403

@@ -14,7 +14,7 @@ __all__ = [
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, FilteredRelation, OuterRef, Q
 
 from dossiers.enums import (
     Diplome,
@@ -72,12 +72,43 @@ class SousDispositif(models.Model):
         return self.libelle
 
 
+TUTEUR_JOINT = "tuteur_rang_"
+
+
 class DossierQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The only way a view gets dossiers: anything outside this answers 404 (``dossiers/acces.py``)."""
         from dossiers import acces
 
         return acces.visibles(self, user)
+
+    def avec_tuteurs(self):
+        """The two tutors joined to the dossier's row (``Dossier.tuteur(rang)`` then reads no row)."""
+        return self.annotate(
+            **{f"{TUTEUR_JOINT}{rang}": FilteredRelation("tuteurs", condition=Q(tuteurs__rang=rang)) for rang in (1, 2)}
+        ).select_related(*(f"{TUTEUR_JOINT}{rang}" for rang in (1, 2)))
+
+    def avec_indices(self):
+        """What the two rules that look at other dossiers need to know, read with the dossier: does another
+        salarié hold this NIR (X-26), does another dossier of the same employer have a rank-1 tutor born the same
+        day (TUT-04/05)? When the answer is no, those rules need no query (``Dossier.indice``)."""
+        from django.db.models.functions import Substr
+
+        return self.annotate(
+            indice_nir=Exists(
+                Salarie.objects.filter(nir_empreinte=OuterRef("salarie__nir_empreinte"))
+                .exclude(nir_empreinte="")
+                .exclude(nom_naissance="")
+                .exclude(dossier_id=OuterRef("pk"))
+            ),
+            indice_tuteur=Exists(
+                Tuteur.objects.filter(
+                    rang=1,
+                    date_naissance=OuterRef(f"{TUTEUR_JOINT}1__date_naissance"),
+                    dossier__employeur__siret__startswith=Substr(OuterRef("employeur__siret"), 1, 9),
+                ).exclude(dossier_id=OuterRef("pk"))
+            ),
+        )
 
     def for_list(self):
         """Everything a list row shows (``templates/dossiers/liste.html``), in one query, and only that."""
@@ -132,7 +163,6 @@ class Dossier(models.Model):
         null=True,
         blank=True,
         editable=False,
-        db_index=True,
         help_text="Dernière transmission à AKTO : le délai de décision de 20 jours (art. D6325-2) court de là.",
     )
     decide_le = models.DateTimeField("Décidé le", null=True, blank=True, editable=False)
@@ -156,6 +186,9 @@ class Dossier(models.Model):
             models.Index(
                 fields=["etablissement", "state", "-created_at", "id", "numero"], name="dossier_visibles_num_idx"
             ),
+            # The back office's list, oldest transmission first (or last): its pages are walks of this index,
+            # state included so that the filter on it needs no visit of the table (dossiers/instruction/admin.py).
+            models.Index(fields=["transmis_le", "id", "state"], name="dossier_admin_liste_idx"),
         ]
         permissions = [
             (
@@ -178,10 +211,28 @@ class Dossier(models.Model):
         """The tutor of that rank (both rows exist from the dossier's creation); cached with the dossier."""
         cache = self.__dict__.setdefault("_tuteurs", {})
         if rang not in cache:
-            cache[rang] = next((t for t in self.tuteurs.all() if t.rang == rang), None) or Tuteur(
-                dossier=self, rang=rang
-            )
+            joint = f"{TUTEUR_JOINT}{rang}"
+            if joint in self.__dict__:  # loaded with the dossier (``avec_tuteurs``; None: no row)
+                tuteur = self.__dict__[joint]
+            else:
+                tuteur = next((t for t in self.tuteurs.all() if t.rang == rang), None)
+            cache[rang] = tuteur or Tuteur(dossier=self, rang=rang)
         return cache[rang]
+
+    def indice(self, nom: str, *valeurs) -> bool | None:
+        """What ``avec_indices`` read for the stored ``valeurs`` (the NIR's fingerprint; the tutor's date of birth
+        and the SIREN): False when no other dossier can match, None when unknown or when the values in memory are
+        no longer those that were read (a save or a check of the Salarié tab)."""
+        lu = self.__dict__.get("_indices", {}).get(nom)
+        return lu[1] if lu is not None and lu[0] == valeurs else None
+
+    def noter_indices(self) -> None:
+        """After ``avec_indices``: remember which stored values its answers are about."""
+        salarie = self._state.fields_cache.get("salarie")
+        self._indices = {
+            "nir": (((salarie.nir_empreinte if salarie else ""),), self.indice_nir),
+            "tuteur": ((self.tuteur(1).date_naissance, (self.employeur.siret or "")[:9]), self.indice_tuteur),
+        }
 
     @property
     def est_modifiable(self) -> bool:
@@ -204,7 +255,7 @@ class Employeur(models.Model):
     code_postal = models.CharField("Code postal", max_length=5)
     commune = models.CharField("Commune", max_length=100)
     naf = models.CharField("NAF", max_length=5)
-    idcc = models.CharField("IDCC", max_length=4)
+    idcc = models.CharField("IDCC", max_length=4, db_index=True)  # the back office's IDCC filter
     categorie_juridique = models.CharField("Catégorie juridique", max_length=4, blank=True)
     travail_temporaire = models.BooleanField(default=False)
     geiq = models.BooleanField(default=False)

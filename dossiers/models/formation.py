@@ -67,6 +67,8 @@ class Formation(models.Model):
         """The modules in order, read once per instance (the rules read them many times per check)."""
         if self.pk is None:
             return []
+        if "modules" in getattr(self, "_prefetched_objects_cache", {}):  # loaded with the dossier (MODULES)
+            return sorted(self.modules.all(), key=lambda m: (m.ordre, m.pk))
         return list(self.modules.select_related("organisme").order_by("ordre", "pk"))
 
     def module(self, numero: int) -> "ModuleFormation | None":

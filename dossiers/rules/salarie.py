@@ -9,7 +9,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from dossiers.calculs.age import age_revolu
-from dossiers.calculs.identite import Verdict, cle_nom, empreinte_nir, get_identity_verifier
+from dossiers.calculs.identite import (
+    PortalIdentityVerifier,
+    Verdict,
+    cle_nom,
+    empreinte_nir,
+    get_identity_verifier,
+)
 from dossiers.enums import DossierState, MinimumSocial, Sexe, SituationAvantContrat
 from dossiers.models import Tuteur
 from dossiers.rules import obligatoire, regle, source
@@ -211,9 +217,10 @@ def nir_nom_naissance(dossier):
     """
     if _nir_parts(dossier) is None:
         return False
-    verdict = get_identity_verifier().verify(
-        empreinte_nir(dossier.salarie.nir), dossier.salarie.nom_naissance, exclude_dossier_id=dossier.pk
-    )
+    verifier, empreinte = get_identity_verifier(), empreinte_nir(dossier.salarie.nir)
+    if isinstance(verifier, PortalIdentityVerifier) and dossier.indice("nir", empreinte) is False:
+        return False  # read with the dossier: no other salarié of the portal holds this NIR
+    verdict = verifier.verify(empreinte, dossier.salarie.nom_naissance, exclude_dossier_id=dossier.pk)
     return verdict is Verdict.DISCORDANT
 
 
@@ -307,6 +314,8 @@ def autres_contrats_du_tuteur(dossier) -> int:
     cle = (cle_nom(tuteur.nom), cle_nom(tuteur.prenom))
     if not (tuteur.date_naissance and all(cle) and len(siren) == 9):
         return 0
+    if dossier.indice("tuteur", tuteur.date_naissance, siren) is False:
+        return 0  # read with the dossier: no other dossier of this employer has a tutor born that day
     contrat = _contrat(dossier)
     reference = (contrat.date_debut if contrat else None) or timezone.localdate()
     candidats = (

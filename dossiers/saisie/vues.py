@@ -99,7 +99,7 @@ def _messages_by_field(onglet, anomalies, form=None) -> dict[str, list[dict]]:
     return result
 
 
-def _render(request, dossier, onglet, *, form=None, show_messages=False, alert=None, status=200):
+def _render(request, dossier, onglet, *, form=None, show_messages=False, alert=None, status=200, puces_seules=False):
     anomalies = rules.check(dossier)
     if form is None and onglet.disponible:
         form = _form(onglet, dossier, request.user)
@@ -109,6 +109,7 @@ def _render(request, dossier, onglet, *, form=None, show_messages=False, alert=N
         "onglet": onglet,
         "form": form,
         "puces": onglets.puces(anomalies),
+        "puces_seules": puces_seules,  # a save: the tab bar stays, only its bullets change
         "messages_champs": _messages_by_field(onglet, anomalies if show_messages else [], form),
         "obligatoires": rules.mandatory_fields(onglet.slug, dossier),
         "precedent": precedent,
@@ -165,6 +166,7 @@ def onglet_view(request, pk, slug):
         onglet,
         form=saved_form,
         show_messages=True,
+        puces_seules=True,
         alert={
             "kind": "warning" if form.errors else "success",
             "text": "Enregistrement effectué. Les champs signalés en format invalide n'ont pas été enregistrés."

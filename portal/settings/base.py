@@ -114,6 +114,15 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# The back office's CSV exports (dossiers.models.ExportDossiers): private files, outside MEDIA_ROOT, served only
+# by a view that checks who asks; the web and the worker processes must share this folder.
+EXPORTS_ROOT = Path(os.environ.get("EXPORTS_ROOT", BASE_DIR / "exports"))
+STORAGE_EXPORTS = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": EXPORTS_ROOT}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "exports": STORAGE_EXPORTS,
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -146,6 +155,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portail"}}
+# Sessions are read from that cache, the database row staying the reference (written on every change): one query
+# less on every signed-in request; a session missing from the cache, or the cache down, is read from the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -160,6 +172,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.relancer_notifications",
         "schedule": 60.0,
         "options": {"expires": 55},
+    },
+    # The back office's exports older than a week, and their files (dossiers.models.export.DUREE_CONSERVATION).
+    "nettoyer-exports": {
+        "task": "dossiers.tasks.nettoyer_exports",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
     },
 }
 

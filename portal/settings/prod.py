@@ -11,7 +11,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SITE_URL, env_bool
+from .base import SITE_URL, STORAGE_EXPORTS, env_bool
 
 DEBUG = False
 SECRET_KEY = os.environ["SECRET_KEY"]
@@ -32,6 +32,7 @@ STORAGES = {
     # Hashed names (cached for ever by browsers: WhiteNoise sends far-future, immutable headers for them),
     # gzip and Brotli copies made once by `collectstatic`, at the image's build.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "exports": STORAGE_EXPORTS,  # private: EXPORTS_ROOT, shared by web and worker
 }
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 # The NIR's encryption and fingerprint keys must be set explicitly (and kept with the backups).

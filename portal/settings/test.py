@@ -1,6 +1,8 @@
 """Test settings: fast hashing, in-memory e-mail, loud templates."""
 
 import os
+import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 from .base import TEMPLATES
@@ -14,6 +16,11 @@ TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "INVALID_TEMPLATE_VARIABLE(%s)"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Files, not memory: CI's worker (another process, these settings) writes the exports the tests read.
+    "exports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": Path(os.environ.get("EXPORTS_ROOT", Path(tempfile.gettempdir()) / "portail-exports"))},
+    },
 }
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 

@@ -7,6 +7,7 @@ import html
 import io
 import re
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection, transaction
@@ -15,10 +16,19 @@ from django.utils import timezone
 
 from dossiers.enums import DossierState, MotifRefus, TypeContrat, TypeModule
 from dossiers.instruction import decisions as instruction
-from dossiers.models import Contrat, Dossier, Employeur, Formation, ModuleFormation, Salarie, SousDispositif
+from dossiers.models import (
+    Contrat,
+    Dossier,
+    Employeur,
+    ExportDossiers,
+    Formation,
+    ModuleFormation,
+    Salarie,
+    SousDispositif,
+)
 from dossiers.services import employeur_snapshot
 from dossiers.workflow import ACCEPTER_DOSSIER, DEMANDER_COMPLEMENTS, PRENDRE_EN_INSTRUCTION, REFUSER_DOSSIER
-from referentiels.models import OrganismeFormation
+from referentiels.models import ConventionCollective, OrganismeFormation
 from tests.complet import NIR_13, dossier_complet
 from tests.conftest import client_for
 from tests.factories import DossierFactory, EtablissementFactory, UserFactory
@@ -116,8 +126,16 @@ def test_filters_dispositif_idcc_organisme_dates(akto):
     assert numeros(akto.get(LISTE, {"dispositif__id__exact": a.dispositif_id})) == [b.numero, a.numero]
     assert numeros(akto.get(LISTE, {"idcc": "3043"})) == [b.numero]
     assert numeros(akto.get(LISTE, {"organisme": organisme.pk})) == [b.numero]
-    page = text(akto.get(LISTE))
-    assert "ECOLE DES METIERS (77000002400016)" in page and ">3043<" in page
+    # Typed like the Formation tab's search: SIRET, SIREN, words of the name.
+    for saisie in ("77000002400016", "770000024", "ecole metiers"):
+        assert numeros(akto.get(LISTE, {"organisme": saisie})) == [b.numero], saisie
+    assert numeros(akto.get(LISTE, {"organisme": "boulangerie"})) == []
+    # The boxes suggest the referential's conventions and show the value chosen, the other filters kept.
+    ConventionCollective.objects.create(idcc="3043", titre="Entreprises de propreté et services associés")
+    page = text(akto.get(LISTE, {"idcc": "3043", "organisme": organisme.pk, "etat": "tous"}))
+    assert "ECOLE DES METIERS (77000002400016)" in page and "3043 — Entreprises de propreté" in page
+    assert '<option value="3043">' in page
+    assert '<input type="hidden" name="etat" value="tous">' in page
     debut = {"contrat__date_debut__gte": "2020-01-01", "contrat__date_debut__lt": "2020-02-01"}
     assert numeros(akto.get(LISTE, debut)) == [b.numero]
 
@@ -190,6 +208,60 @@ def test_changelist_query_count_does_not_grow_with_the_dossiers(akto, gestionnai
     assert len(mille) == len(dix), [q["sql"] for q in mille.captured_queries]
     assert len(mille) <= 12, [q["sql"] for q in mille.captured_queries]
     print(f"\nRequêtes SQL de la liste des dossiers : {len(dix)} à 10 dossiers, {len(mille)} à 1 000 dossiers")
+
+
+# Snapshot of the list's SQL queries: as many at 2 as at 30 dossiers, with each filter, a search and a deep page
+# (user, permissions ×2, dispositifs, sous-dispositifs, count, page, conventions' datalist; + the label of a typed
+# filter's value). The session comes from the cache (cached_db).
+REQUETES_LISTE = {
+    "": 8,
+    "etat=tous": 8,
+    "delai=normal": 8,
+    "idcc=1979": 9,
+    "organisme=ecole": 9,
+    "q=nom1": 8,
+    "o=-5.3": 8,
+    "contrat__date_debut__gte=2020-01-01&contrat__date_debut__lt=2030-01-01": 8,
+}
+
+
+@pytest.mark.parametrize("parametres", REQUETES_LISTE)
+def test_changelist_queries_snapshot(akto, parametres):
+    etablissement, user = EtablissementFactory(idcc="1979"), UserFactory()
+    organisme = OrganismeFormation.objects.create(siret="77000002400016", raison_sociale="ECOLE DES METIERS")
+
+    def requetes():
+        for formation in Formation.objects.filter(modules=None):
+            ModuleFormation.objects.create(formation=formation, type=TypeModule.EXTERNE, organisme=organisme)
+        akto.get(f"{LISTE}?{parametres}")  # warm the session
+        with CaptureQueriesContext(connection) as capture:
+            response = akto.get(f"{LISTE}?{parametres}")
+        assert response.status_code == 200
+        return [q["sql"] for q in capture.captured_queries]
+
+    creer_dossiers(2, etablissement, user)
+    deux = requetes()
+    creer_dossiers(28, etablissement, user)
+    trente = requetes()
+    assert len(deux) == len(trente) == REQUETES_LISTE[parametres], trente
+
+
+def test_deep_pages_are_the_list_in_order_in_one_query(akto, monkeypatch):
+    """The pages' keys are selected by a subquery (``PaginateurParCles``): page after page, the list in its order."""
+    from dossiers.instruction.admin import DossierAdmin
+
+    monkeypatch.setattr(DossierAdmin, "list_per_page", 10)
+    creer_dossiers(30, EtablissementFactory(), UserFactory())
+    attendus = list(Dossier.objects.order_by("transmis_le", "pk").values_list("numero", flat=True))
+    for tri, ordre in (("", attendus), ("?o=-3", attendus[::-1])):
+        pages = []
+        for page in (1, 2, 3):
+            separateur = "&" if tri else "?"
+            with CaptureQueriesContext(connection) as capture:
+                pages += numeros(akto.get(f"{LISTE}{tri}{separateur}p={page}"))
+            pagination = [q["sql"] for q in capture.captured_queries if '"dossiers_dossier"."numero"' in q["sql"]]
+            assert len(pagination) == 1 and "LIMIT 10" in pagination[0]
+        assert pages == ordre, tri
 
 
 # -- the dossier page ----------------------------------------------------------------------------------------
@@ -371,7 +443,23 @@ def lire_csv(response) -> tuple[bytes, list[list[str]]]:
     return contenu, list(csv.reader(io.StringIO(contenu.decode("utf-8-sig")), delimiter=";"))
 
 
-def test_export_csv_bytes(akto):
+@pytest.fixture
+def exporter(akto, django_capture_on_commit_callbacks):
+    """« Exporter en CSV » with ``params`` as the list's query string: the job runs after commit (eager), its
+    progress page offers the file; the download's response."""
+
+    def exporter(params: dict | None = None):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = akto.post(f"{EXPORT}?{urlencode(params or {})}")
+        job = ExportDossiers.objects.latest("pk")
+        assert response.status_code == 302 and response.url == f"{EXPORT}{job.pk}/"
+        assert "Télécharger le fichier CSV" in text(akto.get(response.url))
+        return akto.get(f"{EXPORT}{job.pk}/fichier/")
+
+    return exporter
+
+
+def test_export_csv_bytes(exporter):
     dossier = transmis(
         4,
         parts={
@@ -382,7 +470,7 @@ def test_export_csv_bytes(akto):
     salarie = dossier.salarie
     salarie.nir = f"{NIR_13}{97 - int(NIR_13) % 97:02d}"
     salarie.save()
-    response = akto.get(EXPORT)
+    response = exporter()
     assert response.status_code == 200 and response.streaming
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert re.fullmatch(r'attachment; filename="dossiers-\d{4}-\d{2}-\d{2}\.csv"', response["Content-Disposition"])
@@ -407,14 +495,14 @@ def test_export_csv_bytes(akto):
     assert NIR_13.encode() not in contenu and "••".encode() not in contenu  # never the NIR, not even masked
 
 
-def test_export_follows_the_filters_and_every_page(akto, gestionnaire):
+def test_export_follows_the_filters_and_every_page(exporter, gestionnaire):
     for jours in range(60):
         transmis(jours % 10)
     accepte = transmis(40, state=DossierState.EN_INSTRUCTION)
     instruction.accepter(accepte, gestionnaire, Decimal("4170.5"))
-    _, lignes = lire_csv(akto.get(EXPORT))
+    _, lignes = lire_csv(exporter())
     assert len(lignes) == 1 + 60  # every row of the default list (À traiter), not the first page only
-    _, lignes = lire_csv(akto.get(EXPORT, {"etat": "accepte", "p": "2"}))
+    _, lignes = lire_csv(exporter({"etat": "accepte", "p": "2"}))
     assert [ligne[0] for ligne in lignes[1:]] == [accepte.numero]
     valeurs = dict(zip(lignes[0], lignes[1], strict=True))
     assert valeurs["Montant engagé (€)"] == "4170,50"
@@ -422,12 +510,12 @@ def test_export_follows_the_filters_and_every_page(akto, gestionnaire):
     assert valeurs["Jours depuis la transmission"] == ""  # decided: the deadline no longer runs
 
 
-def test_export_link_keeps_the_current_filters(akto):
+def test_export_button_keeps_the_current_filters(akto):
     transmis(1)
     page = akto.get(LISTE, {"etat": "tous", "q": "CP"}).content.decode()
-    assert 'href="/admin/dossiers/dossier/export/?' in page
-    lien = re.search(r'href="(/admin/dossiers/dossier/export/\?[^"]+)"', page).group(1)
-    assert "etat=tous" in lien and "q=CP" in lien
+    action = re.search(r'<form method="post" action="(/admin/dossiers/dossier/export/\?[^"]+)"', page).group(1)
+    assert "etat=tous" in action and "q=CP" in action
+    assert ">Exporter en CSV</button>" in page
 
 
 def test_reading_follows_what_the_tab_offers_this_employer(akto):

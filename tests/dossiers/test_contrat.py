@@ -74,7 +74,7 @@ def test_complete_tab_is_saved_and_validated(adherent):
     assert (contrat.date_debut, contrat.date_fin) == (dt.date(2026, 2, 2), dt.date(2027, 2, 1))
     assert contrat.duree_essai_jours == 14 and contrat.nature == "cdd"
     page = text(response)
-    assert re.search(r'id="tab-contrat".*?data-status="valid"', page, re.S)
+    assert re.search(r'id="puce-contrat"[^>]*data-status="valid"', page, re.S)
     assert 'value="35h00"' in page and 'value="1\u202f500,00"' in page  # shown back the French way
     assert "Contrat de Professionnalisation" in page or "Sous Dispositif" in page
     assert "11 - Contrat Initial" in page
@@ -130,10 +130,10 @@ def test_date_d_effet_mandatory_for_type_30(adherent):
     response = save(client, dossier, complet())
     assert not re.search(r'name="date_effet_avenant"[^>]*disabled', text(response))
     assert ("obligatoire", "Saisie obligatoire") in messages(response, "date_effet_avenant")
-    assert re.search(r'id="tab-contrat".*?data-status="invalid"', text(response), re.S)
+    assert re.search(r'id="puce-contrat"[^>]*data-status="invalid"', text(response), re.S)
     response = save(client, dossier, complet(date_effet_avenant="01/06/2026"))
     assert Contrat.objects.get(dossier=dossier).date_effet_avenant == dt.date(2026, 6, 1)
-    assert re.search(r'id="tab-contrat".*?data-status="valid"', text(response), re.S)
+    assert re.search(r'id="puce-contrat"[^>]*data-status="valid"', text(response), re.S)
 
 
 def test_salary_is_labelled_hourly_for_travail_temporaire(adherent):
@@ -162,7 +162,7 @@ def test_rules_speak_after_saving(adherent):
     response = save(client_for(adherent), dossier, complet(salaire_brut="900", duree_essai_jours="40"))
     assert messages(response, "salaire_brut")[0][0] == "regle"
     assert messages(response, "duree_essai_jours")[0][0] == "regle"
-    assert re.search(r'id="tab-contrat".*?data-status="invalid"', text(response), re.S)
+    assert re.search(r'id="puce-contrat"[^>]*data-status="invalid"', text(response), re.S)
 
 
 def test_field_check_on_leaving_it(adherent):
@@ -218,7 +218,7 @@ def test_vae_avenant_and_user_company_naf_are_saved(adherent):
     assert DISABLED_NATURE.search(text(response))
     assert messages(response, "nature") == []
     assert "* Nature de contrat ou d'avenant" not in text(response)
-    assert re.search(r'id="tab-contrat".*?data-status="valid"', text(response), re.S)
+    assert re.search(r'id="puce-contrat"[^>]*data-status="valid"', text(response), re.S)
     # C2 unticked again: the nature opens and is mandatory.
     response = save(client, dossier, complet(naf_entreprise_utilisatrice="78.20Z", nature=""))
     assert Contrat.objects.get(dossier=dossier).avenant_vae is False
@@ -256,7 +256,7 @@ def test_vae_box_without_type_8_is_flagged(adherent):
     assert messages(response, "avenant_vae")[0][0] == "regle"
     assert "choisissez le type de qualification 8 (onglet Formation)" in messages(response, "avenant_vae")[0][1]
     assert messages(response, "naf_entreprise_utilisatrice")[0][0] == "regle"
-    assert re.search(r'id="tab-contrat".*?data-status="invalid"', text(response), re.S)
+    assert re.search(r'id="puce-contrat"[^>]*data-status="invalid"', text(response), re.S)
 
 
 def test_vae_contract_concluded_after_the_experiment_is_flagged(adherent):
@@ -317,11 +317,11 @@ def test_type_30_makes_the_date_d_effet_mandatory_and_enabled_then_11_clears_it(
     assert not DISABLED_DATE_EFFET.search(text(response))
     assert ("obligatoire", "Saisie obligatoire") in messages(response, "date_effet_avenant")
     assert "* Si avenant, renseignez la date d'effet" in text(response)
-    assert re.search(r'id="tab-contrat".*?data-status="invalid"', text(response), re.S)
+    assert re.search(r'id="puce-contrat"[^>]*data-status="invalid"', text(response), re.S)
 
     response = save(client, dossier, complet(type_contrat="30", date_effet_avenant="01/06/2026"))
     assert Contrat.objects.get(dossier=dossier).date_effet_avenant == dt.date(2026, 6, 1)
-    assert re.search(r'id="tab-contrat".*?data-status="valid"', text(response), re.S)
+    assert re.search(r'id="puce-contrat"[^>]*data-status="valid"', text(response), re.S)
 
     # Back to 11: the date d'effet is closed and cleared (even if the browser still sent it), the tab stays valid.
     response = save(client, dossier, complet(type_contrat="11", date_effet_avenant="01/06/2026"))
@@ -329,7 +329,7 @@ def test_type_30_makes_the_date_d_effet_mandatory_and_enabled_then_11_clears_it(
     assert Contrat.objects.get(dossier=dossier).date_effet_avenant is None
     assert DISABLED_DATE_EFFET.search(text(response))
     assert messages(response, "date_effet_avenant") == []
-    assert re.search(r'id="tab-contrat".*?data-status="valid"', text(response), re.S)
+    assert re.search(r'id="puce-contrat"[^>]*data-status="valid"', text(response), re.S)
 
 
 def test_forged_type_code_is_refused_in_french(adherent):

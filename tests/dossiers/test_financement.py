@@ -177,7 +177,7 @@ def test_travail_temporaire_options_are_mandatory(adherent_interim):
     assert response.status_code == 200
     dossier.refresh_from_db()
     assert codes(dossier) == {"FINANCEMENT_TYPE_CONTRIBUTION_OBLIGATOIRE"}
-    assert 'id="tab-financement"' in text(response)
+    assert 'id="puce-financement"' in text(response)  # the save's out-of-band bullets
 
     volontaire = TypeContribution.objects.get(code="volontaire")
     save(client, dossier, {"reste_a_charge_demande": "True", "type_contribution": volontaire.pk})

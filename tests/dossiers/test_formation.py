@@ -77,7 +77,7 @@ def messages(response, name):
 
 
 def bullet(response, slug="formation"):
-    match = re.search(rf'id="tab-{slug}".*?data-status="(\w+)"', text(response), re.S)
+    match = re.search(rf'id="puce-{slug}"[^>]*data-status="(\w+)"', text(response), re.S)
     return match.group(1) if match else None
 
 

@@ -40,7 +40,8 @@ def field_messages(response, name):
 
 
 def bullets(response):
-    return dict(re.findall(r'id="tab-(\w+)".*?data-status="(\w+)"', text(response), re.S))
+    """Each tab's bullet, in the full page's tab bar or in a save's out-of-band bullets."""
+    return dict(re.findall(r'id="puce-(\w+)"[^>]*data-status="(\w+)"', text(response)))
 
 
 def save(client, dossier, slug, data, version=None, htmx=True):

@@ -97,7 +97,7 @@ def test_complete_tab_is_saved_and_validated(adherent, lyon):
     assert salarie.telephone == "06 12 34 56 78"
     tuteur = Dossier.objects.get(pk=dossier.pk).tuteur(1)
     assert (tuteur.nom, tuteur.est_employeur, tuteur.date_naissance) == ("Durand", False, dt.date(1980, 2, 3))
-    assert re.search(r'id="tab-salarie".*?data-status="valid"', text(response), re.S)
+    assert re.search(r'id="puce-salarie"[^>]*data-status="valid"', text(response), re.S)
 
 
 def test_nir_is_encrypted_at_rest_with_a_fingerprint(adherent, lyon):
@@ -339,4 +339,4 @@ def test_nir_never_reaches_the_logs(adherent, lyon, caplog):
 def test_nir_inconsistencies_are_alerts_not_errors(adherent, lyon):
     response = save(client_for(adherent), make(adherent), complet(sexe="F"))
     assert ("alerte", "Le NIR ne correspond pas au sexe saisi.") in messages(response, "nir")
-    assert re.search(r'id="tab-salarie".*?data-status="valid"', text(response), re.S)
+    assert re.search(r'id="puce-salarie"[^>]*data-status="valid"', text(response), re.S)

@@ -82,7 +82,7 @@ def test_attestations_are_mandatory_boxes(adherent, dossier):
     dossier.refresh_from_db()
     assert [a.field for a in rules.check_onglet(dossier, "synthese")] == ["acceptation_cg"]
     response = save(client, dossier, {"attestation_exactitude": "on", "acceptation_cg": "on", "commentaire": "Merci"})
-    assert 'id="tab-synthese"' in text(response)
+    assert 'id="puce-synthese"' in text(response)  # the save's out-of-band bullets
     synthese = Synthese.objects.get(dossier=dossier)
     assert synthese.attestation_exactitude and synthese.acceptation_cg and synthese.commentaire == "Merci"
     dossier.refresh_from_db()

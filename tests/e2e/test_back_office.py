@@ -9,6 +9,7 @@ the dossier page go to /tmp/e2e-screens.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -75,7 +76,7 @@ def test_gestionnaire_instruit_demande_des_complements_puis_accepte(
     expect(ligne).to_contain_text("J+0")
     expect(ligne).to_contain_text("BRASSERIE DES CELESTINS")
     expect(ligne).to_contain_text("Lucas MARTIN")
-    expect(page.get_by_role("link", name="Exporter en CSV")).to_be_visible()
+    expect(page.get_by_role("button", name="Exporter en CSV")).to_be_visible()
     expect_no_template_error(page)
     page.screenshot(path=str(screens_dir / "back-office-liste.png"), full_page=True)
 
@@ -147,3 +148,22 @@ def test_gestionnaire_instruit_demande_des_complements_puis_accepte(
     adherent.reload()
     expect(adherent.locator("#avis-gestionnaire")).to_contain_text("Votre demande a été acceptée")
     context.close()
+
+
+def test_gestionnaire_exporte_la_liste_en_csv(page: Page, dossier_transmis, screens_dir):
+    """« Exporter en CSV » starts the job (eager here, as with ``make run``); its page offers the file."""
+    live, dossier = dossier_transmis
+    login_gestionnaire(page, live.url)
+    page.goto(f"{live.url}/admin/dossiers/dossier/?etat=tous")
+    page.get_by_role("button", name="Exporter en CSV").click()
+    expect(page.get_by_role("heading", name="Exporter en CSV")).to_be_visible()
+    expect(page.get_by_text("Le fichier est prêt : 1 / 1 lignes.")).to_be_visible()
+    expect_no_template_error(page)
+    page.screenshot(path=str(screens_dir / "back-office-export.png"), full_page=True)
+    with page.expect_download() as telechargement:
+        page.get_by_role("link", name="Télécharger le fichier CSV").click()
+    assert re.fullmatch(r"dossiers-\d{4}-\d{2}-\d{2}\.csv", telechargement.value.suggested_filename)
+    contenu = Path(telechargement.value.path()).read_bytes().decode("utf-8")
+    assert contenu.startswith("\ufeffNuméro;Dispositif;") and f"{dossier.numero};" in contenu
+    page.get_by_role("link", name="Retour à la liste des dossiers").click()
+    expect(page).to_have_url(re.compile(r"/admin/dossiers/dossier/\?etat=tous$"))
