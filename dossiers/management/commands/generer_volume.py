@@ -29,6 +29,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.models import JSONField
 from django.utils import timezone
 
 from dossiers import acces
@@ -754,12 +755,17 @@ def inserer(model, objets: list) -> None:
     champs = [f for f in model._meta.concrete_fields if not (f.primary_key and getattr(objets[0], f.attname) is None)]
     colonnes = ", ".join(connection.ops.quote_name(f.column) for f in champs)
     base = connections[DEFAULT_DB_ALIAS]  # not the proxy: read once per value otherwise
+    # psycopg writes str, int, bool, date, datetime and Decimal as they are; a JSON value needs its field.
+    preparer = [
+        (f.attname, (lambda v, f=f: f.get_db_prep_save(v, base)) if isinstance(f, JSONField) else None) for f in champs
+    ]
     with base.cursor() as cursor:
         with cursor.cursor.copy(
             f"COPY {connection.ops.quote_name(model._meta.db_table)} ({colonnes}) FROM STDIN"
         ) as copie:
             for objet in objets:
-                copie.write_row([f.get_db_prep_save(getattr(objet, f.attname), base) for f in champs])
+                valeurs = objet.__dict__
+                copie.write_row([p(valeurs[nom]) if p else valeurs[nom] for nom, p in preparer])
 
 
 def generer(*, dossiers: int, etablissements: int, seed: int = 1, adherents: bool = False, out=None) -> Volume:
