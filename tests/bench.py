@@ -637,10 +637,8 @@ def bench_cerfa(dossier) -> dict:
 
     from dossiers import cerfa
     from dossiers.models import Dossier
-    from tests.documents.test_cerfa import remplir
-
-    full, _ = remplir(dossier)
-    full = Dossier.objects.select_related("employeur", "salarie", "contrat", "formation").get(pk=full.pk)
+    # The bench's dossier is complete (tests/complet.py): every tab valid, the CERFA without its draft watermark.
+    full = Dossier.objects.select_related("employeur", "salarie", "contrat", "formation").get(pk=dossier.pk)
     blank = cerfa.VERSIONS[cerfa.VERSION_COURANTE].chemin
     valeurs = cerfa.valeurs(full)
 
