@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast bench charge lint migrate demo clean paquets essai-production
+.PHONY: run test test-fast bench bench-volume charge lint migrate demo clean paquets essai-production
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ bench: $(STAMP)
 # CHARGE_DOSSIERS=100000 for AKTO's volume (tests/charge/lancer lists the settings).
 charge: $(STAMP)
 	tests/charge/lancer
+
+# The lists, search, back office and export at 100 000 dossiers on PostgreSQL (DATABASE_URL required; a throw-away
+# database). Options through BENCH_ARGS, e.g. BENCH_ARGS="--dossiers 20000 --rendus 10 --explain".
+bench-volume: $(STAMP)
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) tests/bench_volume.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache
