@@ -41,7 +41,9 @@ control_socket_disable = True
 def pre_fork(server, worker):
     """A worker never inherits a database connection of the arbiter (two processes on one socket mix their
     queries): the warm-up runs no query, and this closes any that something would have opened anyway."""
-    if server.cfg.preload_app:
+    from django.conf import settings
+
+    if server.cfg.preload_app and settings.configured:  # the portal (not another app given to this config)
         from django.db import connections
 
         connections.close_all()

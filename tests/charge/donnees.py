@@ -74,38 +74,16 @@ def creer_comptes(comptes: int, dossiers: int) -> list[dict]:
     return resultat
 
 
-def volume_provisoire(dossiers: int, etablissements: int) -> None:
-    """Until ``manage.py generer_volume`` exists: drafts spread over establishments of one filler adhérent."""
-    from django.contrib.auth.hashers import make_password
-
-    from portal.models import Role, User
-    from referentiels.validators import siren_with_check_digit
-    from tests.bench import create_brouillons
-    from tests.factories import EntrepriseFactory, EtablissementFactory, attach
-
-    user = User.objects.create(email=f"volume@{DOMAINE}", password=make_password(None), role=Role.ADHERENT)
-    par_etablissement = max(1, dossiers // etablissements)
-    for i in range(etablissements):
-        entreprise = EntrepriseFactory(siren=siren_with_check_digit(f"{SIREN_DEPART + 10_000 + i}"))
-        etablissement = EtablissementFactory(entreprise=entreprise)
-        attach(user, etablissement)
-        create_brouillons(user, etablissement, par_etablissement, start=i * par_etablissement)
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--comptes", type=int, default=20)
     parser.add_argument("--dossiers", type=int, default=40, help="dossiers par compte (un tiers transmis, ≤ 1000)")
-    parser.add_argument("--sortie")
-    parser.add_argument("--volume", nargs=2, type=int, metavar=("DOSSIERS", "ETABLISSEMENTS"), help=argparse.SUPPRESS)
+    parser.add_argument("--sortie", required=True)
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.banc")
     import django
 
     django.setup()
-    if args.volume:
-        volume_provisoire(*args.volume)
-        return 0
     comptes = creer_comptes(args.comptes, args.dossiers)
     with open(args.sortie, "w") as f:
         json.dump({"mot_de_passe": MOT_DE_PASSE, "comptes": comptes}, f)
