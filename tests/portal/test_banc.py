@@ -1,5 +1,5 @@
 """The load test's additions (portal/banc.py, under portal.settings.banc only): the bare baseline view and the
-header numbering a worker's requests."""
+headers numbering a worker's requests and timing them."""
 
 import pytest
 from django.test import Client
@@ -33,3 +33,4 @@ def test_each_answer_says_which_request_of_its_worker_it_is(banc, db):
     second = client.get("/connexion/")["X-Banc-Requete"]
     pid, n = premier.split("/")
     assert second == f"{pid}/{int(n) + 1}"
+    assert client.get("/connexion/")["Server-Timing"].startswith("app;dur=")  # the time inside Django
