@@ -82,7 +82,7 @@ gunicorn_demarrer() {
 
 production_nettoyer() {
   if [ -n "$gunicorn_pid" ]; then
-    kill "$gunicorn_pid" 2>/dev/null && wait "$gunicorn_pid" 2>/dev/null
+    kill "$gunicorn_pid" 2>/dev/null && wait "$gunicorn_pid" 2>/dev/null || true  # stopped by TERM: 143
     gunicorn_pid=
   fi
   if [ -n "$base_jetable" ]; then
