@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast bench bench-volume lint migrate demo clean paquets essai-production
+.PHONY: run test test-fast bench bench-volume charge lint migrate demo clean paquets essai-production
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,12 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) tests/bench.py $(BENCH_ARGS)
+
+# The load test on the production shape (gunicorn + PostgreSQL): an adhérent's mixed traffic against a bare view,
+# alternated, bounded (4 × 20 s), 127.0.0.1 only. Needs CHARGE_DATABASE_URL or DATABASE_URL (PostgreSQL);
+# CHARGE_DOSSIERS=100000 for AKTO's volume (tests/charge/lancer lists the settings).
+charge: $(STAMP)
+	tests/charge/lancer
 
 # The lists, search, back office and export at 100 000 dossiers on PostgreSQL (DATABASE_URL required; a throw-away
 # database). Options through BENCH_ARGS, e.g. BENCH_ARGS="--dossiers 20000 --rendus 10 --explain".

@@ -199,8 +199,10 @@ def test_gunicorn_reads_its_configuration_from_the_environment():
     assert config["worker_class"] == "gthread" and config["threads"] == "4"
     assert config["timeout"] == "120" and config["accesslog"] == "-" and config["bind"] == "['0.0.0.0:8000']"
     assert "%(U)s" in config["access_log_format"] and "%(q)s" not in config["access_log_format"]  # no query string
-    config = _gunicorn_config(WEB_CONCURRENCY="7", GUNICORN_THREADS="2", GUNICORN_TIMEOUT="300")
+    assert config["preload_app"] == "True"  # loaded and warmed up once, in the arbiter (portal/wsgi.py)
+    config = _gunicorn_config(WEB_CONCURRENCY="7", GUNICORN_THREADS="2", GUNICORN_TIMEOUT="300", GUNICORN_PRELOAD="0")
     assert (config["workers"], config["threads"], config["timeout"]) == ("7", "2", "300")
+    assert config["preload_app"] == "False"
 
 
 LENTE = """

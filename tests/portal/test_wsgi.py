@@ -1,4 +1,5 @@
-"""The WSGI entry point reads the official blank CERFA form as the worker boots."""
+"""The WSGI entry point warms the process up as gunicorn's arbiter imports it (preload_app): the official blank
+CERFA form read, the templates compiled, no query; gunicorn closes any connection before forking a worker."""
 
 import importlib
 
@@ -23,3 +24,37 @@ def test_a_failing_warm_up_does_not_stop_the_worker(monkeypatch, caplog):
     monkeypatch.setattr(cerfa, "prechauffer", panne)
     portal.wsgi.prechauffer()
     assert "Préchauffage du CERFA impossible (OSError)" in caplog.text
+
+
+def test_the_warm_up_compiles_the_templates_and_runs_no_query(monkeypatch):
+    """gunicorn runs it in its arbiter (preload_app): no database access (this test has none: pytest-django
+    refuses any), and afterwards a page's templates, crispy-forms' and the widgets' come from the cache."""
+    from django.forms.renderers import get_default_renderer
+    from django.template import base, engines
+
+    import portal.wsgi
+
+    assert portal.wsgi.prechauffer_django() > 100
+
+    def compilation(*args, **kwargs):
+        raise AssertionError("gabarit compilé après le préchauffage")
+
+    monkeypatch.setattr(base.Template, "__init__", compilation)
+    for nom in ("dossiers/dossier.html", "registration/login.html", "bootstrap5/field.html", "admin/base.html"):
+        engines["django"].get_template(nom)
+    get_default_renderer().get_template("django/forms/widgets/input.html")
+
+
+def test_gunicorn_closes_the_arbiters_connections_before_each_fork(transactional_db):
+    """Should anything open one in the arbiter, no worker inherits it (pre_fork, gunicorn.conf.py)."""
+    import runpy
+    import types
+    from pathlib import Path
+
+    from django.db import connection
+
+    conf = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
+    connection.ensure_connection()
+    assert connection.connection is not None
+    conf["pre_fork"](types.SimpleNamespace(cfg=types.SimpleNamespace(preload_app=True)), None)
+    assert connection.connection is None
