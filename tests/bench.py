@@ -637,6 +637,7 @@ def bench_cerfa(dossier) -> dict:
 
     from dossiers import cerfa
     from dossiers.models import Dossier
+
     # The bench's dossier is complete (tests/complet.py): every tab valid, the CERFA without its draft watermark.
     full = Dossier.objects.select_related("employeur", "salarie", "contrat", "formation").get(pk=dossier.pk)
     blank = cerfa.VERSIONS[cerfa.VERSION_COURANTE].chemin
