@@ -45,7 +45,7 @@ def test_the_warm_up_compiles_the_templates_and_runs_no_query(monkeypatch):
     get_default_renderer().get_template("django/forms/widgets/input.html")
 
 
-def test_gunicorn_closes_the_arbiters_connections_before_each_fork(transactional_db):
+def test_gunicorn_closes_the_arbiters_connections_before_each_fork(transactional_db, monkeypatch):
     """Should anything open one in the arbiter, no worker inherits it (pre_fork, gunicorn.conf.py)."""
     import runpy
     import types
@@ -53,8 +53,15 @@ def test_gunicorn_closes_the_arbiters_connections_before_each_fork(transactional
 
     from django.db import connection
 
+    from django.db import connections
+
     conf = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
     connection.ensure_connection()
     assert connection.connection is not None
+    fermetures = []
+    fermer = connections.close_all
+    monkeypatch.setattr(connections, "close_all", lambda: (fermetures.append(True), fermer()))
     conf["pre_fork"](types.SimpleNamespace(cfg=types.SimpleNamespace(preload_app=True)), None)
-    assert connection.connection is None
+    assert fermetures == [True]
+    if not getattr(connection, "is_in_memory_db", lambda: False)():  # Django keeps an in-memory SQLite open (closing it would lose it)
+        assert connection.connection is None
