@@ -51,9 +51,7 @@ def test_gunicorn_closes_the_arbiters_connections_before_each_fork(transactional
     import types
     from pathlib import Path
 
-    from django.db import connection
-
-    from django.db import connections
+    from django.db import connection, connections
 
     conf = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
     connection.ensure_connection()
@@ -63,5 +61,7 @@ def test_gunicorn_closes_the_arbiters_connections_before_each_fork(transactional
     monkeypatch.setattr(connections, "close_all", lambda: (fermetures.append(True), fermer()))
     conf["pre_fork"](types.SimpleNamespace(cfg=types.SimpleNamespace(preload_app=True)), None)
     assert fermetures == [True]
-    if not getattr(connection, "is_in_memory_db", lambda: False)():  # Django keeps an in-memory SQLite open (closing it would lose it)
+    if not getattr(
+        connection, "is_in_memory_db", lambda: False
+    )():  # Django keeps an in-memory SQLite open (closing it would lose it)
         assert connection.connection is None
