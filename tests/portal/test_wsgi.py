@@ -61,7 +61,6 @@ def test_gunicorn_closes_the_arbiters_connections_before_each_fork(transactional
     monkeypatch.setattr(connections, "close_all", lambda: (fermetures.append(True), fermer()))
     conf["pre_fork"](types.SimpleNamespace(cfg=types.SimpleNamespace(preload_app=True)), None)
     assert fermetures == [True]
-    if not getattr(
-        connection, "is_in_memory_db", lambda: False
-    )():  # Django keeps an in-memory SQLite open (closing it would lose it)
+    # Django keeps an in-memory SQLite open (closing it would lose the database).
+    if not getattr(connection, "is_in_memory_db", lambda: False)():
         assert connection.connection is None
