@@ -6,7 +6,7 @@ JJ/MM/AAAA, amounts with a decimal comma and no thousands separator (a number fo
 The list may hold 100 000 rows: the file is written by a Celery task (``dossiers/instruction/tasks.py``) into an
 ``ExportDossiers`` job, whose progress the back office polls; no web request waits for it. The writer reads
 only the columns it prints (``values_list``, no model instances) in one query, by chunks: 100 000 rows in about
-4 s (``tests/bench_back_office.py --export``).
+2 s in the worker (``make bench-volume``, its export section).
 """
 
 from __future__ import annotations
