@@ -386,3 +386,27 @@ def test_generer_le_cerfa_depuis_un_onglet(employeur_page: Page):
     response = page.request.get(page.url.split("/dossiers/")[0] + link.get_attribute("href"))
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     assert response.body().startswith(b"%PDF")
+
+
+def test_la_barre_d_onglets_au_clavier(employeur_page: Page):
+    """WAI-ARIA tabs: one Tab stop (the active tab), arrows to the neighbours, Home/End, Enter opens."""
+    page = employeur_page
+    employeur = tab(page, "Employeur")
+    expect(employeur).to_have_attribute("tabindex", "0")
+    expect(tab(page, "Salarié")).to_have_attribute("tabindex", "-1")
+    employeur.focus()
+    page.keyboard.press("ArrowRight")
+    expect(tab(page, "Salarié")).to_be_focused()
+    page.keyboard.press("End")
+    expect(tab(page, "Documents")).to_be_focused()
+    page.keyboard.press("ArrowRight")  # round the end
+    expect(tab(page, "Introduction")).to_be_focused()
+    page.keyboard.press("ArrowLeft")
+    expect(tab(page, "Documents")).to_be_focused()
+    page.keyboard.press("Home")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    expect(tab(page, "Salarié")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect_tab_shown(page, "Salarié")
+    expect(tab(page, "Salarié")).to_have_attribute("tabindex", "0")  # the swapped bar: the new active tab
