@@ -73,3 +73,24 @@ def test_parcours_onglet_contrat(page: Page, parametres):
     expect(tab(page, "Contrat").locator(".tab-bullet")).to_have_attribute("data-status", "valid")
     expect(message(page, "salaire_brut").locator(".field-message--alerte")).to_have_count(1)  # never blocking
     expect(page.get_by_label("Salaire brut mensuel à l'embauche")).to_have_value("1\u202f900,00")
+
+
+def test_le_calendrier_se_ferme_quand_la_date_est_tapee_en_entier(page: Page, parametres):
+    """Typing a whole JJ/MM/AAAA date closes the calendar: it no longer hides the rest of the form and
+    « Enregistrer »; ↓ opens it again."""
+    login(page, parametres.url, MONO.email)
+    walk_wizard(page, MONO)
+    tab(page, "Contrat").click()
+    expect_tab_shown(page, "Contrat")
+    champ = page.get_by_label("Date de début d'exécution du contrat")
+    champ.click()
+    calendrier = page.locator(".portal-calendar")
+    expect(calendrier).to_be_visible()
+    champ.press_sequentially("01/09/202")
+    expect(calendrier).to_be_visible()  # not a whole date yet: the calendar follows the typing
+    champ.press_sequentially("7")
+    expect(calendrier).to_be_hidden()
+    expect(champ).to_be_focused()
+    expect(champ).to_have_value("01/09/2027")
+    champ.press("ArrowDown")
+    expect(calendrier).to_be_visible()

@@ -532,10 +532,15 @@
     }
   }, true);
 
-  // Saisie au clavier : le calendrier suit la date tapée si elle est valide.
+  // Saisie au clavier : le calendrier suit la date tapée si elle est valide, et se ferme une fois la date
+  // complète (JJ/MM/AAAA) : il ne cache plus la suite du formulaire ni « Enregistrer » (↓ le rouvre).
   document.addEventListener("input", (event) => {
     if (!calendarIsOpen() || event.target !== calendar.input) return;
     const date = parseFrDate(calendar.input.value);
+    if (date && /^\d{2}\/\d{2}\/\d{4}$/.test(calendar.input.value.trim())) {
+      closeCalendar(false);
+      return;
+    }
     if (date) {
       calendar.view = "days";
       calendar.year = date.getFullYear();
