@@ -63,7 +63,8 @@ def tables_relues():
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch):
     """Nothing tries the network in tests: any outbound HTTP through urllib fails loudly (``urlopen`` and every
-    opener go through ``OpenerDirector.open``). Only this machine's loopback answers: a test's own HTTP server."""
+    opener go through ``OpenerDirector.open``). Only this machine's loopback answers (a test's own HTTP server), and
+    local files."""
     import ipaddress
     import urllib.parse
     import urllib.request
@@ -77,8 +78,8 @@ def no_network(monkeypatch):
             return False
 
     def refuse(self, fullurl, *args, **kwargs):
-        url = fullurl.full_url if isinstance(fullurl, urllib.request.Request) else fullurl
-        if not local(urllib.parse.urlsplit(url).hostname):
+        url = urllib.parse.urlsplit(fullurl.full_url if isinstance(fullurl, urllib.request.Request) else fullurl)
+        if url.scheme not in ("file", "data") and not local(url.hostname):  # WeasyPrint reads its fonts by file:
             raise AssertionError("Un test a tenté d'accéder au réseau.")
         return ouvrir(self, fullurl, *args, **kwargs)
 
