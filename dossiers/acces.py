@@ -12,13 +12,17 @@ office's Django permissions.
   adhérent's data (he asks for compléments). Views load a dossier through ``charger`` so that
   ``dossier.est_modifiable`` speaks for the user looking at it.
 - **Fire a transition**: the predicates each transition of ``workflow.py`` names (``adherent_du_dossier``…).
+- **The attachments**: only the *Administrateurs des rattachements AKTO* group (granted explicitly, one user at
+  a time, by a superuser) adds, changes and deletes them; every change, in the admin or elsewhere (a command, the
+  shell), is kept by django-simple-history with who and when (``Rattachement.history``, the admin's history).
 - **The back office**: the *Gestionnaires AKTO* group and its permissions (below), re-applied after every
   ``migrate``:
   - the dossier and everything the adhérent entered: **view only**;
   - the decisions: the custom permission ``dossiers.instruire_dossier``;
   - the referentials AKTO maintains by hand (SMIC, forfaits, rule parameters, document types, dispositifs, types
     de contribution): add, change and view, every change in the admin's history; no delete;
-  - the users' attachments to companies: managed by AKTO, delete included;
+  - the users' attachments to companies (``Rattachement``, which opens a company's dossiers and NIRs to an
+    account): **view only**, with their history;
   - everything else of these apps (imported referentials, notifications): view only.
 """
 
@@ -148,8 +152,9 @@ REFERENTIELS_EDITABLES = [
     "dossiers.sousdispositif",
     "dossiers.typecontribution",
 ]
-GERES = ["referentiels.rattachement"]
 DECISION = PERMISSION_INSTRUIRE
+GROUPE_RATTACHEMENTS = "Administrateurs des rattachements AKTO"
+RATTACHEMENTS = ["referentiels.rattachement", "referentiels.historicalrattachement"]
 
 
 def _modele(label: str) -> Q:
@@ -164,12 +169,20 @@ def permissions_gestionnaires():
     referentiels = Q()
     for label in REFERENTIELS_EDITABLES:
         referentiels |= _modele(label)
-    geres = Q()
-    for label in GERES:
-        geres |= _modele(label)
     app_label, codename = DECISION.split(".")
     decision = Q(content_type__app_label=app_label, codename=codename)
-    return Permission.objects.filter(voir | (editer & referentiels) | geres | decision)
+    return Permission.objects.filter(voir | (editer & referentiels) | decision)
+
+
+def permissions_rattachements():
+    """The attachments' administrators' permissions: add, change, delete and view the attachments, view their
+    history (which nobody edits)."""
+    modeles = Q()
+    for label in RATTACHEMENTS:
+        modeles |= _modele(label)
+    return Permission.objects.filter(modeles).exclude(
+        content_type__model="historicalrattachement", codename__regex=r"^(add|change|delete)_"
+    )
 
 
 def groupe_gestionnaires() -> Group:
@@ -179,8 +192,17 @@ def groupe_gestionnaires() -> Group:
     return group
 
 
+def groupe_rattachements() -> Group:
+    """Create or bring up to date the *Administrateurs des rattachements AKTO* group (idempotent); its members are
+    staff accounts a superuser adds to it explicitly."""
+    group, _ = Group.objects.get_or_create(name=GROUPE_RATTACHEMENTS)
+    group.permissions.set(permissions_rattachements())
+    return group
+
+
 def apres_migrate(sender, using="default", verbosity=0, **kwargs):
     """``post_migrate``: the permissions of every app concerned exist, then the group gets them."""
     for label in APPS:
         create_permissions(global_apps.get_app_config(label), verbosity=0, using=using, apps=global_apps)
     groupe_gestionnaires()
+    groupe_rattachements()

@@ -213,11 +213,24 @@ class SireneResult:
     retry_after: int | None = None  # seconds, after a 429
 
 
+class _SansRedirection(urllib.request.HTTPRedirectHandler):
+    """A redirect is never followed: urllib would resend every header, the API key included, to the host the
+    ``Location`` names. The 3xx then reaches the caller as an HTTP error (``_interpret``: *indisponible*)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+# The standard opener (proxies, HTTPS…) without the following of redirects.
+OUVREUR = urllib.request.build_opener(_SansRedirection)
+
+
 def urllib_transport(url: str, headers: Mapping[str, str], timeout: float) -> HttpResponse:
-    """Default transport (standard library): HTTP errors become responses, network errors propagate."""
+    """Default transport (standard library): HTTP errors (a redirect included) become responses, network errors
+    propagate."""
     request = urllib.request.Request(url, headers=dict(headers), method="GET")
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with OUVREUR.open(request, timeout=timeout) as response:
             return HttpResponse(response.status, response.read(MAX_BODY), dict(response.headers.items()))
     except urllib.error.HTTPError as error:
         with error:
@@ -321,6 +334,9 @@ def _interpret(siret: str, response: HttpResponse) -> SireneResult:
         ecrire_cache(PAUSE_KEY, time.time() + pause, pause)
         logger.warning("Sirene %s : quota de l'API atteint (HTTP 429), pause de %s s", siret, pause)
         return _quota_result(retry_after)
+    if 300 <= status < 400:
+        logger.warning("Sirene %s : redirection HTTP %s non suivie (la clé n'est envoyée qu'à l'API)", siret, status)
+        return _result(SireneStatus.INDISPONIBLE)
     if status in (401, 403):
         logger.error("Sirene %s : accès refusé (HTTP %s), vérifiez le réglage SIRENE_API_KEY", siret, status)
     else:

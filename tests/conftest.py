@@ -62,13 +62,28 @@ def tables_relues():
 
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch):
-    """Nothing tries the network in tests: any outbound HTTP through urllib fails loudly."""
+    """Nothing tries the network in tests: any outbound HTTP through urllib fails loudly (``urlopen`` and every
+    opener go through ``OpenerDirector.open``). Only this machine's loopback answers (a test's own HTTP server), and
+    local files."""
+    import ipaddress
+    import urllib.parse
     import urllib.request
 
-    def refuse(*args, **kwargs):
-        raise AssertionError("Un test a tenté d'accéder au réseau.")
+    ouvrir = urllib.request.OpenerDirector.open
 
-    monkeypatch.setattr(urllib.request, "urlopen", refuse)
+    def local(host) -> bool:
+        try:
+            return host == "localhost" or ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return False
+
+    def refuse(self, fullurl, *args, **kwargs):
+        url = urllib.parse.urlsplit(fullurl.full_url if isinstance(fullurl, urllib.request.Request) else fullurl)
+        if url.scheme not in ("file", "data") and not local(url.hostname):  # WeasyPrint reads its fonts by file:
+            raise AssertionError("Un test a tenté d'accéder au réseau.")
+        return ouvrir(self, fullurl, *args, **kwargs)
+
+    monkeypatch.setattr(urllib.request.OpenerDirector, "open", refuse)
 
 
 def client_for(user) -> Client:

@@ -7,6 +7,13 @@ The list may hold 100 000 rows: the file is written by a Celery task (``dossiers
 ``ExportDossiers`` job, whose progress the back office polls; no web request waits for it. The writer reads
 only the columns it prints (``values_list``, no model instances) in one query, by chunks: 100 000 rows in about
 2 s in the worker (``make bench-volume``, its export section).
+
+**Formula injection** (OWASP « CSV Injection »): a spreadsheet evaluates a cell starting with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return, and the adhérent types most of these columns (``=HYPERLINK(...)`` as a name).
+``neutraliser`` is the one rule, applied to every cell of every row: such a cell is prefixed with ``'`` (Excel
+then shows it as text, the quote hidden); ``csv.writer`` keeps quoting what holds ``;``, ``"`` or a line break.
+A plain number in the export's own format (``-12,50``, a minus, digits, one decimal comma) is left as it is: it
+is no formula, and a negative amount stays a number for the spreadsheet.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ import csv
 import datetime as dt
 import io
 import logging
+import re
 import tempfile
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -83,6 +91,10 @@ CHAMPS = [
 ETATS = dict(DossierState.choices)
 MOTIFS = dict(MotifRefus.choices)
 
+# OWASP's list: a cell starting with one of these is a formula (or may become one) in Excel, LibreOffice, Sheets.
+DEBUTS_DE_FORMULE = frozenset("=+-@\t\r")
+_NOMBRE = re.compile(r"-?\d+(?:,\d+)?")
+
 MSG_ECHEC = "L'export n'a pas pu être produit. Revenez à la liste des dossiers et exportez-la à nouveau."
 
 
@@ -98,6 +110,13 @@ def date_fr(value, tz=None) -> str:
 def _jour_fr(jour: dt.date) -> str:
     """JJ/MM/AAAA; a few hundred distinct days in an export of 100 000 rows: formatted once each."""
     return jour.strftime("%d/%m/%Y")
+
+
+def neutraliser(cellule: str) -> str:
+    """The cell as the spreadsheet must read it: text, never a formula (the module's docstring)."""
+    if cellule and cellule[0] in DEBUTS_DE_FORMULE and not _NOMBRE.fullmatch(cellule):
+        return "'" + cellule
+    return cellule
 
 
 def _montant(value: Decimal | None) -> str:
@@ -144,7 +163,7 @@ def _ligne(row: tuple, aujourdhui: dt.date, tz) -> list[str]:
         motif_refus,
     ) = row
     compte = delai_de(state, transmis_le, aujourdhui, tz)
-    return [
+    cellules = [
         numero,
         dispositif,
         sous_dispositif,
@@ -165,6 +184,8 @@ def _ligne(row: tuple, aujourdhui: dt.date, tz) -> list[str]:
         _montant(montant_engage),
         MOTIFS.get(motif_refus, motif_refus),
     ]
+    # Most cells start with a letter or a digit: the rule is only called for the others (100 000 rows).
+    return [c if not c or c[0] not in DEBUTS_DE_FORMULE else neutraliser(c) for c in cellules]
 
 
 def ecrire_csv(queryset: QuerySet, fichier, progression: Callable[[int], object] | None = None) -> int:
@@ -180,7 +201,7 @@ def ecrire_csv(queryset: QuerySet, fichier, progression: Callable[[int], object]
     sortie = io.TextIOWrapper(fichier, encoding="utf-8", newline="") if binaire else fichier
     writer = csv.writer(sortie, delimiter=";", lineterminator="\r\n")
     sortie.write(BOM)
-    writer.writerow(ENTETES)
+    writer.writerow([neutraliser(entete) for entete in ENTETES])
     aujourdhui, tz = timezone.localdate(), timezone.get_current_timezone()
     rows = _colonnes(queryset).iterator(chunk_size=CHUNK)
     faites = 0

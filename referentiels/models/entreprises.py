@@ -7,6 +7,7 @@ import re
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from referentiels.search import filtrer, normalize
 from referentiels.validators import validate_postal_code, validate_siren, validate_siret
@@ -131,6 +132,9 @@ class Rattachement(models.Model):
         verbose_name="organisme de formation",
         related_name="rattachements",
     )
+    # Who attached whom, when: any save or delete (admin, command, shell), ``history_user`` from the request
+    # (``HistoryRequestMiddleware``). Read by the admin's history of an attachment.
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [

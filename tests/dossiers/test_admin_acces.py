@@ -23,9 +23,10 @@ def admin_urls(patterns=None, prefix="/admin/"):
     patterns = admin.site.get_urls() if patterns is None else patterns
     for pattern in patterns:
         route = str(pattern.pattern)
-        if route.startswith("^"):  # the app index: ^(?P<app_label>dossiers|portal|…)/$
-            labels = re.search(r"\(\?P<app_label>([^)]*)\)", route).group(1).split("|")
-            paths = [f"{label}/" for label in labels]
+        if app_label := re.search(r"\(\?P<app_label>([^)]*)\)", route):  # the app index: ^(?P<app_label>…)/$
+            paths = [f"{label}/" for label in app_label.group(1).split("|")]
+        elif route.startswith("^"):  # another regex (simple-history's ^([^/]+)/history/([^/]+)/$): groups → 1
+            paths = [re.sub(r"\([^)]*\)", "1", route).removeprefix("^").removesuffix("$")]
         else:
             route = re.sub(r"<int:[^>]+>", "1", route)
             route = re.sub(r"<slug:transition>", "prendre_en_instruction", route)

