@@ -19,7 +19,9 @@ office's Django permissions.
   - the referentials AKTO maintains by hand (SMIC, forfaits, rule parameters, document types, dispositifs, types
     de contribution): add, change and view, every change in the admin's history; no delete;
   - the users' attachments to companies: managed by AKTO, delete included;
-  - everything else of these apps (imported referentials, notifications): view only.
+  - everything else of these apps (imported referentials, notifications): view only;
+  - the login throttling (django-axes, portal/connexion.py): the attempts, view and delete (deleting a locked
+    account's or address's attempt unlocks it), the access and failure logs, view only.
 """
 
 from __future__ import annotations
@@ -149,6 +151,8 @@ REFERENTIELS_EDITABLES = [
     "dossiers.typecontribution",
 ]
 GERES = ["referentiels.rattachement"]
+VERROUILLAGES = "axes.accessattempt"
+JOURNAUX_CONNEXION = ["axes.accesslog", "axes.accessfailurelog"]
 DECISION = PERMISSION_INSTRUIRE
 
 
@@ -169,7 +173,10 @@ def permissions_gestionnaires():
         geres |= _modele(label)
     app_label, codename = DECISION.split(".")
     decision = Q(content_type__app_label=app_label, codename=codename)
-    return Permission.objects.filter(voir | (editer & referentiels) | geres | decision)
+    connexions = _modele(VERROUILLAGES) & Q(codename__regex=r"^(view|delete)_")
+    for label in JOURNAUX_CONNEXION:
+        connexions |= _modele(label) & Q(codename__startswith="view_")
+    return Permission.objects.filter(voir | (editer & referentiels) | geres | decision | connexions)
 
 
 def groupe_gestionnaires() -> Group:
@@ -181,6 +188,6 @@ def groupe_gestionnaires() -> Group:
 
 def apres_migrate(sender, using="default", verbosity=0, **kwargs):
     """``post_migrate``: the permissions of every app concerned exist, then the group gets them."""
-    for label in APPS:
+    for label in [*APPS, "axes"]:
         create_permissions(global_apps.get_app_config(label), verbosity=0, using=using, apps=global_apps)
     groupe_gestionnaires()
