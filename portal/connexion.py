@@ -7,8 +7,8 @@
   (axes' admin). Axes records every attempt, failure and successful login in its models.
 - **The client's address**: ``REMOTE_ADDR``, or, behind ``NOMBRE_PROXIES`` trusted proxies, the address the
   outermost of them saw (``X-Forwarded-For`` read from the right: a client cannot forge it).
-- **Sessions**: ``SESSION_COOKIE_AGE`` with ``SESSION_SAVE_EVERY_REQUEST`` is the idle timeout; the login time
-  kept in the session bounds its absolute age (``AgeMaximumSessionMiddleware``).
+- **Sessions**: an idle timeout (``SESSION_COOKIE_AGE``, the expiry pushed back by the requests) and an absolute
+  age from the login time kept in the session (``DureeSessionMiddleware``).
 """
 
 from __future__ import annotations
@@ -76,34 +76,45 @@ def identifiant(request, credentials) -> str | None:
     return valeur.strip().lower() if valeur else valeur
 
 
-# -- the session's absolute age ---------------------------------------------------------------------------------
+# -- the session's lifetime -------------------------------------------------------------------------------------
 
 CLE_CONNEXION = "connexion_a"
+CLE_VU = "vu_a"
+MESSAGE_SESSION_EXPIREE = "Votre session a expiré : veuillez vous reconnecter."
 
 
 def noter_connexion(sender, request, user, **kwargs):
     """``user_logged_in`` (portal.apps): the login time, from which the session's absolute age counts."""
     if request is not None and hasattr(request, "session"):
-        request.session[CLE_CONNEXION] = int(time.time())
+        request.session[CLE_CONNEXION] = request.session[CLE_VU] = int(time.time())
 
 
-MESSAGE_SESSION_EXPIREE = "Votre session a expiré : veuillez vous reconnecter."
+class DureeSessionMiddleware:
+    """The signed-in session's two limits.
 
-
-class AgeMaximumSessionMiddleware:
-    """A session older than ``SESSION_AGE_MAXIMUM`` seconds since its login ends, however active it was: the user
-    is signed out and the page asks him to sign in again (``login_required``, the admin's login). A session
-    opened before this rule existed starts counting now."""
+    - **Idle**: the session expires ``SESSION_COOKIE_AGE`` seconds after it was last saved; a request saves it
+      again (a fresh expiry) once ``SESSION_RAFRAICHISSEMENT`` seconds have passed since the last save — not on
+      every request (``SESSION_SAVE_EVERY_REQUEST`` would write the session row on each one): the idle timeout is
+      exact to that much.
+    - **Absolute**: ``SESSION_AGE_MAXIMUM`` seconds after its login the session ends, however active it was: the
+      user is signed out and the page asks him to sign in again (``login_required``, the admin's login). A session
+      opened before this rule existed starts counting now.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if request.user.is_authenticated:
-            debut = request.session.get(CLE_CONNEXION)
-            if debut is None:
-                request.session[CLE_CONNEXION] = int(time.time())
-            elif time.time() - debut > settings.SESSION_AGE_MAXIMUM:
+            maintenant = int(time.time())
+            session = request.session
+            debut = session.get(CLE_CONNEXION)
+            if debut is not None and maintenant - debut > settings.SESSION_AGE_MAXIMUM:
                 logout(request)
                 messages.info(request, MESSAGE_SESSION_EXPIREE)
+            else:
+                if debut is None:
+                    session[CLE_CONNEXION] = maintenant
+                if maintenant - session.get(CLE_VU, 0) >= settings.SESSION_RAFRAICHISSEMENT:
+                    session[CLE_VU] = maintenant  # modified: saved with a fresh expiry
         return self.get_response(request)

@@ -55,7 +55,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "portal.connexion.AgeMaximumSessionMiddleware",
+    "portal.connexion.DureeSessionMiddleware",
     # Last: turns a locked-out login into its answer (portal.connexion.reponse_verrouillage).
     "axes.middleware.AxesMiddleware",
 ]
@@ -167,10 +167,11 @@ else:
 # Sessions are read from that cache, the database row staying the reference (written on every change): one query
 # less on every signed-in request; a session missing from the cache, or the cache down, is read from the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-# A session ends after 2 hours without a request (idle timeout: each request pushes the expiry back) and 12 hours
-# after its login however active (portal.connexion.AgeMaximumSessionMiddleware); closing the browser ends it too.
+# A session ends after 2 hours without a request (idle timeout: a request pushes the expiry back, saving the
+# session at most once a minute) and 12 hours after its login however active (portal.connexion.DureeSessionMiddleware);
+# closing the browser ends it too.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(2 * 3600)))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RAFRAICHISSEMENT = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_AGE_MAXIMUM = int(os.environ.get("SESSION_AGE_MAXIMUM", str(12 * 3600)))
 SESSION_COOKIE_HTTPONLY = True

@@ -9,11 +9,13 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import F
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from portal.connexion import CLE_CONNEXION, MESSAGE_SESSION_EXPIREE, message_verrouillage
+from portal.connexion import CLE_CONNEXION, CLE_VU, MESSAGE_SESSION_EXPIREE, message_verrouillage
 from tests.conftest import client_for
 from tests.factories import PASSWORD, UserFactory
 
@@ -165,12 +167,19 @@ def test_the_session_cookie_ends_with_the_browser_and_the_session_after_two_idle
     assert abs((ligne(client).expire_date - timezone.now()) - timedelta(hours=2)) < timedelta(minutes=1)
 
 
-def test_each_request_pushes_the_idle_expiry_back():
+def test_a_request_pushes_the_idle_expiry_back_once_a_minute():
     client = connexion()
+    session = client.session
+    session[CLE_VU] = int(time.time()) - settings.SESSION_RAFRAICHISSEMENT
+    session.save()
     Session.objects.filter(pk=ligne(client).pk).update(expire_date=timezone.now() + timedelta(minutes=10))
     cache.clear()
     assert connecte(client)
     assert ligne(client).expire_date - timezone.now() > timedelta(hours=1, minutes=59)
+    # Within the minute: the session is not written again.
+    with CaptureQueriesContext(connection) as capture:
+        assert connecte(client)
+    assert not [q for q in capture.captured_queries if "django_session" in q["sql"] and "SELECT" not in q["sql"]]
 
 
 def test_two_idle_hours_end_the_session():
@@ -188,7 +197,7 @@ def vieillir(client, secondes):
 
 
 def test_a_session_ends_twelve_hours_after_its_login_however_active():
-    assert settings.SESSION_AGE_MAXIMUM == 12 * 3600
+    assert settings.SESSION_AGE_MAXIMUM == 12 * 3600 and settings.SESSION_COOKIE_AGE == 2 * 3600
     client = connexion()
     vieillir(client, 11 * 3600)
     assert connecte(client)
@@ -239,3 +248,24 @@ def test_se_deconnecter_is_on_every_portal_page(url):
 def test_the_back_office_has_its_logout(gestionnaire):
     contenu = page(client_for(gestionnaire).get("/admin/"))
     assert 'action="/admin/logout/"' in contenu
+
+
+def test_behind_proxies_the_address_is_the_one_the_outermost_proxy_saw(settings):
+    from django.test import RequestFactory
+
+    from portal.connexion import adresse_client
+
+    requete = RequestFactory().post("/connexion/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
+    settings.NOMBRE_PROXIES = 0
+    assert adresse_client(requete) == "10.0.0.2"
+    settings.NOMBRE_PROXIES = 1
+    assert adresse_client(requete) == "203.0.113.9"  # the forged first entry is ignored
+    settings.NOMBRE_PROXIES = 3  # fewer entries than proxies: not behind them, REMOTE_ADDR
+    assert adresse_client(requete) == "10.0.0.2"
+
+
+def test_the_gestionnaires_see_the_logs_and_delete_attempts_only(gestionnaire):
+    for perm in ["view_accessattempt", "delete_accessattempt", "view_accesslog", "view_accessfailurelog"]:
+        assert gestionnaire.has_perm(f"axes.{perm}")
+    for perm in ["change_accessattempt", "delete_accesslog", "delete_accessfailurelog"]:
+        assert not gestionnaire.has_perm(f"axes.{perm}")
