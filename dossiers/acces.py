@@ -23,7 +23,9 @@ office's Django permissions.
     de contribution): add, change and view, every change in the admin's history; no delete;
   - the users' attachments to companies (``Rattachement``, which opens a company's dossiers and NIRs to an
     account): **view only**, with their history;
-  - everything else of these apps (imported referentials, notifications): view only.
+  - everything else of these apps (imported referentials, notifications): view only;
+  - the login throttling (django-axes, portal/connexion.py): the attempts, view and delete (deleting a locked
+    account's or address's attempt unlocks it), the access and failure logs, view only.
 """
 
 from __future__ import annotations
@@ -152,6 +154,8 @@ REFERENTIELS_EDITABLES = [
     "dossiers.sousdispositif",
     "dossiers.typecontribution",
 ]
+VERROUILLAGES = "axes.accessattempt"
+JOURNAUX_CONNEXION = ["axes.accesslog", "axes.accessfailurelog"]
 DECISION = PERMISSION_INSTRUIRE
 GROUPE_RATTACHEMENTS = "Administrateurs des rattachements AKTO"
 RATTACHEMENTS = ["referentiels.rattachement", "referentiels.historicalrattachement"]
@@ -171,7 +175,10 @@ def permissions_gestionnaires():
         referentiels |= _modele(label)
     app_label, codename = DECISION.split(".")
     decision = Q(content_type__app_label=app_label, codename=codename)
-    return Permission.objects.filter(voir | (editer & referentiels) | decision)
+    connexions = _modele(VERROUILLAGES) & Q(codename__regex=r"^(view|delete)_")
+    for label in JOURNAUX_CONNEXION:
+        connexions |= _modele(label) & Q(codename__startswith="view_")
+    return Permission.objects.filter(voir | (editer & referentiels) | decision | connexions)
 
 
 def permissions_rattachements():
@@ -202,7 +209,7 @@ def groupe_rattachements() -> Group:
 
 def apres_migrate(sender, using="default", verbosity=0, **kwargs):
     """``post_migrate``: the permissions of every app concerned exist, then the group gets them."""
-    for label in APPS:
+    for label in [*APPS, "axes"]:
         create_permissions(global_apps.get_app_config(label), verbosity=0, using=using, apps=global_apps)
     groupe_gestionnaires()
     groupe_rattachements()

@@ -5,11 +5,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
-from .forms import LoginForm
+from .forms import AdminLoginForm, LoginForm
 
 admin.site.site_header = "AKTO — back office des contrats de professionnalisation"
 admin.site.site_title = "Back office AKTO"
 admin.site.index_title = "Back office des gestionnaires"
+admin.site.login_form = AdminLoginForm  # the lockout message (portal/connexion.py)
 admin.site.enable_nav_sidebar = False  # the lists (dossiers) need the width; the home page lists every model
 
 urlpatterns = [

@@ -1,6 +1,7 @@
 """Settings shared by every environment; every value that varies comes from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "template_partials",
     "simple_history",
+    "axes",
     "portal",
     "referentiels",
     "dossiers",
@@ -55,6 +57,9 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",  # the author of a history row (Rattachement)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "portal.connexion.DureeSessionMiddleware",
+    # Last: turns a locked-out login into its answer (portal.connexion.reponse_verrouillage).
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Widgets: Django's templates, the plain <input> and <select> written in Python (the same HTML, faster).
@@ -104,6 +109,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Axes first: it refuses a locked-out attempt before any password is checked (portal/connexion.py).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "accueil"
 LOGOUT_REDIRECT_URL = "login"
@@ -162,6 +169,30 @@ else:
 # Sessions are read from that cache, the database row staying the reference (written on every change): one query
 # less on every signed-in request; a session missing from the cache, or the cache down, is read from the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# A session ends after 2 hours without a request (idle timeout: a request pushes the expiry back, saving the
+# session at most once a minute) and 12 hours after its login however active (portal.connexion.DureeSessionMiddleware);
+# closing the browser ends it too.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(2 * 3600)))
+SESSION_RAFRAICHISSEMENT = 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_AGE_MAXIMUM = int(os.environ.get("SESSION_AGE_MAXIMUM", str(12 * 3600)))
+SESSION_COOKIE_HTTPONLY = True
+# htmx sends the token from the page (hx-headers in base.html), forms from their hidden field: no script reads
+# the cookie.
+CSRF_COOKIE_HTTPONLY = True
+
+# Login throttling (django-axes, portal/connexion.py): 5 wrong passwords in a row on one account, or from one
+# client address, lock the login for 15 minutes; a gestionnaire unlocks earlier in the back office.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "portal.connexion.reponse_verrouillage"
+AXES_CLIENT_IP_CALLABLE = "portal.connexion.adresse_client"
+AXES_USERNAME_CALLABLE = "portal.connexion.identifiant"
+# The proxies in front of the portal that append the client's address to X-Forwarded-For (0: none, REMOTE_ADDR).
+NOMBRE_PROXIES = int(os.environ.get("NOMBRE_PROXIES", "0"))
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

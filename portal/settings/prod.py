@@ -25,6 +25,9 @@ SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000")) if 
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 # The portal's public address (SITE_URL) is where forms are posted from; more origins may be listed.
+# Behind the TLS proxy, the client's address is the one it appends to X-Forwarded-For (login throttling per
+# address, portal/connexion.py); set NOMBRE_PROXIES to the number of proxies that append it (0: none).
+NOMBRE_PROXIES = int(os.environ.get("NOMBRE_PROXIES", "1" if HTTPS else "0"))
 CSRF_TRUSTED_ORIGINS = [SITE_URL] + [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 STORAGES = {

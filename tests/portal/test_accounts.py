@@ -4,7 +4,7 @@ import html
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from portal.models import Role, User
 from referentiels.models import Etablissement
@@ -69,4 +69,6 @@ def test_load_demo_is_idempotent_and_realistic():
     assert gestionnaire.is_staff and gestionnaire.role == Role.GESTIONNAIRE
     assert gestionnaire.has_perm("dossiers.view_dossier") and gestionnaire.has_perm("dossiers.instruire_dossier")
     assert not gestionnaire.has_perm("dossiers.change_dossier")  # they ask for compléments instead
-    assert Client().login(email="adherent.mono@demo.test", password="demo-portail-2026")
+    # Axes (portal/connexion.py) counts attempts per request: client.login passes one.
+    requete = RequestFactory().post("/connexion/")
+    assert Client().login(request=requete, email="adherent.mono@demo.test", password="demo-portail-2026")
