@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps
 from playwright.sync_api import Page, expect
 
+from tests.e2e.test_back_office import dossier_transmis, login_gestionnaire  # noqa: F401 (a fixture)
 from tests.e2e.test_formation import referentiels, settled  # noqa: F401 (a fixture)
 from tests.e2e.test_journeys import MONO, expect_tab_shown, login, tab, walk_wizard
 from tests.e2e.test_parcours_complet import PDF
@@ -81,5 +82,24 @@ def test_les_onglets_sans_violation_de_la_politique(page: Page, referentiels, tm
     assert progression[0] == "visible", progression
     assert all(v == 100 for v in progression[1:] if v != "visible")
 
+    assert page.evaluate("window.__violations") == []
+    assert [e for e in erreurs if "Content Security Policy" in e or "Content-Security-Policy" in e] == []
+
+
+def test_le_back_office_sans_violation_de_la_politique(page: Page, dossier_transmis):  # noqa: F811
+    """The admin's list, dossier page and a decision's form, and the CSV export (polled by htmx)."""
+    live, dossier = dossier_transmis
+    erreurs = []
+    page.on("console", lambda m: erreurs.append(m.text) if m.type == "error" else None)
+    page.add_init_script(ECOUTE)
+    login_gestionnaire(page, live.url)
+    page.goto(f"{live.url}/admin/dossiers/dossier/")
+    expect(page.get_by_role("link", name=dossier.numero)).to_be_visible()
+    page.get_by_role("link", name=dossier.numero).click()
+    page.locator("#decisions").get_by_role("link", name="Prendre en instruction", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Prendre en instruction")
+    page.goto(f"{live.url}/admin/dossiers/dossier/?etat=tous")
+    page.get_by_role("button", name="Exporter en CSV").click()
+    expect(page.get_by_text("Le fichier est prêt : 1 / 1 lignes.")).to_be_visible()
     assert page.evaluate("window.__violations") == []
     assert [e for e in erreurs if "Content Security Policy" in e or "Content-Security-Policy" in e] == []
