@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -56,11 +57,31 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",  # the author of a history row (Rattachement)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "portal.connexion.DureeSessionMiddleware",
     # Last: turns a locked-out login into its answer (portal.connexion.reponse_verrouillage).
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy on every answer, the admin's included (django-csp; Django 5.2 has none built in).
+# Scripts only from our own static files: no inline <script>, no hx-on attribute, no eval (htmx's allowEval is
+# off in base.html's htmx-config; the behaviours live in static/portal/js/ as delegated listeners). Styles keep
+# 'unsafe-inline': a few style="" attributes in our templates and the admin's, and htmx's indicator <style>;
+# an injected style cannot run code, the lower risk (docs/architecture.md, « Content-Security-Policy »).
+# Images: data: for Bootstrap's inline SVG icons (select arrow, checkboxes) in its CSS.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # Widgets: Django's templates, the plain <input> and <select> written in Python (the same HTML, faster).
 FORM_RENDERER = "portal.rendu_formulaires.RenduFormulaires"

@@ -3,7 +3,8 @@ of page: 0 critical and 0 serious violations (WCAG 2.1 A/AA rules and best pract
 
 The pages: the login page, Accueil, the lists, each step of the wizard, each tab of a new draft and of a complete
 dossier, the module form, Documents, the notifications, and the back office's list, dossier page and decision
-form.
+form. Playwright injects axe as an inline script: these tests' browser context bypasses the Content-Security-Policy
+for that (tests/e2e/test_csp.py checks the policy itself, with no bypass).
 """
 
 from __future__ import annotations
@@ -48,6 +49,11 @@ class Releve:
     def verifier(self) -> None:
         fautes = {nom: v for nom, v in self.pages.items() if v}
         assert not fautes, "\n".join(f"{nom}: {v}" for nom, v in fautes.items())
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "bypass_csp": True}
 
 
 @pytest.fixture

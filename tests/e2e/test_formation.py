@@ -60,7 +60,8 @@ def fill(page_or_scope, label: str, value: str, exact=False):
 
 def settled(page: Page) -> None:
     """Wait until htmx has settled the last swap (new content gets its hx-* behaviour when it settles)."""
-    page.wait_for_function("!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+    # A locator, not wait_for_function: the Content-Security-Policy forbids the eval that a string predicate needs.
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
 
 
 def save_tab(page: Page) -> None:

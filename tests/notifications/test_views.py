@@ -40,7 +40,7 @@ def test_bell_shows_the_unread_count_with_an_accessible_label(adherent):
     notifier_n(adherent, 3)
     Notification.objects.filter(pk=Notification.objects.first().pk).update(lu_le="2026-01-01T00:00Z")
     page = text(client_for(adherent).get("/"))
-    assert 'aria-label="Notifications (2 non lues)"' in page
+    assert '<span class="visually-hidden" data-cloche-libelle>Notifications (2 non lues)</span>' in page
     assert re.search(r"data-notifications-non-lues>2</span>", page)
     assert 'href="/notifications/"' in page
 
@@ -48,9 +48,10 @@ def test_bell_shows_the_unread_count_with_an_accessible_label(adherent):
 def test_bell_singular_and_zero(adherent):
     client = client_for(adherent)
     page = text(client.get("/"))
-    assert 'aria-label="Notifications (0 non lue)"' in page and "data-notifications-non-lues" not in page
+    assert '<span class="visually-hidden" data-cloche-libelle>Notifications (0 non lue)</span>' in page
+    assert "data-notifications-non-lues" not in page
     notifier_n(adherent, 1)
-    assert 'aria-label="Notifications (1 non lue)"' in text(client.get("/"))
+    assert '<span class="visually-hidden" data-cloche-libelle>Notifications (1 non lue)</span>' in text(client.get("/"))
 
 
 def test_bell_costs_one_query_whatever_the_count(adherent):
@@ -123,7 +124,7 @@ def test_opening_marks_read_and_goes_to_the_dossier(adherent):
     client.post(f"/notifications/{notification.pk}/")
     notification.refresh_from_db()
     assert notification.lu_le == first_read
-    assert 'aria-label="Notifications (0 non lue)"' in text(client.get("/"))
+    assert '<span class="visually-hidden" data-cloche-libelle>Notifications (0 non lue)</span>' in text(client.get("/"))
 
 
 def test_another_users_notification_is_404_and_stays_unread(adherent):
