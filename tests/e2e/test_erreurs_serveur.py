@@ -78,3 +78,55 @@ def test_a_failed_save_is_said_in_french_and_keeps_the_input(page: Page, demo_da
     from dossiers.models import Dossier
 
     assert Dossier.objects.filter(created_by__email=MONO.email).latest("created_at").contrat.emploi == "Commis de salle"
+
+
+def test_a_failed_upload_is_said_under_the_field_or_in_the_dialog(
+    page: Page, demo_data, settings, tmp_path, monkeypatch
+):
+    import errno
+    import os
+
+    from documents import stockage
+    from documents.models import PieceJointe
+    from tests.e2e.test_parcours_complet import PDF, open_tab
+
+    disque = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "documents.stockage.StockageDisque", "OPTIONS": {"location": disque}},
+    }
+    fichier = tmp_path / "programme.pdf"
+    fichier.write_bytes(PDF)
+    login(page, demo_data.url, MONO.email)
+    walk_wizard(page, MONO)
+    open_tab(page, "Documents")
+    section = page.locator("#type-PROGRAMME")
+
+    # The disk is full: the French message under the field, no file, no row.
+    def plein(fd, donnees):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(stockage, "_ecrire", plein)  # the storage's write (os.write is Playwright's too)
+    page.locator("#fichiers-PROGRAMME").set_input_files(str(fichier))
+    expect(section).to_contain_text(stockage.MSG_DISQUE_PLEIN)
+    settled(page)
+    assert not PieceJointe.objects.exists()
+    assert not [p for p in disque.rglob("*") if p.is_file()]
+    monkeypatch.undo()
+
+    # The server answers 500: the dialog says so, the tab is left as it was.
+    page.route("**/*", lambda r: r.fulfill(status=500, body="") if r.request.method == "POST" else r.continue_())
+    page.locator("#fichiers-PROGRAMME").set_input_files(str(fichier))
+    dialog = page.get_by_role("dialog", name="Erreur du serveur")
+    expect(dialog).to_contain_text(NON_ENREGISTRE)
+    settled(page)
+    dialog.get_by_role("button", name="Fermer").click()
+    expect(section).to_contain_text(stockage.MSG_DISQUE_PLEIN)  # not swapped
+    page.unroute("**/*")
+
+    # The disk has room again: the file is stored.
+    autre = tmp_path / "programme-signe.pdf"
+    autre.write_bytes(PDF)
+    page.locator("#fichiers-PROGRAMME").set_input_files(str(autre))
+    expect(section).to_contain_text("programme-signe.pdf")
+    assert PieceJointe.objects.count() == 1
