@@ -35,6 +35,19 @@ def _ecrire(fd: int, donnees: bytes) -> None:
         vue = vue[os.write(fd, vue) :]
 
 
+def _nommer(temporaire: str, final: str) -> None:
+    """Give the whole file its final name, never replacing an existing file (FileExistsError)."""
+    try:
+        os.link(temporaire, final)
+    except FileExistsError:
+        raise
+    except OSError as erreur:  # a file system without hard links: reserve the name, then move the file onto it
+        if erreur.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+            raise
+        os.close(os.open(final, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        os.replace(temporaire, final)
+
+
 class StockageDisque(FileSystemStorage):
     """``FileSystemStorage`` writing through a temporary name: a file is either whole under its name or absent."""
 
@@ -55,7 +68,7 @@ class StockageDisque(FileSystemStorage):
             os.chmod(temporaire, self.file_permissions_mode if self.file_permissions_mode is not None else 0o644)
             while True:
                 try:
-                    os.link(temporaire, full_path)  # never replaces an existing file
+                    _nommer(temporaire, full_path)
                     break
                 except FileExistsError:
                     name = self.get_available_name(name)

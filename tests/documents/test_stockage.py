@@ -144,3 +144,15 @@ def test_a_failed_transaction_after_the_write_removes_the_stored_files(client, d
 
 def test_the_tab_still_opens(client, dossier, disque):
     assert client.get(reverse("dossier_onglet", args=[dossier.pk, "documents"])).status_code == 200
+
+
+def test_a_file_system_without_hard_links_stores_the_whole_file(client, dossier, disque, monkeypatch):
+    def sans_liens(source, destination):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(stockage.os, "link", sans_liens)
+    contenu = pdf(b"y" * 1000)
+    assert deposer(client, dossier, "PROGRAMME", fichier("p.pdf", contenu)).status_code == 200
+    (stocke,) = fichiers_sur_disque(disque)
+    assert stocke.read_bytes() == contenu
+    assert PieceJointe.objects.get().fichier.name == stocke.relative_to(disque).as_posix()
