@@ -162,7 +162,10 @@ def verifier_lot(dossier, type_document: TypeDocument, fichiers) -> tuple[list[s
 
 
 def enregistrer(dossier, type_document: TypeDocument, fichiers, verifies, user) -> list[PieceJointe]:
-    """Store checked files (inside the lock's transaction; a stored file is removed if the transaction fails)."""
+    """Store checked files (inside the lock's transaction; a stored file is removed if the transaction fails).
+
+    The storage writes whole files or none (``documents/stockage.py``); a file whose row is not written is removed
+    here, and by the view when the lock's transaction fails after this returned (``effacer_fichiers``)."""
     crees = []
     try:
         for fichier, verifie in zip(fichiers, verifies, strict=True):
@@ -179,11 +182,17 @@ def enregistrer(dossier, type_document: TypeDocument, fichiers, verifies, user) 
             crees.append(piece)
             piece.save()
     except Exception:
-        for piece in crees:
-            piece.fichier.delete(save=False)
+        effacer_fichiers(crees)
         raise
     invalider(dossier)
     return crees
+
+
+def effacer_fichiers(crees: list[PieceJointe]) -> None:
+    """Remove the stored files of pieces whose rows were not written (or rolled back): no file without its row."""
+    for piece in crees:
+        if piece.fichier.name:
+            piece.fichier.storage.delete(piece.fichier.name)
 
 
 def supprimer(piece: PieceJointe) -> None:

@@ -31,7 +31,7 @@ NOMBRE_PROXIES = int(os.environ.get("NOMBRE_PROXIES", "1" if HTTPS else "0"))
 CSRF_TRUSTED_ORIGINS = [SITE_URL] + [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "documents.stockage.StockageDisque"},  # whole files or none: documents/stockage.py
     # Hashed names (cached for ever by browsers: WhiteNoise sends far-future, immutable headers for them),
     # gzip and Brotli copies made once by `collectstatic`, at the image's build.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

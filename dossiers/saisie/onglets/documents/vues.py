@@ -8,18 +8,22 @@ the answer refreshes ``#id_version`` and the tab bar out of band.
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
-from documents import services, sniffing
+from documents import services, sniffing, stockage
 from documents.models import PieceJointe
 from dossiers import rules
 from dossiers import services as dossiers_services
 from dossiers.saisie import onglets
 from dossiers.saisie.chargement import MSG_NON_MODIFIABLE, MSG_VERSION_PERIMEE
 from dossiers.saisie.chargement import charger as _dossier
+
+logger = logging.getLogger(__name__)
 
 
 def contexte_bloc(dossier, *, afficher=(), erreurs=None, choix=False, alert=None, ecrit=False) -> dict:
@@ -86,7 +90,17 @@ def deposer(request, pk, code):
     def write():
         crees.extend(services.enregistrer(dossier, type_document, fichiers, verifies, request.user))
 
-    if not dossiers_services.ecrire_sous_verrou(dossier, request.POST.get("version"), write):
+    try:
+        ecrit = dossiers_services.ecrire_sous_verrou(dossier, request.POST.get("version"), write)
+    except OSError as erreur:  # full or read-only disk: nothing stored, said under the field
+        services.effacer_fichiers(crees)
+        logger.exception("Dépôt refusé par le stockage (dossier %s, %s)", dossier.pk, code)
+        services.invalider(dossier)
+        return _bloc(request, dossier, afficher=afficher, erreurs={code: [stockage.message(erreur)]}, status=400)
+    except Exception:
+        services.effacer_fichiers(crees)  # the transaction failed after the files were written
+        raise
+    if not ecrit:
         alert = {"kind": "danger", "text": MSG_VERSION_PERIMEE}
         return _bloc(request, dossier, afficher=afficher, alert=alert, status=409)
     dossier = _dossier(request, pk)
