@@ -170,3 +170,35 @@ def test_parcours_onglet_formation(page: Page, referentiels):
 
     formation = Formation.objects.get(code_rncp="RNCP300")
     assert formation.nombre_organismes == 2 and formation.organisme_principal.siret == siret
+
+
+def test_la_recherche_rncp_au_clavier(page: Page, referentiels):
+    """WAI-ARIA combobox: ↓/↑ move through the results, Entrée chooses the active one, Échap closes the list."""
+    live, siret = referentiels
+    login(page, live.url, MONO.email)
+    walk_wizard(page, MONO)
+    tab(page, "Formation").click()
+    expect_tab_shown(page, "Formation")
+    recherche = page.get_by_role("combobox", name="Rechercher votre formation par :")
+    recherche.fill("BTS")
+    options = page.locator("#rncp-resultats [role='option']")
+    expect(options).to_have_count(2)
+    expect(recherche).to_have_attribute("aria-expanded", "true")
+    recherche.press("ArrowDown")
+    expect(options.nth(0)).to_have_attribute("aria-selected", "true")
+    recherche.press("ArrowDown")
+    expect(options.nth(1)).to_have_attribute("aria-selected", "true")
+    expect(options.nth(0)).to_have_attribute("aria-selected", "false")
+    expect(recherche).to_have_attribute("aria-activedescendant", "rncp-resultats-1")
+    recherche.press("ArrowDown")  # round the end
+    expect(options.nth(0)).to_have_attribute("aria-selected", "true")
+    code = options.nth(0).get_attribute("data-value")
+    recherche.press("Enter")
+    expect(page.locator("#id_code_rncp")).to_have_value(code)
+    settled(page)
+    recherche = page.get_by_role("combobox", name="Rechercher votre formation par :")
+    recherche.fill("BTS")
+    expect(options).to_have_count(2)
+    recherche.press("Escape")
+    expect(options).to_have_count(0)
+    expect(recherche).to_have_attribute("aria-expanded", "false")
