@@ -14,12 +14,15 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.shortcuts import resolve_url
+from django.urls import reverse
 
 
 def duree_blocage() -> str:
@@ -118,3 +121,21 @@ class DureeSessionMiddleware:
                 if maintenant - session.get(CLE_VU, 0) >= settings.SESSION_RAFRAICHISSEMENT:
                     session[CLE_VU] = maintenant  # modified: saved with a fresh expiry
         return self.get_response(request)
+
+
+class SessionExpireeHtmxMiddleware:
+    """An htmx request of a user no longer signed in (idle or absolute limit, signed out elsewhere): ``login_required``
+    answers a redirect to the login page, which htmx would follow and swap into the tab, over what the user typed.
+    Such a request gets a 401 instead: nothing is swapped, the input stays on screen, and static/portal/js/erreurs.js
+    says « Session expirée » with the way to sign in again."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "htmx", False) and response.status_code in (301, 302):
+            cible = urlsplit(response.get("Location", "")).path
+            if cible == resolve_url(settings.LOGIN_URL) or cible == reverse("admin:login"):
+                return HttpResponse(MESSAGE_SESSION_EXPIREE, status=401, content_type="text/plain; charset=utf-8")
+        return response

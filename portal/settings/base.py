@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "portal.connexion.SessionExpireeHtmxMiddleware",  # an htmx request signed out: 401, not the login page swapped
     "portal.connexion.DureeSessionMiddleware",
     # Last: turns a locked-out login into its answer (portal.connexion.reponse_verrouillage).
     "axes.middleware.AxesMiddleware",

@@ -130,3 +130,20 @@ def test_a_failed_upload_is_said_under_the_field_or_in_the_dialog(
     page.locator("#fichiers-PROGRAMME").set_input_files(str(autre))
     expect(section).to_contain_text("programme-signe.pdf")
     assert PieceJointe.objects.count() == 1
+
+
+def test_a_save_after_the_session_expired_says_so_and_keeps_the_input(page: Page, demo_data):
+    """Signed out meanwhile (idle or absolute limit): the login page is not swapped into the tab (a 401,
+    portal.connexion.SessionExpireeHtmxMiddleware); the dialog says so and the input stays."""
+    login(page, demo_data.url, MONO.email)
+    walk_wizard(page, MONO)
+    tab(page, "Contrat").click()
+    expect_tab_shown(page, "Contrat")
+    settled(page)
+    page.context.clear_cookies(name="sessionid")  # the session is gone (the CSRF cookie stays)
+    emploi = page.get_by_label(EMPLOI)
+    emploi.fill("Serveur en salle")
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect_erreur(page, "Session expirée", "Votre session a expiré : reconnectez-vous dans un autre onglet")
+    expect(emploi).to_have_value("Serveur en salle")
+    expect(page.get_by_role("button", name="Se connecter")).to_have_count(0)  # no login form in the tab

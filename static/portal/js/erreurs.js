@@ -18,12 +18,14 @@
     reseau: "Connexion perdue",
     delai: "Délai dépassé",
     refus: "Action impossible",
+    session: "Session expirée",
   };
 
   const CAUSES = {
     serveur: "Le serveur a rencontré une erreur.",
     reseau: "Le serveur est injoignable : vérifiez votre connexion internet.",
     delai: "Le serveur n'a pas répondu à temps.",
+    401: "Votre session a expiré : reconnectez-vous dans un autre onglet du navigateur (page « Se connecter »), puis revenez ici.",
     403: "Cette action vous est refusée ; votre session a peut-être expiré : reconnectez-vous dans un autre onglet.",
     404: "L'élément demandé est introuvable : il a peut-être été supprimé, ou vous n'y avez plus accès.",
     413: "Les fichiers envoyés sont trop volumineux.",
@@ -51,6 +53,7 @@
   document.addEventListener("htmx:responseError", (event) => {
     const statut = event.detail.xhr ? event.detail.xhr.status : 0;
     if (statut >= 500) afficher("serveur", CAUSES.serveur, event.detail);
+    else if (statut === 401) afficher("session", CAUSES[401], event.detail);
     else afficher("refus", CAUSES[statut] || CAUSES.refus, event.detail);
   });
   document.addEventListener("htmx:sendError", (event) => afficher("reseau", CAUSES.reseau, event.detail));
