@@ -410,3 +410,25 @@ def test_la_barre_d_onglets_au_clavier(employeur_page: Page):
     page.keyboard.press("Enter")
     expect_tab_shown(page, "Salarié")
     expect(tab(page, "Salarié")).to_have_attribute("tabindex", "0")  # the swapped bar: the new active tab
+
+
+def test_l_anneau_de_focus_se_voit_partout(employeur_page: Page):
+    """A solid 3 px outline on whatever the keyboard reaches: white on the dark navbar, dark blue on white."""
+    page = employeur_page
+
+    def anneau(locator) -> dict:
+        locator.focus()
+        return locator.evaluate(
+            "e => { const s = getComputedStyle(e); return {style: s.outlineStyle, largeur: s.outlineWidth,"
+            " couleur: s.outlineColor}; }"
+        )
+
+    page.keyboard.press("Shift+Tab")  # keyboard modality: :focus-visible applies to what .focus() reaches next
+    navbar = anneau(page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Dossiers"))
+    assert navbar == {"style": "solid", "largeur": "3px", "couleur": "rgb(255, 255, 255)"}, navbar
+    deconnexion = anneau(page.get_by_role("button", name="Se déconnecter"))
+    assert deconnexion["style"] == "solid" and deconnexion["couleur"] == "rgb(255, 255, 255)", deconnexion
+    onglet = anneau(tab(page, "Salarié"))
+    assert onglet == {"style": "solid", "largeur": "3px", "couleur": "rgb(11, 61, 145)"}, onglet
+    enregistrer = anneau(page.get_by_role("button", name="Enregistrer", exact=True))
+    assert enregistrer["style"] == "solid" and enregistrer["largeur"] == "3px", enregistrer
