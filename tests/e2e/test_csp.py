@@ -81,7 +81,7 @@ def test_les_onglets_sans_violation_de_la_politique(page: Page, referentiels, tm
     progression = page.evaluate("window.__progression")
     assert progression[0] == "visible", progression
     valeurs = [v for v in progression[1:] if v != "visible"]
-    assert valeurs and valeurs == sorted(valeurs) and valeurs[-1] == 100, progression  # it rises to 100 %
+    assert valeurs and valeurs[-1] == 100, progression  # it ends at 100 % (htmx reports each request's progress)
 
     assert page.evaluate("window.__violations") == []
     assert [e for e in erreurs if "Content Security Policy" in e or "Content-Security-Policy" in e] == []
