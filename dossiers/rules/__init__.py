@@ -47,6 +47,8 @@ class Rule:
     condition: Callable[[object], bool] | None = None
     bloquant: bool = True
     source: str = ""  # the legal basis, e.g. "Code du travail, art. L6325-1"
+    exigences: tuple[str, ...] = ()  # the RULES.md ids this rule implements, e.g. ("DUR-03",)
+    message_de: Callable[[object], str] | None = None  # the message for this dossier, when it says more than ``message``
 
     @property
     def severite(self) -> str:
@@ -57,7 +59,8 @@ class Rule:
             return []
         if not self.violated(dossier):
             return []
-        return [Anomalie(self.onglet, name, self.kind, self.code, self.message, self.bloquant) for name in self.fields]
+        message = self.message_de(dossier) if self.message_de else self.message
+        return [Anomalie(self.onglet, name, self.kind, self.code, message, self.bloquant) for name in self.fields]
 
 
 @dataclass
@@ -100,8 +103,13 @@ def obligatoire(
     when: Callable[[object], bool] | None = None,
     code: str | None = None,
     coche: bool = False,
+    exigences: Iterable[str] = (),
+    source: str = "",
 ):
-    """A mandatory field; with ``when``, mandatory only under that condition; ``coche``: a box to tick."""
+    """A mandatory field; with ``when``, mandatory only under that condition; ``coche``: a box to tick.
+
+    ``exigences``: the RULES.md ids the obligation implements (TUT-01, X-10…); ``source``: its legal basis.
+    """
 
     def missing(d):
         value = value_of(d, onglet, name)
@@ -117,6 +125,8 @@ def obligatoire(
             violated=lambda d: (when is None or when(d)) and missing(d),
             conditional=when is not None,
             condition=when,
+            exigences=tuple(exigences),
+            source=source,
         )
     )
 
@@ -131,11 +141,16 @@ def regle(
     description: str = "",
     alerte: bool = False,
     source: str = "",
+    exigences: Iterable[str] = (),
+    message_de: Callable[[object], str] | None = None,
 ):
     """Decorator declaring a business rule: the function returns True when the rule is broken.
 
     ``alerte=True`` declares a WARN rule: its message is shown, visibly distinct from errors, but it
-    neither turns the tab's bullet red nor blocks the transmission. ``source`` names the legal basis.
+    neither turns the tab's bullet red nor blocks the transmission. ``source`` names the legal basis,
+    ``exigences`` the RULES.md ids it implements (shown on ``/regles/``). ``message_de(dossier)``, when given,
+    words the message for this dossier (e.g. which other dossiers are counted); ``message`` stays the
+    general wording listed on ``/regles/``.
     """
 
     def decorator(violated):
@@ -151,6 +166,8 @@ def regle(
                 description=description or (violated.__doc__ or "").strip(),
                 bloquant=not alerte,
                 source=source,
+                exigences=tuple(exigences),
+                message_de=message_de,
             )
         )
         return violated
