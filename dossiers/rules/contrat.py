@@ -167,13 +167,21 @@ for _name in [
     obligatoire(ONGLET, _name)
 
 # PROC-04 / X-09: « Le champ date d'effet d'avenant devient obligatoire à la saisie d'un contrat sous avenant ».
-obligatoire(ONGLET, "date_effet_avenant", when=lambda d: d.type_contrat == TypeContrat.AVENANT)
+obligatoire(
+    ONGLET,
+    "date_effet_avenant",
+    when=lambda d: d.type_contrat == TypeContrat.AVENANT,
+    exigences=("PROC-04", "X-09"),
+    source="Notice 51650#09 (avenant, type 30) ; Code du travail, art. D6325-13",
+)
 # X-03: in the VAE experiment, T7 (the user company's NAF) is « impératif » for an ETT or a GE/GEIQ employer.
 obligatoire(
     ONGLET,
     "naf_entreprise_utilisatrice",
     code="CONTRAT_X03_NAF_UTILISATRICE_OBLIGATOIRE",
     when=lambda d: experimentation_vae(d) and travail_temporaire_ou_geiq(d),
+    exigences=("X-03",),
+    source=SOURCE_VAE,
 )
 
 
@@ -190,6 +198,7 @@ obligatoire(
         "aux entreprises de travail temporaire."
     ),
     source="Code du travail, art. L6325-5",
+    exigences=("DUR-01",),
 )
 def dur_01(dossier):
     """DUR-01 : CDD (L1242-3) ou CDI ; « travail temporaire » (CDD d'une ETT) seulement pour une ETT."""
@@ -206,6 +215,7 @@ def dur_01(dossier):
         "commencer entre la date de début d'exécution et la date de fin de l'action de professionnalisation."
     ),
     source="Code du travail, art. L6325-11",
+    exigences=("DUR-02",),
 )
 def dur_02(dossier):
     """DUR-02 : en CDI, l'action est au début du contrat (C9 = début de l'action, C11 = sa fin).
@@ -230,6 +240,7 @@ def dur_02(dossier):
         "(date de fin au plus tôt la veille du même jour, 6 mois après la date de début)."
     ),
     source="Code du travail, art. L6325-11",
+    exigences=("DUR-03", "DUR-08"),
 )
 def dur_03(dossier):
     """DUR-03 : durée (C9 → C11) d'au moins 6 mois : C11 ≥ C9 + 6 mois − 1 jour (DUR-07).
@@ -335,6 +346,7 @@ def dur_13(dossier):
         "(onglet Formation)."
     ),
     source=f"{SOURCE_VAE} ; décret n° 2023-408, art. 5",
+    exigences=("DUR-08", "X-03", "EXP-02"),
 )
 def dur_08_periode_vae(dossier):
     """DUR-08 / X-03 : type de qualification 8 → C13 du 28/05/2023 au 28/02/2026 inclus (décret 2023-408, [M]).
@@ -355,6 +367,7 @@ def dur_08_periode_vae(dossier):
         "choisissez le type de qualification 8 (onglet Formation), ou décochez-la."
     ),
     source=SOURCE_VAE,
+    exigences=("X-03",),
 )
 def x03_avenant_vae(dossier):
     """X-03 : C2 (le contrat vaut avenant au contrat de travail initial) seulement avec le type de qualification 8.
@@ -374,6 +387,7 @@ def x03_avenant_vae(dossier):
         "associant des actions de VAE : choisissez le type de qualification 8 (onglet Formation), ou videz ce champ."
     ),
     source=SOURCE_VAE,
+    exigences=("X-03",),
 )
 def x03_naf_utilisatrice(dossier):
     """X-03 : T7 (NAF de l'entreprise utilisatrice) seulement avec le type de qualification 8.
@@ -393,6 +407,7 @@ def x03_naf_utilisatrice(dossier):
         "(CDI, CDD ou travail temporaire)."
     ),
     source="Notice 51650#09 (« ne cocher aucune des cases relatives à la nature du contrat »)",
+    exigences=("X-04",),
 )
 def x04_avenant_vae_sans_nature(dossier):
     """X-04 : C2 cochée → aucune des cases C1 (CDI, CDD, travail temporaire)."""
@@ -422,6 +437,7 @@ def jours_ouvrables_apres(jour: dt.date, n: int) -> dt.date:
     ),
     alerte=True,
     source="Code du travail, art. L1242-13",
+    exigences=("DAT-01",),
 )
 def dat_01(dossier):
     """DAT-01 : C13 ≤ C9 + 2 jours ouvrables (dimanches et jours fériés de métropole exclus)."""
@@ -436,6 +452,7 @@ def dat_01(dossier):
     reads=["date_debut", "date_fin"],
     message="La date de fin doit être postérieure à la date de début d'exécution du contrat.",
     source="Code du travail, art. L6325-11",
+    exigences=("DAT-02",),
 )
 def dat_02(dossier):
     """DAT-02 : C9 < C11."""
@@ -454,6 +471,7 @@ def dat_02(dossier):
     ),
     alerte=True,
     source="Code du travail, art. D6325-1",
+    exigences=("DAT-03",),
 )
 def dat_03(dossier):
     """DAT-03 : transmission ≤ C9 + 5 jours calendaires. Un brouillon n'est pas encore transmis : le délai est
@@ -475,6 +493,7 @@ def dat_03(dossier):
     ),
     alerte=True,
     source="Code du travail, art. L6325-11",
+    exigences=("DAT-04",),
 )
 def dat_04(dossier):
     """DAT-04 : F15 dans [C9 − tolérance, C11].
@@ -502,6 +521,7 @@ def dat_04(dossier):
     ),
     alerte=True,
     source="Code du travail, art. L6325-1",
+    exigences=("DAT-05",),
 )
 def dat_05(dossier):
     """DAT-05 : en CDD, F16 (fin prévue des épreuves, onglet Formation) ≤ C11."""
@@ -517,6 +537,7 @@ def dat_05(dossier):
     reads=["date_effet_avenant", "date_debut", "date_fin"],
     message="La date d'effet de l'avenant doit se situer entre la date de début et la date de fin du contrat.",
     source="Notice 51650#09 (avenant, type 30) ; Code du travail, art. D6325-13",
+    exigences=("DAT-06", "X-09", "PROC-04"),
 )
 def dat_06(dossier):
     """DAT-06 : type 30 → C9 ≤ C10 ≤ C11."""
@@ -550,6 +571,7 @@ def _sous_minimum(dossier, horaire: bool) -> bool:
         "niveau de formation)."
     ),
     source="Code du travail, art. D6325-15, D6325-18, L6325-9",
+    exigences=("SAL-01", "X-24"),
 )
 def sal_01(dossier):
     """SAL-01 (X-24) : C14 ≥ taux × SMIC horaire(C9) × min(durée hebdomadaire, 35) × 52 / 12.
@@ -568,6 +590,7 @@ def sal_01(dossier):
     reads=["salaire_brut", "date_debut", "nature"],
     message="Le salaire horaire est inférieur au minimum légal pour ce salarié (pourcentage du SMIC horaire).",
     source="Code du travail, art. D6325-15, D6325-18, L6325-9",
+    exigences=("SAL-05", "X-24", "X-05", "ETT-04"),
 )
 def sal_05(dossier):
     """SAL-05 : travail temporaire, C14 est horaire : C14 ≥ taux × SMIC horaire(C9)."""
@@ -595,6 +618,7 @@ def heures_payees_equivalentes(heures: Decimal, jour: dt.date | None = None) -> 
     ),
     alerte=True,
     source="Code du travail, art. L3121-36",
+    exigences=("SAL-02",),
 )
 def sal_02(dossier):
     """SAL-02 : au-delà de 35 h, C14 ≥ minimum à 35 h × (35 + heures majorées) / 35.
@@ -643,6 +667,7 @@ def sal_03(dossier):
     reads=["duree_hebdo_minutes"],
     message="La durée hebdomadaire du travail ne peut pas dépasser 48 heures.",
     source="Code du travail, art. L3121-20",
+    exigences=("WT-02",),
 )
 def wt_02(dossier):
     """WT-02 : C12 ≤ 48 h (durée maximale hebdomadaire absolue)."""
@@ -656,6 +681,7 @@ def wt_02(dossier):
     reads=["duree_hebdo_minutes", "date_debut"],
     message="Un salarié mineur ne peut pas travailler plus de 35 heures par semaine.",
     source="Code du travail, art. L3162-1",
+    exigences=("MIN-01", "WT-04", "X-23"),
 )
 def min_01(dossier):
     """MIN-01 (X-23) : moins de 18 ans au début du contrat → C12 ≤ 35 h (aucune dérogation déclarée ici)."""
@@ -684,6 +710,7 @@ def essai_maximum_cdd(debut: dt.date, fin: dt.date) -> int:
         "de 2 semaines (14 jours) pour un contrat de 6 mois au plus, d'un mois (31 jours) au-delà."
     ),
     source="Code du travail, art. L1242-10",
+    exigences=("TP-01", "X-25"),
 )
 def tp_01(dossier):
     """TP-01 (X-25) : CDD, C8 ≤ min(semaines arrondies au supérieur, 14 ou 31 jours).
@@ -705,6 +732,7 @@ def tp_01(dossier):
     reads=["duree_essai_jours", "nature"],
     message="La période d'essai d'un CDI ne peut pas dépasser 4 mois (123 jours), pour les cadres.",
     source="Code du travail, art. L1221-19",
+    exigences=("TP-02", "X-25"),
 )
 def tp_02(dossier):
     """TP-02 (X-25) : CDI, C8 ≤ 4 mois (cadres) = 123 jours ; renouvellement non compté.
@@ -730,6 +758,7 @@ def tp_02(dossier):
     ),
     alerte=True,
     source="Code du travail, art. L1221-19",
+    exigences=("TP-02", "TP-04"),
 )
 def tp_02_categorie(dossier):
     """TP-02 / TP-04 : CDI, plus de 61 jours (ouvriers et employés : 2 mois) sans catégorie connue → alerte.

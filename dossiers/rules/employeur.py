@@ -17,6 +17,7 @@ for _name in CHAMPS_INSEE_SAISISSABLES:
         _name,
         code=f"EMPLOYEUR_{_name.upper()}_SAISIE_MANUELLE_OBLIGATOIRE",
         when=lambda dossier, name=_name: name in dossier.employeur.saisie_manuelle,
+        exigences=("X-02",) if _name == "naf" else (),  # X-02: E12 (NAF) required for a company
     )
 
 
@@ -30,6 +31,7 @@ for _name in CHAMPS_INSEE_SAISISSABLES:
         "pas conclure de contrat de professionnalisation (article L6325-1 du code du travail) : "
         "rapprochez-vous de votre conseiller AKTO."
     ),
+    exigences=("EMP-01",),
 )
 def personne_publique(dossier):
     """Employeur de droit public administratif (catégorie juridique INSEE 7xxx) : contrat impossible."""

@@ -119,6 +119,8 @@ obligatoire(
     "code_rncp",
     code="FORMATION_CERT01_CODE_RNCP_OBLIGATOIRE",
     when=lambda d: _formation(d).type_qualification == TypeQualification.RNCP,
+    exigences=("CERT-01", "X-18"),
+    source=SOURCE_CERFA,
 )
 
 
@@ -128,6 +130,8 @@ obligatoire(
     "numero_projet_vae",
     code="FORMATION_X03_NUMERO_PROJET_VAE_OBLIGATOIRE",
     when=lambda d: _formation(d).type_qualification == TypeQualification.VAE,
+    exigences=("X-03",),
+    source=SOURCE_CERFA,
 )
 
 
@@ -142,6 +146,7 @@ obligatoire(
     message="Ce type de qualification n'est plus ouvert aux nouveaux contrats de professionnalisation "
     "(abrogé ou expérimentation terminée) : choisissez le type 1, 2, 3 ou 8.",
     source=SOURCE_CERFA,
+    exigences=("X-19", "X-20"),
 )
 def type_qualification_ferme(dossier):
     """X-19 / X-20 : les types 4 (expérimentation terminée), 5, 6 et 7 (abrogés) sont refusés."""
@@ -159,6 +164,7 @@ def type_qualification_ferme(dossier):
     message="Le numéro du projet ne se renseigne que pour un contrat de professionnalisation associant des "
     "actions de VAE : choisissez le type de qualification 8.",
     source=SOURCE_CERFA,
+    exigences=("X-03",),
 )
 def numero_projet_type_8(dossier):
     """X-03 : un numéro de projet DGEFP (E15) → le type de qualification est 8."""
@@ -183,6 +189,7 @@ def intitule_prefixe_vae(intitule: str) -> bool:
     "Bloc RNCP ou Autre Bloc, suivi de l'intitulé de la certification, de la qualification ou du bloc de "
     "compétences visé (Ex : RNCP Titre professionnel Agent de propreté et d'hygiène).",
     source=SOURCE_CERFA,
+    exigences=("X-03",),
 )
 def intitule_prefixe(dossier):
     """§1.4.7 / X-03 : type 8 → « Intitulé précis » (F10) préfixé RNCP, CQP, CCN, Bloc RNCP ou Autre Bloc."""
@@ -198,6 +205,7 @@ def intitule_prefixe(dossier):
     message="Ce code n'est pas connu du référentiel France compétences : vérifiez-le.",
     alerte=True,
     source="Code du travail, art. L6113-5",
+    exigences=("CERT-01",),
 )
 def rncp_inconnu(dossier):
     """CERT-01 : le code RNCP saisi doit exister au répertoire national."""
@@ -212,6 +220,7 @@ def rncp_inconnu(dossier):
     message="Ce code RNCP est inactif : au moment de la conclusion du contrat, une relance sera transmise.",
     alerte=True,
     source="Code du travail, art. L6113-5",
+    exigences=("CERT-01",),
 )
 def rncp_inactif(dossier):
     """CERT-01 : la certification devrait être active ; sinon AKTO relance, le remplaçant actif est proposé."""
@@ -246,6 +255,7 @@ NIVEAUX_PAR_DIPLOME = {"1": {7, 8}, "2": {6}, "3": {5}, "4": {4}, "5": {3}}
     message="Le diplôme ou titre visé ne correspond pas au niveau de la certification RNCP choisie.",
     alerte=True,
     source=SOURCE_CERFA,
+    exigences=("CERT-04", "X-18"),
 )
 def niveau_diplome(dossier):
     """CERT-04 : 1x ↔ niveaux 7/8, 2x ↔ 6, 3x ↔ 5, 4x ↔ 4, 5x ↔ 3 (cadre européen)."""
@@ -267,6 +277,7 @@ def niveau_diplome(dossier):
     reads=["duree_totale_heures"],
     message="La durée totale de formation doit être d'au moins 150 heures.",
     source=SOURCE_L6325_13,
+    exigences=("FOR-02", "X-15"),
 )
 def minimum_150_heures(dossier):
     """FOR-02 : la durée totale (F13) est d'au moins 150 heures."""
@@ -280,6 +291,7 @@ def minimum_150_heures(dossier):
     reads=["duree_totale_heures"],
     message="La durée totale de formation doit représenter au moins 15 % de la durée du contrat.",
     source=SOURCE_L6325_13,
+    exigences=("FOR-02", "X-15"),
 )
 def minimum_15_pourcent(dossier):
     """FOR-02 : F13 ≥ 15 % de la durée du contrat (mois × 35 h × 52 / 12) ; muet tant que les dates du contrat
@@ -302,6 +314,7 @@ def minimum_15_pourcent(dossier):
     "accord de branche le prévoit pour ce public ou cette formation.",
     alerte=True,
     source=SOURCE_L6325_14,
+    exigences=("FOR-03", "X-15"),
 )
 def plus_de_25_pourcent(dossier):
     """FOR-03 : au-delà de 25 % de la durée du contrat (mois × 35 h × 52 / 12), un accord de branche est nécessaire.
@@ -321,6 +334,7 @@ def plus_de_25_pourcent(dossier):
     reads=["duree_enseignements_heures", "duree_totale_heures"],
     message="La durée des enseignements théoriques ne peut pas dépasser la durée totale de formation.",
     source=SOURCE_CERFA,
+    exigences=("FOR-04",),
 )
 def enseignements_inferieurs_total(dossier):
     """FOR-04 : F14 (dont enseignements généraux, professionnels et technologiques) ≤ F13."""
@@ -378,7 +392,7 @@ def _declare_module_rules(n: int) -> None:
     externe, interne = _est(n, TypeModule.EXTERNE), _est(n, TypeModule.INTERNE)
     for name in ["date_debut", "date_fin", "heures", "modalite"]:
         obligatoire("formation", f"module{n}_{name}", when=existe)
-    obligatoire("formation", f"module{n}_organisme", when=externe)
+    obligatoire("formation", f"module{n}_organisme", when=externe, exigences=("X-17",), source=SOURCE_CERFA)
     obligatoire("formation", f"module{n}_apprentissage_controle", when=externe)
     obligatoire("formation", f"module{n}_service_interne", when=interne)
     # X-16: F3 ticked iff the service is internal.
@@ -388,6 +402,8 @@ def _declare_module_rules(n: int) -> None:
         when=interne,
         coche=True,
         code=f"FORMATION_X16_MODULE{n}_ATTESTATION_INTERNE",
+        exigences=("X-16",),
+        source=SOURCE_CERFA,
     )
 
     @regle(
@@ -424,6 +440,7 @@ def _declare_module_rules(n: int) -> None:
         message="L'organisme de formation externe doit avoir un N° de déclaration d'activité : choisissez un "
         "organisme qui en dispose.",
         source="Code du travail, art. L6351-1",
+        exigences=("X-17",),
     )
     def nda(dossier):
         """X-17 : un organisme de formation externe a un numéro de déclaration d'activité (F5)."""
@@ -438,6 +455,7 @@ def _declare_module_rules(n: int) -> None:
         "financer que des organismes certifiés.",
         alerte=True,
         source=SOURCE_QUALIOPI,
+        exigences=("FOR-08", "X-17"),
     )
     def qualiopi(dossier):
         """FOR-08 : un organisme financé par un OPCO est certifié Qualiopi."""

@@ -66,13 +66,20 @@ for _name in [
 ]:
     obligatoire("salarie", _name)
 
-obligatoire("salarie", "nir", when=lambda d: _salarie(d).nir_temporaire is False)
+obligatoire("salarie", "nir", when=lambda d: _salarie(d).nir_temporaire is False, exigences=("NIR-02",))
 obligatoire("salarie", "ntt", when=lambda d: _salarie(d).nir_temporaire is True)
 obligatoire("salarie", "equivalence_jeunes", when=lambda d: _salarie(d).rqth is False)
 obligatoire("salarie", "extension_boe", when=lambda d: _salarie(d).rqth is False)
 obligatoire("salarie", "public_specifique", when=lambda d: d.employeur.travail_temporaire)
-obligatoire("salarie", "numero_france_travail", when=lambda d: _salarie(d).inscrit_france_travail is True)
-obligatoire("salarie", "duree_inscription_mois", when=lambda d: _salarie(d).inscrit_france_travail is True)
+# X-10: « Inscrit à France Travail ? » Oui → S16 (numéro) and S17 (durée d'inscription) required.
+for _name in ["numero_france_travail", "duree_inscription_mois"]:
+    obligatoire(
+        "salarie",
+        _name,
+        when=lambda d: _salarie(d).inscrit_france_travail is True,
+        exigences=("X-10",),
+        source="CERFA 12434*05",
+    )
 
 # TUT-01: a tutor in the employer's establishment for every contrat pro.
 for _name in ["nom", "prenom", "emploi", "date_naissance", "est_employeur"]:
@@ -112,6 +119,7 @@ def _nir_parts(dossier) -> NirParts | None:
     reads=["nir_temporaire", "nir", "sexe"],
     message="Le NIR ne correspond pas au sexe saisi.",
     alerte=True,  # RULES.md X-26: WARN — a civil-status correction may explain it; never hard-block
+    exigences=("NIR-06", "X-26"),
 )
 def nir_sexe(dossier):
     """NIR-06 : le premier chiffre du NIR (1 homme, 2 femme) correspond au sexe saisi."""
@@ -126,6 +134,7 @@ def nir_sexe(dossier):
     reads=["nir_temporaire", "nir", "date_naissance"],
     message="L'année de naissance du NIR ne correspond pas à la date de naissance.",
     alerte=True,  # RULES.md X-26: WARN — a civil-status correction may explain it; never hard-block
+    exigences=("NIR-07", "X-26"),
 )
 def nir_annee_naissance(dossier):
     """NIR-07 : les 2e et 3e chiffres du NIR sont l'année de naissance sur deux chiffres."""
@@ -140,6 +149,7 @@ def nir_annee_naissance(dossier):
     reads=["nir_temporaire", "nir", "date_naissance"],
     message="Le mois de naissance du NIR ne correspond pas à la date de naissance.",
     alerte=True,  # RULES.md X-26: WARN — a civil-status correction may explain it; never hard-block
+    exigences=("NIR-08", "X-26"),
 )
 def nir_mois_naissance(dossier):
     """NIR-08 : les 4e et 5e chiffres du NIR sont le mois de naissance, quand l'état civil le donne.
@@ -186,6 +196,7 @@ def departements_concordants(nir_departement: str, departement_naissance: str) -
         "(99 pour une naissance à l'étranger)."
     ),
     alerte=True,  # RULES.md X-26: WARN — a civil-status correction may explain it; never hard-block
+    exigences=("NIR-09", "X-26"),
 )
 def nir_departement_naissance(dossier):
     """NIR-09 : le département du NIR (2A/2B en Corse, 97x outre-mer, 99 à l'étranger) est celui de naissance.
@@ -206,6 +217,7 @@ MESSAGE_NIR_NOM_NAISSANCE = "Le NIR ne correspond pas au nom de naissance"
     fields=["nir"],
     reads=["nir", "nom_naissance"],
     message=MESSAGE_NIR_NOM_NAISSANCE,
+    exigences=("X-26",),
 )
 def nir_nom_naissance(dossier):
     """X-26 (NIR et identité) : le NIR n'est pas déjà connu sous un autre nom de naissance.
@@ -252,6 +264,7 @@ def age_a_la_conclusion(dossier) -> int | None:
     fields=["date_naissance"],
     reads=["date_naissance"],
     message="Le salarié doit avoir au moins 16 ans à la date de conclusion du contrat.",
+    exigences=("PUB-04",),
 )
 def age_minimum(dossier):
     """PUB-04 : au moins 16 ans à la date de conclusion du contrat (article L4153-1 du code du travail).
@@ -282,6 +295,7 @@ def public_eligible_26_ans_et_plus(salarie) -> bool:
         "solidarité spécifique (ASS) ou de l'allocation aux adultes handicapés (AAH), et aux personnes ayant "
         "bénéficié d'un contrat unique d'insertion (article L6325-1 du code du travail)."
     ),
+    exigences=("PUB-01", "PUB-02", "PUB-03", "X-13"),
 )
 def public_26_ans_et_plus(dossier):
     """PUB-01…03 (X-13) : de 26 ans (jour anniversaire compris) à la conclusion, PUB-02 ou PUB-03 est requis.

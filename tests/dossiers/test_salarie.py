@@ -340,3 +340,16 @@ def test_nir_inconsistencies_are_alerts_not_errors(adherent, lyon):
     response = save(client_for(adherent), make(adherent), complet(sexe="F"))
     assert ("alerte", "Le NIR ne correspond pas au sexe saisi.") in messages(response, "nir")
     assert re.search(r'id="puce-salarie"[^>]*data-status="valid"', text(response), re.S)
+
+
+def test_the_nir_hint_agrees_with_itself_and_with_the_check(adherent, lyon):
+    """NIR-02: the help text, the example and the validator say the same length; the example is a valid NIR."""
+    from referentiels.validators import normalize_nir, validate_nir
+
+    dossier = make(adherent)
+    page = client_for(adherent).get(f"/dossiers/{dossier.pk}/salarie/").content.decode()
+    champ = re.search(r'<input[^>]*name="nir"[^>]*>', page).group(0)
+    exemple = re.search(r'placeholder="Ex : ([^"]+)"', champ).group(1)
+    aide = re.search(r'id="id_nir_helptext"[^>]*>\s*([^<]+)', page).group(1)
+    assert len(normalize_nir(exemple)) == 15 and aide.startswith("15 caractères")
+    validate_nir(exemple)  # the example typed as shown is accepted

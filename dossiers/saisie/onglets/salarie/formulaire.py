@@ -18,6 +18,10 @@ from referentiels.validators import (
     validate_ntt,
 )
 
+# NIR-02: the guide shows « 13 caractères » and « Ex : 1234567890123 », but the key is needed to check the number
+# (NIR-04): the portal asks for the 15 characters, and its example is a NIR whose key is right.
+EXEMPLE_NIR = "Ex : 1 85 05 78 006 084 91"
+AIDE_FORMAT_NIR = "15 caractères : les 13 chiffres et la clé de 2 chiffres, espaces acceptés"
 AIDE_NIR = "Le numéro de sécurité sociale est inscrit sur la carte vitale, en dessous du nom et du prénom du porteur."
 
 
@@ -53,8 +57,8 @@ class SalarieForm(OngletForm):
     nir = forms.CharField(
         label="Numéro de sécurité sociale (NIR)",
         max_length=21,
-        help_text="15 caractères : les 13 chiffres et la clé (Ex : 1 85 05 78 006 084 91)",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "title": AIDE_NIR, "placeholder": "Ex : 1234567890123"}),
+        help_text=AIDE_FORMAT_NIR,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "title": AIDE_NIR, "placeholder": EXEMPLE_NIR}),
     )
     ntt = forms.CharField(
         label="Numéro technique temporaire",
