@@ -23,7 +23,9 @@ def _texte():
 
 def _tous_les_identifiants():
     """Ids the spec defines: first cell of a table row, or named in a rules cell (§5.4: « CERT-01 F7=1 → … »)."""
-    return set(re.findall(r"^\| ([A-Z]+-\d+) \|", _texte(), re.M)) | set(re.findall(r"(?:\| Rules \| |; )([A-Z]+-\d+) ", _texte()))
+    texte = _texte()
+    en_tete = set(re.findall(r"^\| ([A-Z]+-\d+) \|", texte, re.M))
+    return en_tete | set(re.findall(r"(?:\| Rules \| |; )([A-Z]+-\d+) ", texte))
 
 
 def test_the_committed_specification_is_the_teams():
