@@ -90,6 +90,7 @@ class SalaireMinimum:
     minimum_branche: Decimal | None = None  # the branch's own rate applied (SAL-04), when known
     taux_branche: str = ""  # that rate in words: « 75 % du SMIC »
     taux_branche_source: str = ""
+    pourcentage_smc_inconnu: Decimal | None = None  # the branch's rate is a % of a SMC the grid does not know
 
     def __post_init__(self):
         if self.montant_legal is None:
@@ -116,7 +117,7 @@ def _pourcent(montant: Decimal, pourcentage) -> Decimal:
     return (montant * Decimal(pourcentage) / 100).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _taux_fr(pourcentage) -> str:
+def taux_fr(pourcentage) -> str:
     return f"{Decimal(pourcentage).normalize():f}".replace(".", ",")
 
 
@@ -251,17 +252,19 @@ def _conventionnel(dossier, contrat, age, superieur, base_smic, heures, horaire)
     case = taux_conventionnel_en_vigueur(idcc, debut, tranche_age(age), superieur)
     minima = []
     if case is not None and case.pourcentage_smic is not None:
-        minima.append((_pourcent(base_smic, case.pourcentage_smic), f"{_taux_fr(case.pourcentage_smic)} % du SMIC"))
+        minima.append((_pourcent(base_smic, case.pourcentage_smic), f"{taux_fr(case.pourcentage_smic)} % du SMIC"))
     if case is not None and case.pourcentage_smc is not None and base_smc is not None:
         minima.append(
             (
                 _pourcent(base_smc, case.pourcentage_smc),
-                f"{_taux_fr(case.pourcentage_smc)} % du salaire minimum conventionnel",
+                f"{taux_fr(case.pourcentage_smc)} % du salaire minimum conventionnel",
             )
         )
     minimum, taux = max(minima, key=lambda m: m[0], default=(None, ""))
+    sans_smc = case is not None and case.pourcentage_smc is not None and base_smc is None
     return {
         **valeurs,
+        "pourcentage_smc_inconnu": case.pourcentage_smc if sans_smc else None,
         "minimum_branche": minimum,
         "taux_branche": taux,
         "taux_branche_source": case.source if case and minimum is not None else "",

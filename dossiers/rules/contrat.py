@@ -718,6 +718,36 @@ def sal_04(dossier):
     return _sous_conventionnel(dossier, "minimum_branche")
 
 
+def _message_sal_04_smc_inconnu(dossier) -> str:
+    minimum = _minimum(dossier)
+    return (
+        f"La convention collective (IDCC {minimum.idcc}) fixe le salaire de ce salarié à au moins "
+        f"{_salaire.taux_fr(minimum.pourcentage_smc_inconnu)} % du salaire minimum conventionnel de l'emploi, que "
+        "le portail ne connaît pas pour ce niveau et ce coefficient : vérifiez-le."
+    )
+
+
+@regle(
+    "CONTRAT_SAL_04_SMC_INCONNU",
+    ONGLET,
+    fields=["salaire_brut"],
+    reads=["salaire_brut", "date_debut"],
+    message=(
+        "La convention collective fixe le salaire de ce salarié en pourcentage du salaire minimum conventionnel de "
+        "l'emploi, que le portail ne connaît pas pour ce niveau et ce coefficient : vérifiez-le."
+    ),
+    alerte=True,
+    source="Code du travail, art. L6325-8 ; accord de branche (taux conventionnels)",
+    exigences=("SAL-04",),
+    message_de=_message_sal_04_smc_inconnu,
+)
+def sal_04_smc_inconnu(dossier):
+    """SAL-04 (alerte) : le taux de la branche pour l'âge et la qualification du salarié est un pourcentage du
+    salaire minimum conventionnel, mais la grille des salaires de la branche ne couvre pas l'emploi à la date C9."""
+    minimum = _minimum(dossier)
+    return minimum is not None and minimum.pourcentage_smc_inconnu is not None
+
+
 # --- Working time (RULES.md §2.6, §2.2.2) ------------------------------------------------------------------
 
 

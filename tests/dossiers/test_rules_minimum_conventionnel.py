@@ -236,6 +236,17 @@ def test_sal_04_a_percentage_of_the_smc():
     assert "CONTRAT_SAL_04" not in bloquants(d)
 
 
+def test_sal_04_warns_when_its_percentage_of_the_smc_has_no_grid():
+    taux(TrancheAge.DE_21_A_25, smc="90")
+    d = dossier(naissance=date(2003, 3, 1), salaire_brut=Decimal("1500.00"))
+    assert "CONTRAT_SAL_04_SMC_INCONNU" in alertes(d) and "CONTRAT_SAL_04" not in bloquants(d)
+    assert message(d, "CONTRAT_SAL_04_SMC_INCONNU").startswith(
+        f"La convention collective (IDCC {IDCC}) fixe le salaire de ce salarié à au moins 90 % du salaire minimum"
+    )
+    smc("2000.00", niveau="1")  # the grid now knows the emploi: checked, no more alert
+    assert "CONTRAT_SAL_04_SMC_INCONNU" not in alertes(d) and "CONTRAT_SAL_04" in bloquants(d)
+
+
 def test_sal_04_another_idcc_or_another_period():
     taux(TrancheAge.DES_26, smic="110", idcc="1486")
     taux(TrancheAge.DES_26, smic="110", debut=C9 + timedelta(days=1))
