@@ -253,6 +253,15 @@ def test_sal_04_another_idcc_or_another_period():
     assert salaire_minimum(dossier()).minimum_branche is None
 
 
+@pytest.mark.parametrize("fin,connu", [(C9 - timedelta(days=1), False), (C9, True)])
+def test_sal_04_a_rate_ending_the_day_before_c9(fin, connu):
+    cellule = taux(TrancheAge.DES_26, smic="110", debut=date(2025, 1, 1))
+    cellule.date_fin = fin
+    cellule.save()
+    d = dossier(salaire_brut=Decimal("1900.00"))  # 110 % × 1 823,03 = 2 005,33
+    assert ("CONTRAT_SAL_04" in bloquants(d)) is connu
+
+
 # --- The admin ---------------------------------------------------------------------------------------------------
 
 
