@@ -175,6 +175,23 @@ def _idcc(idcc) -> str:
     return str(idcc or "").strip()
 
 
+_index: dict[str, tuple[tuple, dict]] = {}
+
+
+def _par_idcc(modele) -> dict[str, list]:
+    """The rows of ``modele`` by IDCC, built once per reading of the table (``lignes`` returns the same tuple
+    while it is held): a few thousand grid lines cost a dict lookup, not a scan, on each of the salary rules."""
+    rows = lignes(modele)
+    cle = modele._meta.label
+    tenu = _index.get(cle)
+    if tenu is None or tenu[0] is not rows:
+        index: dict[str, list] = {}
+        for row in rows:
+            index.setdefault(row.idcc, []).append(row)
+        tenu = _index[cle] = (rows, index)
+    return tenu[1]
+
+
 def _meme_valeur(grille: str, contrat: str) -> bool:
     """A grid's niveau or coefficient matches the contract's as typed, give or take case, accents and spaces
     (« Niveau II » ≠ « II »: the gestionnaire enters the grid's own wording, the employer the CERFA's)."""
@@ -187,16 +204,11 @@ def smc_en_vigueur(idcc, date, niveau: str = "", coefficient: str = "") -> Salai
     Lines of the IDCC in force on ``date`` whose niveau and coefficient are blank or the contract's; the most
     precise wins (niveau and coefficient, then either, then the branch's floor), then the latest.
     """
-    jour, branche = _as_date(date), _idcc(idcc)
-    if not branche:
-        return None
+    jour = _as_date(date)
     lignes_emploi = [
         r
-        for r in lignes(SalaireMinimumConventionnel)
-        if r.idcc == branche
-        and r.en_vigueur(jour)
-        and _meme_valeur(r.niveau, niveau)
-        and _meme_valeur(r.coefficient, coefficient)
+        for r in _par_idcc(SalaireMinimumConventionnel).get(_idcc(idcc), ())
+        if r.en_vigueur(jour) and _meme_valeur(r.niveau, niveau) and _meme_valeur(r.coefficient, coefficient)
     ]
     return max(
         lignes_emploi,
@@ -208,13 +220,11 @@ def smc_en_vigueur(idcc, date, niveau: str = "", coefficient: str = "") -> Salai
 def taux_conventionnel_en_vigueur(idcc, date, tranche: str, superieure: bool) -> TauxConventionnel | None:
     """The branch's own rate for this age band and qualification on ``date`` (a column's line before one for
     every qualification, then the latest), None when the branch has none."""
-    jour, branche = _as_date(date), _idcc(idcc)
-    if not branche:
-        return None
+    jour = _as_date(date)
     cases = [
         r
-        for r in lignes(TauxConventionnel)
-        if r.idcc == branche and r.en_vigueur(jour) and r.applique_a(tranche, superieure)
+        for r in _par_idcc(TauxConventionnel).get(_idcc(idcc), ())
+        if r.en_vigueur(jour) and r.applique_a(tranche, superieure)
     ]
     return max(cases, key=lambda r: (bool(r.qualification), r.date_debut), default=None)
 
