@@ -19,8 +19,9 @@ office's Django permissions.
   ``migrate``:
   - the dossier and everything the adhérent entered: **view only**;
   - the decisions: the custom permission ``dossiers.instruire_dossier``;
-  - the referentials AKTO maintains by hand (SMIC, forfaits, rule parameters, document types, dispositifs, types
-    de contribution): add, change and view, every change in the admin's history; no delete;
+  - the referentials AKTO maintains by hand (SMIC, forfaits, rule parameters, the branches' conventional minima
+    and rates, document types, dispositifs, types de contribution): add, change and view, every change in the
+    admin's history; no delete;
   - the users' attachments to companies (``Rattachement``, which opens a company's dossiers and NIRs to an
     account): **view only**, with their history;
   - everything else of these apps (imported referentials, notifications): view only;
@@ -149,6 +150,8 @@ REFERENTIELS_EDITABLES = [
     "referentiels.smic",
     "referentiels.forfaitpriseencharge",
     "referentiels.parametreregle",
+    "referentiels.salaireminimumconventionnel",
+    "referentiels.tauxconventionnel",
     "documents.typedocument",
     "dossiers.dispositif",
     "dossiers.sousdispositif",

@@ -1,6 +1,7 @@
-"""Small reference tables read on every check of a dossier (the SMIC, the rules' dated parameters, the funding
-forfaits, the document types), held in each process's memory and read again as soon as one of them changes; and
-small values derived from followed tables (a user's establishments), kept in the shared cache (``derivee``).
+"""Small reference tables read on every check of a dossier (the SMIC, the rules' dated parameters, the branches'
+salary grids, the funding forfaits, the document types), held in each process's memory and read again as soon as
+one of them changes; and small values derived from followed tables (a user's establishments), kept in the shared
+cache (``derivee``).
 
 The rules engine runs on every tab view and save: asking the database for the SMIC six times per request (the
 salary rules, the estimation…) cost more than the save itself. These tables are a few dozen rows that AKTO

@@ -1,8 +1,19 @@
-"""Admin of the training organisms and of the dated parameters (imported from ``referentiels/admin.py``)."""
+"""Admin of the training organisms, the dated parameters and the branches' conventional minima (imported from
+``referentiels/admin.py``)."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ForfaitPriseEnCharge, OrganismeFormation, ParametreRegle, Smic
+from .models import (
+    ForfaitPriseEnCharge,
+    OrganismeFormation,
+    ParametreRegle,
+    SalaireMinimumConventionnel,
+    Smic,
+    TauxConventionnel,
+)
 from .search import normalize
 
 
@@ -44,3 +55,55 @@ class ParametreRegleAdmin(admin.ModelAdmin):
     search_fields = ["code", "libelle", "source"]
     date_hierarchy = "date_effet"
     ordering = ["code", "-date_effet"]
+
+
+class _HistoriqueLectureSeule:
+    """simple-history's « revert » page saves its form on POST with the *view* permission alone: a POST needs the
+    change permission (as ``RattachementAdmin``). Amounts and percentages typed the French way (« 2500,50 »)."""
+
+    formfield_overrides = {models.DecimalField: {"localize": True}}
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST" and not self.has_change_permission(request):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+@admin.register(SalaireMinimumConventionnel)
+class SalaireMinimumConventionnelAdmin(_HistoriqueLectureSeule, SimpleHistoryAdmin):
+    """A branch's grid of conventional minima (SAL-03): one line per niveau and/or coefficient, filtered by IDCC.
+    A new avenant: add its lines with the new date (the latest line in force for an emploi applies)."""
+
+    list_display = ["idcc", "niveau", "coefficient", "montant_mensuel", "date_debut", "date_fin", "source"]
+    list_display_links = ["idcc", "niveau", "coefficient"]
+    list_filter = ["idcc"]
+    search_fields = ["idcc", "niveau", "coefficient", "source"]
+    date_hierarchy = "date_debut"
+    fields = ["idcc", "niveau", "coefficient", "montant_mensuel", "date_debut", "date_fin", "source"]
+    save_as = True  # « Enregistrer en tant que nouveau » : the next line of the grid from this one
+
+
+@admin.register(TauxConventionnel)
+class TauxConventionnelAdmin(_HistoriqueLectureSeule, SimpleHistoryAdmin):
+    """A branch's own rates for the contrat de professionnalisation (SAL-04), cell by cell of the legal grid."""
+
+    list_display = [
+        "idcc",
+        "tranche_age",
+        "qualification",
+        "pourcentage_smic",
+        "pourcentage_smc",
+        "date_debut",
+        "date_fin",
+        "source",
+    ]
+    list_display_links = ["idcc", "tranche_age"]
+    list_filter = ["idcc", "tranche_age"]
+    search_fields = ["idcc", "source"]
+    date_hierarchy = "date_debut"
+    fieldsets = [
+        (None, {"fields": ["idcc", "tranche_age", "qualification"]}),
+        ("Minimum", {"fields": ["pourcentage_smic", "pourcentage_smc"]}),
+        ("Validité", {"fields": ["date_debut", "date_fin", "source"]}),
+    ]
+    save_as = True

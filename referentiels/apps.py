@@ -7,6 +7,8 @@ class ReferentielsConfig(AppConfig):
 
     def ready(self):
         from portal import tables
+        from referentiels.models.minima import SalaireMinimumConventionnel, TauxConventionnel
         from referentiels.models.parametres import ForfaitPriseEnCharge, ParametreRegle, Smic
 
-        tables.suivre(Smic, ParametreRegle, ForfaitPriseEnCharge)  # read on every check: held in memory
+        # Read on every check: held in memory.
+        tables.suivre(Smic, ParametreRegle, ForfaitPriseEnCharge, SalaireMinimumConventionnel, TauxConventionnel)

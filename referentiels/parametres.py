@@ -4,6 +4,9 @@
   on a date, for ``"metropole"`` (métropole and DROM except Mayotte) or ``"mayotte"``;
 - ``forfait_horaire(date, idcc=None, renforce=False)``: the hourly funding of a contrat de
   professionnalisation, the branch's level when one is recorded, else the legal default (D6332-86);
+- ``smc_en_vigueur(idcc, date, niveau, coefficient)``, ``taux_conventionnel_en_vigueur(idcc, date, tranche,
+  superieure)``: a branch's conventional minimum for an emploi, its own rate for the contrat de
+  professionnalisation (the gestionnaires' grids, ``referentiels.models.minima``), None when none is known;
 - ``parametre(code, date=None)``: a rule's dated figure (``ParametreRegle``, editable in the admin) in force on
   a date, today by default;
 - ``jours_feries(annee, zone)``, ``est_ferie(date, zone)``, ``zone_pour_departement(code)``: French public
@@ -23,7 +26,9 @@ from django.db import models
 from django.utils import timezone
 
 from portal.tables import lignes
+from referentiels.models.minima import SalaireMinimumConventionnel, TauxConventionnel
 from referentiels.models.parametres import ForfaitPriseEnCharge, ParametreRegle, PublicForfait, Smic, Territoire
+from referentiels.search import normalize
 
 
 class ParametreIntrouvable(LookupError):
@@ -159,6 +164,69 @@ def forfait_en_vigueur(date, idcc: str | None = None, renforce: bool = False) ->
     return (branche and _en_vigueur(r for r in forfaits if r.idcc == branche)) or _en_vigueur(
         r for r in forfaits if r.idcc is None
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Minima conventionnels des branches (SAL-03, SAL-04)
+# --------------------------------------------------------------------------------------------
+
+
+def _idcc(idcc) -> str:
+    return str(idcc or "").strip()
+
+
+_index: dict[str, tuple[tuple, dict]] = {}
+
+
+def _par_idcc(modele) -> dict[str, list]:
+    """The rows of ``modele`` by IDCC, built once per reading of the table (``lignes`` returns the same tuple
+    while it is held): a few thousand grid lines cost a dict lookup, not a scan, on each of the salary rules."""
+    rows = lignes(modele)
+    cle = modele._meta.label
+    tenu = _index.get(cle)
+    if tenu is None or tenu[0] is not rows:
+        index: dict[str, list] = {}
+        for row in rows:
+            index.setdefault(row.idcc, []).append(row)
+        tenu = _index[cle] = (rows, index)
+    return tenu[1]
+
+
+def _meme_valeur(grille: str, contrat: str) -> bool:
+    """A grid's niveau or coefficient matches the contract's as typed, give or take case, accents and spaces
+    (« Niveau II » ≠ « II »: the gestionnaire enters the grid's own wording, the employer the CERFA's)."""
+    return not grille or normalize(grille) == normalize(contrat or "")
+
+
+def smc_en_vigueur(idcc, date, niveau: str = "", coefficient: str = "") -> SalaireMinimumConventionnel | None:
+    """The branch's conventional minimum for this emploi on ``date``, None when the grid does not know it.
+
+    Lines of the IDCC in force on ``date`` whose niveau and coefficient are blank or the contract's; the most
+    precise wins (niveau and coefficient, then either, then the branch's floor), then the latest.
+    """
+    jour = _as_date(date)
+    lignes_emploi = [
+        r
+        for r in _par_idcc(SalaireMinimumConventionnel).get(_idcc(idcc), ())
+        if r.en_vigueur(jour) and _meme_valeur(r.niveau, niveau) and _meme_valeur(r.coefficient, coefficient)
+    ]
+    return max(
+        lignes_emploi,
+        key=lambda r: (bool(r.niveau) + bool(r.coefficient), r.date_debut, r.montant_mensuel),
+        default=None,
+    )
+
+
+def taux_conventionnel_en_vigueur(idcc, date, tranche: str, superieure: bool) -> TauxConventionnel | None:
+    """The branch's own rate for this age band and qualification on ``date`` (a column's line before one for
+    every qualification, then the latest), None when the branch has none."""
+    jour = _as_date(date)
+    cases = [
+        r
+        for r in _par_idcc(TauxConventionnel).get(_idcc(idcc), ())
+        if r.en_vigueur(jour) and r.applique_a(tranche, superieure)
+    ]
+    return max(cases, key=lambda r: (bool(r.qualification), r.date_debut), default=None)
 
 
 # --------------------------------------------------------------------------------------------

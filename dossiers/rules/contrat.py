@@ -558,7 +558,7 @@ def _sous_minimum(dossier, horaire: bool) -> bool:
     minimum = _minimum(dossier)
     if minimum is None or minimum.horaire is not horaire:
         return False
-    return _contrat(dossier).salaire_brut < minimum.montant
+    return _contrat(dossier).salaire_brut < minimum.montant_legal
 
 
 @regle(
@@ -636,25 +636,138 @@ def sal_02(dossier):
     return contrat.salaire_brut < minimum.montant * equivalentes / HEURES_LEGALES
 
 
+IDCC_SANS_CONVENTION = "9999"  # « Sans convention collective » (referentiels/data/idcc.csv.gz): no SMC to look for
+
+
+def _unite(minimum) -> str:
+    return " de l'heure" if minimum.horaire else ""
+
+
+def _sous_conventionnel(dossier, attribut: str) -> bool:
+    """C14 under the branch's minimum ``attribut`` of ``SalaireMinimum``, when it is known and above the legal one
+    (below the legal one, SAL-01 / SAL-05 already say it)."""
+    minimum = _minimum(dossier)
+    conventionnel = getattr(minimum, attribut, None)
+    if conventionnel is None or conventionnel <= minimum.montant_legal:
+        return False
+    return _contrat(dossier).salaire_brut < conventionnel
+
+
+def _message_sal_03(dossier) -> str:
+    minimum = _minimum(dossier)
+    return (
+        f"Salarié de 26 ans ou plus : le salaire doit atteindre 85 % du salaire minimum conventionnel de l'emploi, "
+        f"soit {_salaire.montant_fr(minimum.minimum_smc)} €{_unite(minimum)} (minimum conventionnel de "
+        f"{_salaire.montant_fr(minimum.smc)} € par mois pour 35 h, convention collective IDCC {minimum.idcc}, "
+        f"{minimum.smc_source})."
+    )
+
+
 @regle(
     "CONTRAT_SAL_03",
     ONGLET,
     fields=["salaire_brut"],
     reads=["salaire_brut", "date_debut"],
     message=(
-        "Salarié de 26 ans ou plus : le salaire doit aussi atteindre 85 % du salaire minimum conventionnel de "
-        "l'emploi (classification, niveau, coefficient) ; vérifiez-le, le portail ne le connaît pas."
+        "Salarié de 26 ans ou plus : le salaire doit atteindre 85 % du salaire minimum conventionnel de l'emploi "
+        "(grille de la branche en vigueur au début du contrat)."
     ),
-    alerte=True,
-    source="Code du travail, art. D6325-18",
+    source="Code du travail, art. L6325-9, D6325-18",
+    exigences=("SAL-03",),
+    message_de=_message_sal_03,
 )
 def sal_03(dossier):
-    """SAL-03 : à partir de 26 ans au début du contrat, salaire ≥ 85 % du minimum conventionnel (SMC).
+    """SAL-03 : à partir de 26 ans au début du contrat, C14 ≥ 85 % du salaire minimum conventionnel (SMC).
 
-    Le SMC de la branche n'est pas connu : alerte systématique (BLOCK prévu quand une grille sera tenue).
+    Le SMC est celui de la grille de la branche (IDCC de l'employeur) saisie par les gestionnaires dans
+    l'administration (Salaires minima conventionnels), en vigueur à la date C9, pour le niveau et le coefficient du
+    contrat ; proratisé selon la durée hebdomadaire comme le SMIC. Inconnu : alerte ``CONTRAT_SAL_03_SMC_INCONNU``.
     """
+    return _sous_conventionnel(dossier, "minimum_smc")
+
+
+@regle(
+    "CONTRAT_SAL_03_SMC_INCONNU",
+    ONGLET,
+    fields=["salaire_brut"],
+    reads=["salaire_brut", "date_debut"],
+    message=(
+        "Salarié de 26 ans ou plus : le salaire doit aussi atteindre 85 % du salaire minimum conventionnel de "
+        "l'emploi (classification, niveau, coefficient) ; vérifiez-le, le portail ne connaît pas la grille de "
+        "cette branche pour cet emploi."
+    ),
+    alerte=True,
+    source="Code du travail, art. L6325-9, D6325-18",
+    exigences=("SAL-03",),
+)
+def sal_03_smc_inconnu(dossier):
+    """SAL-03 (alerte) : à partir de 26 ans, aucune ligne de la grille de la branche ne couvre l'emploi à la date
+    C9 (ni l'IDCC, ni le niveau, ni le coefficient, ou pas à cette date) : l'utilisateur vérifie lui-même. Se tait
+    sans convention collective (IDCC 9999)."""
     age = age_au(dossier, _contrat(dossier).date_debut)
-    return age is not None and age >= 26
+    if age is None or age < 26 or (dossier.employeur.idcc or "").strip() == IDCC_SANS_CONVENTION:
+        return False
+    minimum = _minimum(dossier)
+    return minimum is None or minimum.smc is None
+
+
+def _message_sal_04(dossier) -> str:
+    minimum = _minimum(dossier)
+    return (
+        f"Le salaire est inférieur au minimum prévu par la convention collective (IDCC {minimum.idcc}) pour ce "
+        f"salarié : {_salaire.montant_fr(minimum.minimum_branche)} €{_unite(minimum)} ({minimum.taux_branche}, "
+        f"{minimum.taux_branche_source})."
+    )
+
+
+@regle(
+    "CONTRAT_SAL_04",
+    ONGLET,
+    fields=["salaire_brut"],
+    reads=["salaire_brut", "date_debut"],
+    message=(
+        "Le salaire est inférieur au minimum prévu par la convention collective de la branche pour ce salarié "
+        "(taux conventionnel selon son âge et son niveau de formation)."
+    ),
+    source="Code du travail, art. L6325-8, L6325-9, D6325-15 ; accord de branche (taux conventionnels)",
+    exigences=("SAL-04",),
+    message_de=_message_sal_04,
+)
+def sal_04(dossier):
+    """SAL-04 : la branche (IDCC de l'employeur) a un taux plus favorable pour l'âge et la qualification du salarié
+    (Taux conventionnels, saisis par les gestionnaires, en vigueur à la date C9) : C14 ≥ ce taux × SMIC ou × SMC,
+    proratisé selon la durée hebdomadaire (horaire en travail temporaire)."""
+    return _sous_conventionnel(dossier, "minimum_branche")
+
+
+def _message_sal_04_smc_inconnu(dossier) -> str:
+    minimum = _minimum(dossier)
+    return (
+        f"La convention collective (IDCC {minimum.idcc}) fixe le salaire de ce salarié à au moins "
+        f"{_salaire.taux_fr(minimum.pourcentage_smc_inconnu)} % du salaire minimum conventionnel de l'emploi, que "
+        "le portail ne connaît pas pour ce niveau et ce coefficient : vérifiez-le."
+    )
+
+
+@regle(
+    "CONTRAT_SAL_04_SMC_INCONNU",
+    ONGLET,
+    fields=["salaire_brut"],
+    reads=["salaire_brut", "date_debut"],
+    message=(
+        "La convention collective fixe le salaire de ce salarié en pourcentage du salaire minimum conventionnel de "
+        "l'emploi, que le portail ne connaît pas pour ce niveau et ce coefficient : vérifiez-le."
+    ),
+    alerte=True,
+    source="Code du travail, art. L6325-8 ; accord de branche (taux conventionnels)",
+    exigences=("SAL-04",),
+    message_de=_message_sal_04_smc_inconnu,
+)
+def sal_04_smc_inconnu(dossier):
+    """SAL-04 (alerte) : le taux de la branche pour l'âge et la qualification du salarié est un pourcentage du
+    salaire minimum conventionnel, mais la grille des salaires de la branche ne couvre pas l'emploi à la date C9."""
+    minimum = _minimum(dossier)
+    return minimum is not None and minimum.pourcentage_smc_inconnu is not None
 
 
 # --- Working time (RULES.md §2.6, §2.2.2) ------------------------------------------------------------------

@@ -128,7 +128,11 @@ SECTIONS: dict[str, list[tuple[str, list[C]]]] = {
                 C("date_fin"),
                 C("duree_hebdo_minutes"),
                 C("salaire_brut"),
-                C("salaire_minimum", libelle="Salaire minimum légal", valeur=lambda d: _form(d, "contrat").minimum()),
+                C(
+                    "salaire_minimum",
+                    libelle="Salaire minimum applicable",
+                    valeur=lambda d: _form(d, "contrat").minimum(),
+                ),
                 C("date_effet_avenant"),
                 C("date_conclusion"),
                 C("naf_entreprise_utilisatrice"),

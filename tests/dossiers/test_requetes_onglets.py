@@ -21,6 +21,8 @@ TABLES_DE_REFERENCE = (
     "referentiels_smic",
     "referentiels_parametreregle",
     "referentiels_forfaitpriseencharge",
+    "referentiels_salaireminimumconventionnel",
+    "referentiels_tauxconventionnel",
     "documents_typedocument",
 )
 # A view: the user, the dossier with its parts and tutors (one query, with what the two rules that look at other

@@ -278,9 +278,12 @@ def test_sal_02_overtime_warning():
     assert "CONTRAT_SAL_02" not in alertes(d)
 
 
-def test_sal_03_warns_from_26():
-    assert "CONTRAT_SAL_03" in alertes(dossier(naissance=date(2000, 2, 2), salaire_brut=Decimal("1900")))
-    assert "CONTRAT_SAL_03" not in alertes(dossier(naissance=date(2000, 2, 3), salaire_brut=Decimal("1900")))
+def test_sal_03_warns_from_26_when_no_grid_is_known():
+    d = dossier(naissance=date(2000, 2, 2), salaire_brut=Decimal("1900"))
+    assert "CONTRAT_SAL_03_SMC_INCONNU" in alertes(d) and "CONTRAT_SAL_03" not in bloquants(d)
+    assert "CONTRAT_SAL_03_SMC_INCONNU" not in alertes(
+        dossier(naissance=date(2000, 2, 3), salaire_brut=Decimal("1900"))
+    )
 
 
 # --- Working time and trial period ---------------------------------------------------------------------------

@@ -234,6 +234,7 @@ class ContratForm(OngletForm):
             self.dossier.save(update_fields=["type_contrat"])
 
     def minimum(self) -> str:
-        """The legal minimum for the salarié, as shown beside the salary ('' while it cannot be computed)."""
+        """The minimum for the salarié (the legal one or the branch's), as shown beside the salary ('' while it cannot
+        be computed)."""
         minimum = salaire_minimum(self.dossier)
         return libelle(minimum) if minimum else ""
