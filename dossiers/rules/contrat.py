@@ -409,25 +409,39 @@ def autres_contrats(dossier):
     return autres.exclude(pk=dossier.pk) if dossier.pk is not None else autres
 
 
+def _lu_une_fois(dossier, nom: str, cle: tuple, lire):
+    """``lire()`` once per dossier instance and ``cle`` (the values it depends on): a rule and its message share it."""
+    lu = dossier.__dict__.get(nom)
+    if lu is None or lu[0] != cle:
+        lu = dossier.__dict__[nom] = (cle, lire())
+    return lu[1]
+
+
+def contrat_dates(contrat) -> tuple:
+    return contrat.date_debut, contrat.date_fin
+
+
+def _cle_autres_contrats(dossier) -> tuple:
+    contrat = _contrat(dossier)
+    return (dossier.type_contrat, dossier.salarie.nir_empreinte, dossier.employeur.siret, *contrat_dates(contrat))
+
+
 def contrat_precedent(dossier) -> tuple[str, str, str] | None:
     """(number, type, nature) of the salarié's last contract with this employer ended on or before C9 (one
     query; none when ``autres_contrats`` needs none), None when the portal knows none."""
-    debut = _contrat(dossier).date_debut
-    cle = (dossier.type_contrat, dossier.salarie.nir_empreinte, dossier.employeur.siret, debut)
-    lu = dossier.__dict__.get("_contrat_precedent")
-    if lu is not None and lu[0] == cle:  # the rule and its message read it once
-        return lu[1]
-    autres = autres_contrats(dossier)
-    precedent = None
-    if autres is not None:
-        precedent = (
-            autres.filter(contrat__date_fin__lte=debut)
+
+    def lire():
+        autres = autres_contrats(dossier)
+        if autres is None:
+            return None
+        return (
+            autres.filter(contrat__date_fin__lte=_contrat(dossier).date_debut)
             .order_by("-contrat__date_fin", "-pk")
             .values_list("numero", "type_contrat", "contrat__nature")
             .first()
         )
-    dossier.__dict__["_contrat_precedent"] = (cle, precedent)
-    return precedent
+
+    return _lu_une_fois(dossier, "_contrat_precedent", _cle_autres_contrats(dossier), lire)
 
 
 def _precedent_interdit(dossier) -> tuple[str, str, str] | None:
@@ -482,6 +496,72 @@ def dur_09_contrat_precedent(dossier):
     dossier que son numéro.
     """
     return _precedent_interdit(dossier) is not None
+
+
+def contrat_modifie(dossier) -> tuple[str, dt.date, dt.date] | None:
+    """(number, C9, C11) of the contract this avenant (type 30) amends, when the portal knows it: the one accepted
+    dossier of the salarié with this employer (``autres_contrats``) whose contract overlaps this one's C9 → C11.
+    None when there is none, or more than one (which one is amended is then unknown). One query at most."""
+
+    def lire():
+        autres = autres_contrats(dossier)
+        if autres is None:
+            return None
+        contrat = _contrat(dossier)
+        candidats = autres.filter(
+            state=DossierState.ACCEPTE,
+            contrat__date_debut__lte=contrat.date_fin,
+            contrat__date_fin__gte=contrat.date_debut,
+        )
+        lignes = list(candidats.order_by("pk").values_list("numero", "contrat__date_debut", "contrat__date_fin")[:2])
+        return lignes[0] if len(lignes) == 1 else None
+
+    return _lu_une_fois(dossier, "_contrat_modifie", _cle_autres_contrats(dossier), lire)
+
+
+def _x09_dates_differentes(dossier) -> bool:
+    if dossier.type_contrat != TypeContrat.AVENANT:
+        return False
+    modifie = contrat_modifie(dossier)
+    return modifie is not None and modifie[1:] != contrat_dates(_contrat(dossier))
+
+
+MESSAGE_X09 = (
+    "Un avenant (type 30) reprend la date de début et la date de fin du contrat qu'il modifie (la date d'effet dit "
+    "quand il s'applique) : elles diffèrent de celles du contrat accepté de ce salarié chez cet employeur."
+)
+
+
+def _message_x09(dossier):
+    modifie = contrat_modifie(dossier)
+    if modifie is None:
+        return MESSAGE_X09
+    return (
+        f"{MESSAGE_X09[:-1]} (dossier n° {modifie[0]}). Vérifiez-les, ou le type de contrat si ce n'est pas un "
+        "avenant à ce contrat."
+    )
+
+
+@regle(
+    "CONTRAT_X09_DATES_DU_CONTRAT_MODIFIE",
+    ONGLET,
+    fields=["date_debut"],
+    reads=["date_debut", "date_fin"],
+    message=MESSAGE_X09,
+    alerte=True,
+    source="Notice 51650#09 (avenant : dates du contrat initial) ; Code du travail, art. D6325-13",
+    exigences=("X-09",),
+    message_de=_message_x09,
+)
+def x09_dates_du_contrat_modifie(dossier):
+    """X-09 : type 30 → C9 et C11 sont ceux du contrat modifié, quand le portail le connaît (``contrat_modifie`` :
+    le seul dossier accepté du même salarié et du même employeur dont le contrat chevauche celui-ci).
+
+    Alerte, et non blocage comme le dit RULES.md : le contrat modifié n'est pas désigné par l'utilisateur, le
+    portail le déduit ; un contrat conclu hors du portail, ou deux contrats qui chevauchent, le laissent inconnu et
+    la règle se tait. Le message ne dit de l'autre dossier que son numéro.
+    """
+    return _x09_dates_differentes(dossier)
 
 
 @regle(

@@ -37,8 +37,10 @@ def _precedent(adherent, dossier, type_contrat):
     return autre
 
 
-def test_a_renewal_without_another_dossier_asks_nothing_more(adherent):
-    dossier = dossier_complet(adherent, type_contrat="21")
+@pytest.mark.parametrize("type_contrat", ["21", "30"])
+def test_a_renewal_or_an_avenant_without_another_dossier_asks_nothing_more(adherent, type_contrat):
+    dossier = dossier_complet(adherent, type_contrat=type_contrat)
+    Contrat.objects.filter(dossier=dossier).update(date_effet_avenant=dossier.contrat.date_debut)
     response, requetes = _vue_contrat(client_for(adherent), dossier)
     assert len(requetes) == REQUETES_AFFICHAGE + EN_PLUS.get("contrat", 0), "\n".join(requetes)
     assert _puce(response, "contrat") == "valid"

@@ -122,6 +122,7 @@ def test_the_rules_cite_their_exigences():
         assert set(par_code[code].exigences) == {"DUR-13", "X-08"}
     assert {"DUR-09", "X-07"} <= set(par_code["CONTRAT_DUR_09_CONTRAT_PRECEDENT"].exigences)
     assert {"ETT-04", "X-05"} <= set(par_code["CONTRAT_ETT04_NATURE_TRAVAIL_TEMPORAIRE"].exigences)
+    assert par_code["CONTRAT_X09_DATES_DU_CONTRAT_MODIFIE"].exigences == ("X-09",)
     assert all(par_code[c].source for c in ("CONTRAT_X14_PLUS_DE_24_MOIS", "CONTRAT_DUR_13_AGE"))
 
 
@@ -247,7 +248,7 @@ def test_dur_09_second_renewal_blocked(etablissement, type_precedent):
     anomalie = anomalies(d)["CONTRAT_DUR_09_CONTRAT_PRECEDENT"]
     assert anomalie.bloquant and anomalie.field == "type_contrat"
     assert f"(dossier n° {autre.numero}) était déjà un renouvellement" in anomalie.message
-    assert "2025" not in anomalie.message  # nothing of the other dossier but its number
+    assert "/20" not in anomalie.message  # nothing of the other dossier but its number (no date)
     assert "Contrat" in rules.onglets_invalides(d)
 
 
@@ -303,3 +304,58 @@ def test_dur_09_on_transmission(etablissement):
     with pytest.raises(SaisieInvalide) as refus:
         dossier_transmettre(dossier=Dossier.objects.get(pk=d.pk), user=d.created_by)
     assert "Contrat" in refus.value.onglets_invalides
+
+
+# --- an avenant's dates are those of the amended contract, when the portal knows it --------------------------
+
+
+def avenant(etablissement, **contrat):
+    d = renouvellement(etablissement, type_contrat="30")
+    d.contrat.date_effet_avenant = date(2026, 6, 1)
+    for name, value in contrat.items():
+        setattr(d.contrat, name, value)
+    return d
+
+
+def contrat_accepte(etablissement, debut=DEBUT, fin=date(2027, 2, 1), state=DossierState.ACCEPTE):
+    d = precedent(etablissement, fin=fin, state=state)
+    d.contrat.date_debut = debut
+    d.contrat.save()
+    return d
+
+
+def test_x09_same_dates_as_the_amended_contract(etablissement):
+    contrat_accepte(etablissement)
+    assert "CONTRAT_X09_DATES_DU_CONTRAT_MODIFIE" not in alertes(avenant(etablissement))
+
+
+@pytest.mark.parametrize(
+    "debut,fin", [(date(2026, 2, 3), date(2027, 2, 1)), (DEBUT, date(2027, 1, 31)), (DEBUT, date(2027, 2, 2))]
+)
+def test_x09_other_dates_alert_with_the_number_only(etablissement, debut, fin):
+    autre = contrat_accepte(etablissement)
+    d = avenant(etablissement, date_debut=debut, date_fin=fin)
+    anomalie = anomalies(d)["CONTRAT_X09_DATES_DU_CONTRAT_MODIFIE"]
+    assert not anomalie.bloquant and anomalie.field == "date_debut"
+    assert f"(dossier n° {autre.numero})" in anomalie.message
+    assert "/20" not in anomalie.message  # no date of the other dossier
+    assert "Contrat" not in rules.onglets_invalides(d)  # an alert: Transmettre is not refused for it
+
+
+def test_x09_silent_when_the_amended_contract_is_not_known(etablissement):
+    contrat_accepte(etablissement, state=DossierState.TRANSMIS)  # not accepted yet
+    contrat_accepte(etablissement, debut=date(2023, 1, 2), fin=date(2024, 1, 1))  # accepted, but does not overlap
+    assert "CONTRAT_X09_DATES_DU_CONTRAT_MODIFIE" not in alertes(avenant(etablissement, date_fin=date(2027, 3, 1)))
+
+
+def test_x09_silent_when_two_contracts_may_be_the_amended_one(etablissement):
+    contrat_accepte(etablissement)
+    contrat_accepte(etablissement, debut=date(2026, 9, 1), fin=date(2027, 8, 31))
+    assert "CONTRAT_X09_DATES_DU_CONTRAT_MODIFIE" not in alertes(avenant(etablissement, date_fin=date(2027, 3, 1)))
+
+
+def test_x09_only_for_an_avenant(etablissement):
+    contrat_accepte(etablissement)
+    d = renouvellement(etablissement, type_contrat="11")
+    d.contrat.date_fin = date(2027, 3, 1)
+    assert "CONTRAT_X09_DATES_DU_CONTRAT_MODIFIE" not in alertes(d)
