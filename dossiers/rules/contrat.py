@@ -596,6 +596,10 @@ MESSAGE_DUR_13_AGE = (
 
 def _message_dur_13_age(dossier):
     age = age_au(dossier, _contrat(dossier).date_debut)
+    if age is not None and age < AGE_SAISONNIER_MINIMUM:
+        return (
+            f"{MESSAGE_DUR_13_AGE} Le salarié a {age} ans à cette date : le contrat commence au plus tôt à ses 16 ans."
+        )
     return f"{MESSAGE_DUR_13_AGE} Le salarié a {age} ans à cette date : choisissez un autre type de contrat."
 
 

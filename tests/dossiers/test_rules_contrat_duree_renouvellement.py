@@ -158,7 +158,9 @@ def test_dur_13_age_is_read_at_the_start_not_at_the_conclusion():
     anomalie = anomalies(d)["CONTRAT_DUR_13_AGE"]
     assert anomalie.field == "type_contrat"
     assert "de 16 à 25 ans révolus à la date de début d'exécution" in anomalie.message
-    assert "Le salarié a 26 ans à cette date" in anomalie.message
+    assert "Le salarié a 26 ans à cette date : choisissez un autre type de contrat." in anomalie.message
+    jeune = anomalies(dossier(type_contrat="12", naissance=date(2010, 2, 3)))["CONTRAT_DUR_13_AGE"]
+    assert "Le salarié a 15 ans à cette date : le contrat commence au plus tôt à ses 16 ans." in jeune.message
 
 
 def test_dur_13_age_silent_without_the_date_of_birth():
@@ -298,9 +300,10 @@ def test_dur_09_only_for_renewals(etablissement):
 def test_dur_09_on_transmission(etablissement):
     from dossiers.services import SaisieInvalide, dossier_transmettre
 
-    precedent(etablissement, type_contrat="21")
     d = renouvellement(etablissement)
     d.contrat.save()
+    assert "Contrat" not in rules.onglets_invalides(Dossier.objects.get(pk=d.pk))
+    precedent(etablissement, type_contrat="21")
     with pytest.raises(SaisieInvalide) as refus:
         dossier_transmettre(dossier=Dossier.objects.get(pk=d.pk), user=d.created_by)
     assert "Contrat" in refus.value.onglets_invalides
