@@ -9,7 +9,16 @@ from documents.models import DossierDocuments, PieceJointe, TypeDocument
 
 @admin.register(TypeDocument)
 class TypeDocumentAdmin(admin.ModelAdmin):
-    list_display = ["libelle", "code", "ordre", "obligation", "sous_dispositifs", "ajout_libre", "actif"]
+    list_display = [
+        "libelle",
+        "code",
+        "ordre",
+        "obligation",
+        "sous_dispositifs",
+        "types_contrat",
+        "ajout_libre",
+        "actif",
+    ]
     list_editable = ["ordre", "obligation", "actif"]
 
     def get_readonly_fields(self, request, obj=None):

@@ -52,6 +52,12 @@ class TypeDocument(models.Model):
         blank=True,
         help_text="Codes séparés par des virgules (Ex : CPRO,CPRO_PRODIAT,CPRO_HOPE) ; vide : tous.",
     )
+    types_contrat = models.CharField(
+        "Types de contrat",
+        max_length=100,
+        blank=True,
+        help_text="Codes du type de contrat ou d'avenant séparés par des virgules (Ex : 12) ; vide : tous.",
+    )
     obligation = models.CharField("Obligatoire", max_length=10, choices=Obligation.choices, default=Obligation.JAMAIS)
     ajout_libre = models.BooleanField(
         "Ajout par « Ajouter un fichier »", default=False, help_text="Type facultatif proposé à la demande (Autre)."
@@ -66,9 +72,14 @@ class TypeDocument(models.Model):
     def __str__(self):
         return self.libelle
 
-    def s_applique_a(self, code_sous_dispositif: str) -> bool:
-        codes = {c.strip() for c in self.sous_dispositifs.split(",") if c.strip()}
-        return not codes or code_sous_dispositif in codes
+    def s_applique_a(self, code_sous_dispositif: str, type_contrat: str = "") -> bool:
+        """Does the type apply to that sous-dispositif and that contract type (CERFA C3)? Empty lists: all."""
+        return _dans(self.sous_dispositifs, code_sous_dispositif) and _dans(self.types_contrat, type_contrat)
+
+
+def _dans(liste: str, code: str) -> bool:
+    codes = {c.strip() for c in liste.split(",") if c.strip()}
+    return not codes or code in codes
 
 
 class PieceJointe(models.Model):

@@ -36,11 +36,14 @@ def types_formation(dossier) -> set[str]:
 
 
 def types_du_dossier(dossier) -> list[TypeDocument]:
-    """Active types applying to the dossier's sous-dispositif, in order (read once per dossier instance)."""
+    """Active types applying to the dossier's sous-dispositif and contract type (CERFA C3: the *Convention
+    tripartite* of type 12 only), in order (read once per dossier instance and contract type: the Contrat tab
+    changes the type in memory before the rules read it)."""
     cache = _cache(dossier)
-    if "types" not in cache:
-        code = dossier.sous_dispositif.code
-        cache["types"] = [t for t in lignes(TypeDocument) if t.actif and t.s_applique_a(code)]
+    cle = (dossier.sous_dispositif.code, dossier.type_contrat or "")
+    if cache.get("types_pour") != cle:
+        cache["types_pour"] = cle
+        cache["types"] = [t for t in lignes(TypeDocument) if t.actif and t.s_applique_a(*cle)]
     return cache["types"]
 
 
@@ -51,7 +54,8 @@ def est_obligatoire(type_document: TypeDocument, formations: set[str]) -> bool:
 
 
 def types_obligatoires(dossier) -> list[TypeDocument]:
-    """The one place saying which types a dossier must transmit: by sous-dispositif and internal/external training.
+    """The one place saying which types a dossier must transmit: by sous-dispositif, contract type (the types of
+    ``types_du_dossier``) and internal/external training.
 
     *Toujours*: always; *externe*: when a module is external; *interne*: when a module is internal (a dossier
     with both kinds of modules needs both lists); *jamais*: never.

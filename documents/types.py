@@ -26,6 +26,9 @@ class TypeDef:
     obligation: str
     ajout_libre: bool = False  # *Ajouter un fichier* → *Autre*: shown on demand, optional, removable
     sous_dispositifs: str = ""  # codes separated by commas; empty: every sous-dispositif
+    types_contrat: str = ""  # contract types (CERFA C3) separated by commas; empty: every type
+    exigences: tuple[str, ...] = ()  # the RULES.md ids of the type's rule (shown on /regles/)
+    source: str = ""  # the legal basis of the obligation
 
 
 # The guide's 2/2 screenshot (external training) counts *Programme* and *Convention signée des 2 parties ou
@@ -33,9 +36,37 @@ class TypeDef:
 # *Attestation de capacité du formateur interne* and *Annexe pédagogique ou budget prévisionnel*. The guide
 # names no difference between CPRO, CPRO_PRODIAT and CPRO_HOPE yet: every type applies to the three
 # (``TypeDocument.sous_dispositifs`` restricts one in the admin when AKTO says so).
+#
+# *Convention tripartite*: the type 12 contract (concluded jointly with two employers for a seasonal activity) is
+# validated by the OPCO with the convention between the salarié and the two employers annexed (assignment
+# calendar, which employer pays each training period, tutoring: L6325-4-1, RULES.md DUR-13 / X-08); mandatory
+# for type 12 only, and not offered for any other type (``TypeDocument.types_contrat``).
 CATALOGUE: tuple[TypeDef, ...] = (
-    TypeDef("PROGRAMME", "Programme", 10, Obligation.EXTERNE),
-    TypeDef("CONVENTION_DEVIS", "Convention signée des 2 parties ou Devis", 20, Obligation.EXTERNE),
+    TypeDef(
+        "PROGRAMME",
+        "Programme",
+        10,
+        Obligation.EXTERNE,
+        exigences=("FOR-06",),
+        source="Code du travail, art. D6325-11, D6325-12",
+    ),
+    TypeDef(
+        "CONVENTION_DEVIS",
+        "Convention signée des 2 parties ou Devis",
+        20,
+        Obligation.EXTERNE,
+        exigences=("FOR-06",),
+        source="Code du travail, art. D6325-11, D6325-12",
+    ),
+    TypeDef(
+        "CONVENTION_TRIPARTITE",
+        "Convention tripartite",
+        25,
+        Obligation.TOUJOURS,
+        types_contrat="12",
+        exigences=("X-08", "DUR-13"),
+        source="Code du travail, art. L6325-4-1",
+    ),
     TypeDef("ATTESTATION_FORMATEUR_INTERNE", "Attestation de capacité du formateur interne", 30, Obligation.INTERNE),
     TypeDef("ANNEXE_PEDAGOGIQUE", "Annexe pédagogique ou budget prévisionnel", 40, Obligation.INTERNE),
     TypeDef("BILAN_POSITIONNEMENT", "Bilan de positionnement", 50, Obligation.JAMAIS),

@@ -52,6 +52,12 @@ class DossierState(models.TextChoices):
         """States awaiting the gestionnaire's decision: the 20-day deadline of D6325-2 runs."""
         return [cls.TRANSMIS, cls.EN_INSTRUCTION]
 
+    @classmethod
+    def contrat_connu(cls):
+        """States of a dossier whose contract the portal knows as concluded: sent to AKTO and not refused (a draft
+        may never be; a refused one does not run). Another dossier's contract counts for DUR-09 / X-07, X-09."""
+        return [cls.TRANSMIS, cls.EN_INSTRUCTION, cls.A_COMPLETER, cls.ACCEPTE]
+
 
 class MotifRefus(models.TextChoices):
     """The reasons an OPCO may give for refusing the funding (notice 51650#09, p. 2; D6325-2: a motivated refusal)."""
@@ -101,6 +107,11 @@ class TypeContrat(models.TextChoices):
         ),
     )
     AVENANT = "30", "30 - Avenant"
+
+    @classmethod
+    def renouvellements(cls):
+        """Types 21 to 24: a new contract renewing a CDD contrat de professionnalisation (L6325-7, DUR-09)."""
+        return (cls.ECHEC_EPREUVES, cls.DEFAILLANCE_OF, cls.MATERNITE_MALADIE, cls.QUALIFICATION_SUPERIEURE)
 
 
 class AnomalieKind(models.TextChoices):

@@ -121,7 +121,7 @@ DATA_MIGRATIONS = [
     ("dossiers.migrations.0003_dispositifs", "load", "dossiers.Dispositif"),
     ("referentiels.migrations.0004_parametre_regle", "charger_parametres_regles", "referentiels.ParametreRegle"),
     ("dossiers.migrations.0009_financement", "charger", "dossiers.TypeContribution"),
-    ("documents.migrations.0002_types_document", "load", "documents.TypeDocument"),
+    ("documents.migrations.0003_convention_tripartite", "load_tous", "documents.TypeDocument"),
 ]
 
 

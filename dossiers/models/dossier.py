@@ -73,6 +73,8 @@ class SousDispositif(models.Model):
 
 
 TUTEUR_JOINT = "tuteur_rang_"
+# The types for which another dossier's contract matters: renewals (DUR-09 / X-07) and the avenant (X-09).
+TYPES_AVEC_CONTRAT_PRECEDENT = (*TypeContrat.renouvellements(), TypeContrat.AVENANT)
 
 
 class DossierQuerySet(models.QuerySet):
@@ -89,12 +91,31 @@ class DossierQuerySet(models.QuerySet):
         ).select_related(*(f"{TUTEUR_JOINT}{rang}" for rang in (1, 2)))
 
     def avec_indices(self):
-        """What the two rules that look at other dossiers need to know, read with the dossier: does another
+        """What the rules that look at other dossiers need to know, read with the dossier: does another
         salarié hold this NIR (X-26), does another dossier of the same employer have a rank-1 tutor born the same
-        day (TUT-04/05)? When the answer is no, those rules need no query (``Dossier.indice``)."""
+        day (TUT-04/05), is another contract of this salarié with this employer known, for a renewal (types 21–24,
+        DUR-09 / X-07) or an avenant (type 30, X-09) only? When the answer is no, those rules need no query
+        (``Dossier.indice``)."""
+        from django.db.models import BooleanField, Case, Value, When
         from django.db.models.functions import Substr
 
         return self.annotate(
+            indice_contrat=Case(
+                When(
+                    type_contrat__in=TYPES_AVEC_CONTRAT_PRECEDENT,
+                    then=Exists(
+                        Dossier.objects.filter(
+                            state__in=DossierState.contrat_connu(),
+                            salarie__nir_empreinte=OuterRef("salarie__nir_empreinte"),
+                            employeur__siret__startswith=Substr(OuterRef("employeur__siret"), 1, 9),
+                        )
+                        .exclude(salarie__nir_empreinte="")
+                        .exclude(pk=OuterRef("pk"))
+                    ),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
             indice_nir=Exists(
                 Salarie.objects.filter(nir_empreinte=OuterRef("salarie__nir_empreinte"))
                 .exclude(nir_empreinte="")
@@ -221,8 +242,9 @@ class Dossier(models.Model):
 
     def indice(self, nom: str, *valeurs) -> bool | None:
         """What ``avec_indices`` read for the stored ``valeurs`` (the NIR's fingerprint; the tutor's date of birth
-        and the SIREN): False when no other dossier can match, None when unknown or when the values in memory are
-        no longer those that were read (a save or a check of the Salarié tab)."""
+        and the SIREN; the type, the NIR's fingerprint and the SIREN): False when no other dossier can match, None
+        when unknown or when the values in memory are no longer those that were read (a save or a check of the
+        Salarié tab)."""
         lu = self.__dict__.get("_indices", {}).get(nom)
         return lu[1] if lu is not None and lu[0] == valeurs else None
 
@@ -232,6 +254,10 @@ class Dossier(models.Model):
         self._indices = {
             "nir": (((salarie.nir_empreinte if salarie else ""),), self.indice_nir),
             "tuteur": ((self.tuteur(1).date_naissance, (self.employeur.siret or "")[:9]), self.indice_tuteur),
+            "contrat": (
+                (self.type_contrat, (salarie.nir_empreinte if salarie else ""), (self.employeur.siret or "")[:9]),
+                self.indice_contrat,
+            ),
         }
 
     @property

@@ -25,6 +25,7 @@ from dossiers.enums import (
     NatureContrat,
     SituationAvantContrat,
     TypeContrat,
+    TypePublic,
     TypeQualification,
 )
 from dossiers.rules import obligatoire, regle, source
@@ -33,12 +34,7 @@ from referentiels.parametres import est_ferie, parametre
 source("contrat", lambda dossier: dossier.contrat)
 
 ONGLET = "contrat"
-RENOUVELLEMENTS = (
-    TypeContrat.ECHEC_EPREUVES,
-    TypeContrat.DEFAILLANCE_OF,
-    TypeContrat.MATERNITE_MALADIE,
-    TypeContrat.QUALIFICATION_SUPERIEURE,
-)
+RENOUVELLEMENTS = TypeContrat.renouvellements()
 DUREE_MINIMUM_MOIS = 6  # L6325-11
 DUREE_MAXIMUM_MOIS = 12  # L6325-11
 DUREE_MAXIMUM_RENFORCE_MOIS = 36  # L6325-11 (public L6325-1-1)
@@ -205,6 +201,54 @@ def dur_01(dossier):
     return _contrat(dossier).nature == NatureContrat.TRAVAIL_TEMPORAIRE and not dossier.employeur.travail_temporaire
 
 
+def interimaire_d_une_ett(dossier) -> bool:
+    """The wizard's *Quel est le type de public concerné ?* answered « Intérimaire » for a travail temporaire
+    employer (a permanent of an ETT is hired as by any employer: CDD or CDI)."""
+    return bool(dossier.employeur.travail_temporaire) and dossier.type_public == TypePublic.INTERIMAIRE
+
+
+@regle(
+    "CONTRAT_ETT04_NATURE_TRAVAIL_TEMPORAIRE",
+    ONGLET,
+    fields=["nature"],
+    reads=["nature"],
+    message=(
+        "Pour un intérimaire d'une entreprise de travail temporaire, la nature du contrat est « Travail "
+        "temporaire » (le salaire est alors horaire) : choisissez-la à la place de « CDD »."
+    ),
+    source="Notice 51650#09 (nature du contrat : travail temporaire) ; Code du travail, art. L6325-23",
+    exigences=("ETT-04", "X-05"),
+)
+def ett_04(dossier):
+    """ETT-04 (X-05) : employeur de travail temporaire et public « Intérimaire » → C1 « Travail temporaire »
+    (C14 horaire en découle, SAL-05), pas « CDD ».
+
+    Ne contredit pas DUR-01 : « Travail temporaire » est le CDD (L1242-3) d'une ETT. Un CDI relève d'ETT-01
+    (alerte ``CONTRAT_ETT01_CDI_INTERIMAIRE``) ; un permanent de l'ETT (public « Permanent ») choisit CDD ou CDI.
+    """
+    return interimaire_d_une_ett(dossier) and _contrat(dossier).nature == NatureContrat.CDD
+
+
+@regle(
+    "CONTRAT_ETT01_CDI_INTERIMAIRE",
+    ONGLET,
+    fields=["nature"],
+    reads=["nature"],
+    message=(
+        "Une entreprise de travail temporaire conclut des contrats de professionnalisation à durée déterminée "
+        "(nature « Travail temporaire ») : un CDI, y compris un CDI intérimaire, n'est pas prévu pour un "
+        "intérimaire ; vérifiez la nature du contrat."
+    ),
+    alerte=True,
+    source="Code du travail, art. L6325-23, L1251-58-1",
+    exigences=("ETT-01", "ETT-05"),
+)
+def ett_01_cdi(dossier):
+    """ETT-01 / ETT-05 : employeur de travail temporaire, public « Intérimaire » et CDI → alerte (la loi ne prévoit
+    que le CDD ; le CDI intérimaire est un produit de branche)."""
+    return interimaire_d_une_ett(dossier) and _contrat(dossier).nature == NatureContrat.CDI
+
+
 @regle(
     "CONTRAT_DUR_02",
     ONGLET,
@@ -260,6 +304,7 @@ def dur_03(dossier):
     reads=["date_debut", "date_fin"],
     message="La durée du CDD ou de l'action de professionnalisation ne peut pas dépasser 36 mois.",
     source="Code du travail, art. L6325-11",
+    exigences=("DUR-04", "X-14"),
 )
 def dur_04(dossier):
     """DUR-04 : 36 mois au plus (public de l'article L6325-1-1) : C11 ≤ C9 + 36 mois − 1 jour."""
@@ -279,16 +324,59 @@ def dur_04(dossier):
     ),
     alerte=True,
     source="Code du travail, art. L6325-11, L6325-12",
+    exigences=("DUR-05", "X-14"),
 )
 def dur_05(dossier):
-    """DUR-05 (X-14) : au-delà de 12 mois, hors public L6325-1-1 et expérimentation VAE, un accord de branche
-    doit le prévoir (24 mois au plus). Alerte : la table des accords de branche par IDCC n'est pas connue.
+    """DUR-05 (X-14) : de 12 mois et 1 jour à 24 mois, hors public L6325-1-1 et expérimentation VAE, un accord de
+    branche doit le prévoir. Alerte : la table des accords de branche par IDCC n'est pas connue. Au-delà de
+    24 mois, ``CONTRAT_X14_PLUS_DE_24_MOIS`` bloque.
     """
     contrat = _contrat(dossier)
     if public_renforce(dossier) or experimentation_vae(dossier):
         return False
-    limite_36 = fin_apres_mois(contrat.date_debut, DUREE_MAXIMUM_RENFORCE_MOIS)
-    return fin_apres_mois(contrat.date_debut, DUREE_MAXIMUM_MOIS) < contrat.date_fin <= limite_36
+    limite_24 = fin_apres_mois(contrat.date_debut, DUREE_MAXIMUM_ACCORD_MOIS)
+    return fin_apres_mois(contrat.date_debut, DUREE_MAXIMUM_MOIS) < contrat.date_fin <= limite_24
+
+
+MESSAGE_X14 = (
+    "Durée supérieure à 24 mois : au-delà de 24 mois (et jusqu'à 36 mois), le contrat n'est possible que pour les "
+    "publics de l'article L6325-1-1 (jeunes de 16 à 25 ans sans qualification, demandeurs d'emploi inscrits depuis "
+    "plus d'un an, bénéficiaires du RSA, de l'ASS, de l'AAH ou d'un contrat aidé) ou dans l'expérimentation "
+    "associant des actions de VAE (type de qualification 8). Un accord de branche ne permet pas de dépasser 24 mois."
+)
+
+
+def _message_x14(dossier):
+    limite = fin_apres_mois(_contrat(dossier).date_debut, DUREE_MAXIMUM_ACCORD_MOIS)
+    return (
+        f"{MESSAGE_X14} D'après l'onglet Salarié (âge, diplôme, inscription à France Travail, minimum social, "
+        f"situation avant le contrat), le salarié ne relève pas de ces publics : la date de fin doit être au plus "
+        f"tard le {limite:%d/%m/%Y}."
+    )
+
+
+@regle(
+    "CONTRAT_X14_PLUS_DE_24_MOIS",
+    ONGLET,
+    fields=["date_fin"],
+    reads=["date_debut", "date_fin"],
+    message=MESSAGE_X14,
+    source="Code du travail, art. L6325-11, L6325-12",
+    exigences=("X-14", "DUR-04", "DUR-05", "DUR-08"),
+    message_de=_message_x14,
+)
+def x14_plus_de_24_mois(dossier):
+    """X-14 (DUR-04, DUR-05, DUR-08) : de 24 mois et 1 jour à 36 mois (C11 > C9 + 24 mois − 1 jour), seuls le
+    public de l'article L6325-1-1 (RENF-01/02/03, ``public_renforce``) et l'expérimentation VAE (type de
+    qualification 8) sont admis ; pour toute autre personne, 24 mois au plus même avec un accord de branche
+    (L6325-12). Au-delà de 36 mois, ``CONTRAT_DUR_04`` bloque pour tous. La mobilité internationale (DUR-06,
+    24 mois) n'est pas saisie : elle ne change pas ce plafond.
+    """
+    contrat = _contrat(dossier)
+    if public_renforce(dossier) or experimentation_vae(dossier):
+        return False
+    limite_24 = fin_apres_mois(contrat.date_debut, DUREE_MAXIMUM_ACCORD_MOIS)
+    return limite_24 < contrat.date_fin <= fin_apres_mois(contrat.date_debut, DUREE_MAXIMUM_RENFORCE_MOIS)
 
 
 @regle(
@@ -300,13 +388,191 @@ def dur_05(dossier):
         "Un nouveau contrat (types 21 à 24 : renouvellement) n'est possible qu'en CDD : choisissez la nature CDD."
     ),
     source="Code du travail, art. L6325-7",
+    exigences=("DUR-09", "X-07"),
 )
 def dur_09(dossier):
     """DUR-09 (X-07) : les types 21, 22, 23 et 24 sont un renouvellement de CDD.
 
-    Le nombre de renouvellements (un seul) n'est pas vérifiable ici : le contrat précédent n'est pas saisi.
+    Le renouvellement unique est ``CONTRAT_DUR_09_CONTRAT_PRECEDENT``, quand le portail connaît le contrat
+    précédent.
     """
     return dossier.type_contrat in RENOUVELLEMENTS and _contrat(dossier).nature != NatureContrat.CDD
+
+
+def autres_contrats(dossier):
+    """The other dossiers of this salarié with this employer whose contract the portal knows, or None.
+
+    The same salarié: the same keyed fingerprint of the NIR (``Salarie.nir_empreinte``, never the clear NIR); the
+    same employer: the same SIREN (first 9 digits of the SIRET); known: sent to AKTO and not refused
+    (``DossierState.contrat_connu``); avenants (type 30) are no contract of their own. None, and no query, when the
+    NIR or the SIRET is not entered, or when the dossier's load found no such dossier (``Dossier.indice``).
+    """
+    from dossiers.models import Dossier
+
+    empreinte, siren = dossier.salarie.nir_empreinte, (dossier.employeur.siret or "")[:9]
+    if not empreinte or len(siren) != 9:
+        return None
+    if dossier.indice("contrat", dossier.type_contrat, empreinte, siren) is False:
+        return None
+    autres = Dossier.objects.filter(
+        state__in=DossierState.contrat_connu(), salarie__nir_empreinte=empreinte, employeur__siret__startswith=siren
+    ).exclude(type_contrat=TypeContrat.AVENANT)
+    return autres.exclude(pk=dossier.pk) if dossier.pk is not None else autres
+
+
+def _lu_une_fois(dossier, nom: str, cle: tuple, lire):
+    """``lire()`` once per dossier instance and ``cle`` (the values it depends on): a rule and its message share it."""
+    lu = dossier.__dict__.get(nom)
+    if lu is None or lu[0] != cle:
+        lu = dossier.__dict__[nom] = (cle, lire())
+    return lu[1]
+
+
+def contrat_dates(contrat) -> tuple:
+    return contrat.date_debut, contrat.date_fin
+
+
+def _cle_autres_contrats(dossier) -> tuple:
+    contrat = _contrat(dossier)
+    return (dossier.type_contrat, dossier.salarie.nir_empreinte, dossier.employeur.siret, *contrat_dates(contrat))
+
+
+def contrat_precedent(dossier) -> tuple[str, str, str] | None:
+    """(number, type, nature) of the salarié's last contract with this employer ended on or before C9 (one
+    query; none when ``autres_contrats`` needs none), None when the portal knows none."""
+
+    def lire():
+        autres = autres_contrats(dossier)
+        if autres is None:
+            return None
+        return (
+            autres.filter(contrat__date_fin__lte=_contrat(dossier).date_debut)
+            .order_by("-contrat__date_fin", "-pk")
+            .values_list("numero", "type_contrat", "contrat__nature")
+            .first()
+        )
+
+    return _lu_une_fois(dossier, "_contrat_precedent", _cle_autres_contrats(dossier), lire)
+
+
+def _precedent_interdit(dossier) -> tuple[str, str, str] | None:
+    """The previous contract when it forbids this renewal: itself a renewal (types 21–24), or a CDI."""
+    if dossier.type_contrat not in RENOUVELLEMENTS:
+        return None
+    precedent = contrat_precedent(dossier)
+    if precedent is None:
+        return None
+    _numero, type_contrat, nature = precedent
+    return precedent if type_contrat in RENOUVELLEMENTS or nature == NatureContrat.CDI else None
+
+
+MESSAGE_DUR_09_PRECEDENT = (
+    "Un contrat de professionnalisation à durée déterminée ne se renouvelle qu'une fois (types 21 à 24), et un CDI "
+    "ne se renouvelle pas : le contrat précédent de ce salarié chez cet employeur ne le permet pas."
+)
+
+
+def _message_dur_09_precedent(dossier):
+    precedent = _precedent_interdit(dossier)
+    if precedent is None:
+        return MESSAGE_DUR_09_PRECEDENT
+    numero, type_contrat, _nature = precedent
+    if type_contrat in RENOUVELLEMENTS:
+        pourquoi = "était déjà un renouvellement : un second renouvellement n'est pas possible"
+    else:
+        pourquoi = "est un CDI : seul un CDD se renouvelle"
+    return (
+        f"Le contrat précédent de ce salarié chez cet employeur (dossier n° {numero}) {pourquoi} "
+        "(article L6325-7). Choisissez un autre type de contrat."
+    )
+
+
+@regle(
+    "CONTRAT_DUR_09_CONTRAT_PRECEDENT",
+    ONGLET,
+    fields=["type_contrat"],
+    reads=["date_debut"],
+    message=MESSAGE_DUR_09_PRECEDENT,
+    source="Code du travail, art. L6325-7",
+    exigences=("DUR-09", "X-07"),
+    message_de=_message_dur_09_precedent,
+)
+def dur_09_contrat_precedent(dossier):
+    """DUR-09 (X-07) : types 21 à 24, un seul renouvellement d'un CDD avec le même employeur.
+
+    Vérifiable quand le portail connaît le contrat précédent (``contrat_precedent`` : le dernier dossier du même
+    salarié et du même employeur, transmis ou accepté, dont le contrat finit au plus tard à C9) : bloque s'il
+    était lui-même un renouvellement (types 21 à 24) ou un CDI. Se tait quand aucun n'est connu (contrat conclu
+    hors du portail, ou NIR pas encore saisi) : le portail ne peut pas le vérifier. Le message ne dit de l'autre
+    dossier que son numéro.
+    """
+    return _precedent_interdit(dossier) is not None
+
+
+def contrat_modifie(dossier) -> tuple[str, dt.date, dt.date] | None:
+    """(number, C9, C11) of the contract this avenant (type 30) amends, when the portal knows it: the one accepted
+    dossier of the salarié with this employer (``autres_contrats``) whose contract overlaps this one's C9 → C11.
+    None when there is none, or more than one (which one is amended is then unknown). One query at most."""
+
+    def lire():
+        autres = autres_contrats(dossier)
+        if autres is None:
+            return None
+        contrat = _contrat(dossier)
+        candidats = autres.filter(
+            state=DossierState.ACCEPTE,
+            contrat__date_debut__lte=contrat.date_fin,
+            contrat__date_fin__gte=contrat.date_debut,
+        )
+        lignes = list(candidats.order_by("pk").values_list("numero", "contrat__date_debut", "contrat__date_fin")[:2])
+        return lignes[0] if len(lignes) == 1 else None
+
+    return _lu_une_fois(dossier, "_contrat_modifie", _cle_autres_contrats(dossier), lire)
+
+
+def _x09_dates_differentes(dossier) -> bool:
+    if dossier.type_contrat != TypeContrat.AVENANT:
+        return False
+    modifie = contrat_modifie(dossier)
+    return modifie is not None and modifie[1:] != contrat_dates(_contrat(dossier))
+
+
+MESSAGE_X09 = (
+    "Un avenant (type 30) reprend la date de début et la date de fin du contrat qu'il modifie (la date d'effet dit "
+    "quand il s'applique) : elles diffèrent de celles du contrat accepté de ce salarié chez cet employeur."
+)
+
+
+def _message_x09(dossier):
+    modifie = contrat_modifie(dossier)
+    if modifie is None:
+        return MESSAGE_X09
+    return (
+        f"{MESSAGE_X09[:-1]} (dossier n° {modifie[0]}). Vérifiez-les, ou le type de contrat si ce n'est pas un "
+        "avenant à ce contrat."
+    )
+
+
+@regle(
+    "CONTRAT_X09_DATES_DU_CONTRAT_MODIFIE",
+    ONGLET,
+    fields=["date_debut"],
+    reads=["date_debut", "date_fin"],
+    message=MESSAGE_X09,
+    alerte=True,
+    source="Notice 51650#09 (avenant : dates du contrat initial) ; Code du travail, art. D6325-13",
+    exigences=("X-09",),
+    message_de=_message_x09,
+)
+def x09_dates_du_contrat_modifie(dossier):
+    """X-09 : type 30 → C9 et C11 sont ceux du contrat modifié, quand le portail le connaît (``contrat_modifie`` :
+    le seul dossier accepté du même salarié et du même employeur dont le contrat chevauche celui-ci).
+
+    Alerte, et non blocage comme le dit RULES.md : le contrat modifié n'est pas désigné par l'utilisateur, le
+    portail le déduit ; un contrat conclu hors du portail, ou deux contrats qui chevauchent, le laissent inconnu et
+    la règle se tait. Le message ne dit de l'autre dossier que son numéro.
+    """
+    return _x09_dates_differentes(dossier)
 
 
 @regle(
@@ -315,21 +581,58 @@ def dur_09(dossier):
     fields=["nature"],
     reads=["nature"],
     message=(
-        "Un contrat conclu avec deux employeurs pour une activité saisonnière (type 12) est un CDD, "
-        "réservé aux personnes de 16 à 25 ans révolus à la date de conclusion."
+        "Un contrat conclu avec deux employeurs pour une activité saisonnière (type 12) est un CDD : "
+        "choisissez la nature CDD."
     ),
     source="Code du travail, art. L6325-4-1",
+    exigences=("DUR-13", "X-08"),
 )
 def dur_13(dossier):
-    """DUR-13 (X-08) : type 12 → nature CDD, et âge de 16 à 25 ans révolus à la conclusion (quand il est connu).
+    """DUR-13 (X-08) : type 12 (deux employeurs, activité saisonnière) → nature CDD.
 
-    La convention tripartite à joindre relève de l'onglet Documents.
+    L'âge (16 à 25 ans révolus au début) est ``CONTRAT_DUR_13_AGE`` ; la convention tripartite à joindre est le
+    type de document « Convention tripartite », obligatoire pour le seul type 12 (``documents/types.py``, règle
+    ``DOCUMENTS_CONVENTION_TRIPARTITE_OBLIGATOIRE``).
+    """
+    return dossier.type_contrat == TypeContrat.INITIAL_SAISONNIER and _contrat(dossier).nature != NatureContrat.CDD
+
+
+AGE_SAISONNIER_MINIMUM = 16
+AGE_SAISONNIER_MAXIMUM = 26  # "16 à 25 ans révolus": up to the day before the 26th birthday
+MESSAGE_DUR_13_AGE = (
+    "Un contrat conclu avec deux employeurs pour une activité saisonnière (type 12) est réservé aux personnes "
+    "de 16 à 25 ans révolus à la date de début d'exécution du contrat (article L6325-4-1)."
+)
+
+
+def _message_dur_13_age(dossier):
+    age = age_au(dossier, _contrat(dossier).date_debut)
+    if age is not None and age < AGE_SAISONNIER_MINIMUM:
+        return (
+            f"{MESSAGE_DUR_13_AGE} Le salarié a {age} ans à cette date : le contrat commence au plus tôt à ses 16 ans."
+        )
+    return f"{MESSAGE_DUR_13_AGE} Le salarié a {age} ans à cette date : choisissez un autre type de contrat."
+
+
+@regle(
+    "CONTRAT_DUR_13_AGE",
+    ONGLET,
+    fields=["type_contrat"],
+    reads=["date_debut"],
+    message=MESSAGE_DUR_13_AGE,
+    source="Code du travail, art. L6325-4-1, L6325-1 (1°)",
+    exigences=("DUR-13", "X-08"),
+    message_de=_message_dur_13_age,
+)
+def dur_13_age(dossier):
+    """DUR-13 (X-08) : type 12 → public 1° de l'article L6325-1 seulement, c'est-à-dire 16 à 25 ans révolus à la
+    date de début d'exécution (C9) : du 16e anniversaire à la veille du 26e. Se tait tant que la date de
+    naissance (onglet Salarié) manque.
     """
     if dossier.type_contrat != TypeContrat.INITIAL_SAISONNIER:
         return False
-    contrat = _contrat(dossier)
-    age = age_au(dossier, contrat.date_conclusion)
-    return contrat.nature != NatureContrat.CDD or (age is not None and not 16 <= age < 26)
+    age = age_au(dossier, _contrat(dossier).date_debut)
+    return age is not None and not AGE_SAISONNIER_MINIMUM <= age < AGE_SAISONNIER_MAXIMUM
 
 
 # --- The VAE experiment (RULES.md §2.11 EXP-02, DUR-08, X-03, X-04) ------------------------------------
@@ -351,7 +654,7 @@ def dur_13(dossier):
 def dur_08_periode_vae(dossier):
     """DUR-08 / X-03 : type de qualification 8 → C13 du 28/05/2023 au 28/02/2026 inclus (décret 2023-408, [M]).
 
-    Les autres effets de DUR-08 (pas de durée minimale, 36 mois au plus) sont dans DUR-03 et DUR-05.
+    Les autres effets de DUR-08 (pas de durée minimale, 36 mois au plus) sont dans DUR-03, DUR-05 et X-14.
     """
     conclusion = _contrat(dossier).date_conclusion
     return experimentation_vae(dossier) and not (VAE_CONCLUSION_DEBUT <= conclusion <= VAE_CONCLUSION_FIN)

@@ -1,7 +1,7 @@
 """Rules of the Documents tab: the attestation, and one rule per document type that can be mandatory.
 
 Which types a dossier must transmit is decided in one place, ``documents.services.types_obligatoires``
-(sous-dispositif × internal/external training); a rule here only says « this type is mandatory for this
+(sous-dispositif × contract type × internal/external training); a rule here only says « this type is mandatory for this
 dossier and has no file ». Fields: ``attestation_pieces`` and ``type_<code>`` (the number of files).
 """
 
@@ -55,8 +55,13 @@ for _type in CATALOGUE:
             kind=AnomalieKind.OBLIGATOIRE,
             message=f"{_type.libelle} : 1 fichier minimum",
             violated=_manquant(_type.code),
-            description=f"« {_type.libelle} » obligatoire selon le sous-dispositif et la formation (interne/externe).",
+            description=(
+                f"« {_type.libelle} » obligatoire selon le sous-dispositif, le type de contrat et la formation "
+                "(interne/externe)."
+            ),
             conditional=True,
             condition=_obligatoire(_type.code),
+            exigences=_type.exigences,
+            source=_type.source,
         )
     )

@@ -15,7 +15,7 @@ def types_document(db):
     """The types come from a data migration: make sure they exist with ``--no-migrations`` too."""
     from django.apps import apps
 
-    importlib.import_module("documents.migrations.0002_types_document").load(apps, None)
+    importlib.import_module("documents.migrations.0003_convention_tripartite").load_tous(apps, None)
 
 
 @pytest.fixture(autouse=True)

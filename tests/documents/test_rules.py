@@ -108,4 +108,5 @@ def test_the_rules_are_listed_with_stable_codes():
     assert declares == EXTERNES | INTERNES | {
         "DOCUMENTS_ATTESTATION_OBLIGATOIRE",
         "DOCUMENTS_BILAN_POSITIONNEMENT_OBLIGATOIRE",
+        "DOCUMENTS_CONVENTION_TRIPARTITE_OBLIGATOIRE",
     }

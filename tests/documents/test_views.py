@@ -229,4 +229,4 @@ def test_types_follow_the_training(client, dossier):
     assert "Attestation de capacité du formateur interne (1 fichier minimum)" in html
     assert "Annexe pédagogique ou budget prévisionnel (1 fichier minimum)" in html
     assert "Convention signée des 2 parties ou Devis" not in html
-    assert TypeDocument.objects.count() == 6
+    assert TypeDocument.objects.count() == 7  # the Convention tripartite is for type 12 only

@@ -140,16 +140,6 @@ def test_dur_09_renewal_is_a_cdd(type_contrat):
     assert "CONTRAT_DUR_09" in bloquants(d)
 
 
-def test_dur_13_seasonal_two_employers():
-    assert "CONTRAT_DUR_13" not in bloquants(dossier(type_contrat="12"))
-    assert "CONTRAT_DUR_13" in bloquants(dossier(type_contrat="12", nature=NatureContrat.CDI, duree_essai_jours=30))
-    # 26 on the day of conclusion: no longer the 16–25 public.
-    d = dossier(type_contrat="12", naissance=date(2000, 2, 2))
-    assert "CONTRAT_DUR_13" in bloquants(d)
-    d.salarie.date_naissance = date(2000, 2, 3)
-    assert "CONTRAT_DUR_13" not in bloquants(d)
-
-
 def test_dur_02_cdi_training_at_the_start():
     d = dossier(nature=NatureContrat.CDI, duree_essai_jours=30)
     d.formation.date_debut_cycle = date(2026, 1, 15)

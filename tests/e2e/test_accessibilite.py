@@ -122,3 +122,27 @@ def test_le_back_office_sans_violation_grave(page: Page, demo_data, releve):
     page.locator("#decisions").get_by_role("link", name="Prendre en instruction", exact=True).click()
     releve(page, "formulaire de décision")
     releve.verifier()
+
+
+def test_les_documents_du_contrat_saisonnier_sans_violation_grave(page: Page, demo_data, releve):
+    """Type 12: the Documents tab with its *Convention tripartite* line, then its answer to the upload."""
+    import io
+
+    from django.core.management import call_command
+
+    from portal.models import User
+    from tests.complet import PDF, dossier_complet
+
+    call_command("load_parametres", stdout=io.StringIO())
+    dossier = dossier_complet(User.objects.get(email=MONO.email), type_contrat="12")
+    login(page, demo_data.url, MONO.email)
+    page.goto(f"{demo_data.url}/dossiers/{dossier.pk}/introduction/")
+    tab(page, "Documents").click()
+    expect_tab_shown(page, "Documents", check_template=False)
+    releve(page, "type 12 : Documents")
+    page.locator("#fichiers-CONVENTION_TRIPARTITE").set_input_files(
+        files=[{"name": "convention.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    expect(page.locator("#type-CONVENTION_TRIPARTITE")).to_contain_text("convention.pdf")
+    releve(page, "type 12 : Documents, convention chargée")
+    releve.verifier()
