@@ -48,7 +48,8 @@ class Rule:
     bloquant: bool = True
     source: str = ""  # the legal basis, e.g. "Code du travail, art. L6325-1"
     exigences: tuple[str, ...] = ()  # the RULES.md ids this rule implements, e.g. ("DUR-03",)
-    message_de: Callable[[object], str] | None = None  # the message for this dossier, when it says more than ``message``
+    # The message for this dossier, when it says more than ``message``.
+    message_de: Callable[[object], str] | None = None
 
     @property
     def severite(self) -> str:
