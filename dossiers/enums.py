@@ -48,6 +48,12 @@ class DossierState(models.TextChoices):
         return transmis
 
     @classmethod
+    def contrats_conclus(cls):
+        """States of a dossier whose contract is concluded and counts (a tutor's load, TUT-04/05): transmitted to
+        AKTO, under review, to complete, accepted. Not a draft (it may never be signed), not refused."""
+        return [cls.TRANSMIS, cls.EN_INSTRUCTION, cls.A_COMPLETER, cls.ACCEPTE]
+
+    @classmethod
     def a_traiter(cls):
         """States awaiting the gestionnaire's decision: the 20-day deadline of D6325-2 runs."""
         return [cls.TRANSMIS, cls.EN_INSTRUCTION]
