@@ -143,3 +143,16 @@ def dossier_complet(adherent, etablissement=None, **kwargs):
         commentaire="Premier contrat pro de l'établissement.",
     )
     return Dossier.objects.get(pk=dossier.pk)
+
+
+def autre_salarie(dossier, rang: int):
+    """Make the salarié of ``dossier`` (from ``dossier_complet``) another person: a NIR of another order number.
+
+    The tutor's load counts salariés (TUT-04): two complete dossiers are otherwise the same salarié twice."""
+    from referentiels.validators import nir_key
+
+    premiers = f"{NIR_13[:10]}{100 + rang:03d}"
+    salarie = dossier.salarie
+    salarie.nir = f"{premiers}{nir_key(premiers):02d}"
+    salarie.save(update_fields=["nir_chiffre", "nir_empreinte"])
+    return dossier

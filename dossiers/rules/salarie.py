@@ -344,6 +344,23 @@ def periode_du_contrat(dossier) -> tuple[dt.date, dt.date]:
     return debut, max(fin or debut, debut)
 
 
+def _personne(empreinte_nir_, nom, prenom, naissance):
+    """Who a salarié is, to count them once: the NIR's fingerprint, else the normalised names and birth date."""
+    if empreinte_nir_:
+        return ("nir", empreinte_nir_)
+    if nom and prenom and naissance:
+        return ("etat_civil", cle_nom(nom), cle_nom(prenom), naissance)
+    return None
+
+
+def _salarie_du_dossier(dossier):
+    try:
+        s = dossier.salarie
+    except ObjectDoesNotExist:
+        return None
+    return _personne(s.nir_empreinte, s.nom_naissance, s.prenom, s.date_naissance)
+
+
 def _numeros_des_autres_dossiers(dossier, tuteur, siren: str, periode: tuple[dt.date, dt.date]) -> tuple[str, ...]:
     cle = (cle_nom(tuteur.nom), cle_nom(tuteur.prenom))
     if not (tuteur.date_naissance and all(cle) and len(siren) == 9):
@@ -363,8 +380,41 @@ def _numeros_des_autres_dossiers(dossier, tuteur, siren: str, periode: tuple[dt.
     )
     if dossier.pk is not None:
         candidats = candidats.exclude(dossier_id=dossier.pk)
-    lignes = candidats.order_by("dossier__numero").values_list("nom", "prenom", "dossier__numero")
-    return tuple(dict.fromkeys(numero for nom, prenom, numero in lignes if (cle_nom(nom), cle_nom(prenom)) == cle))
+    lignes = candidats.order_by("dossier__numero").values_list(
+        "nom",
+        "prenom",
+        "dossier__numero",
+        "dossier__salarie__nir_empreinte",
+        "dossier__salarie__nom_naissance",
+        "dossier__salarie__prenom",
+        "dossier__salarie__date_naissance",
+    )
+    # One salarié is one tutored person: this contract's salarié (an avenant, a renewal) is not another, and two
+    # dossiers of one other salarié count once (shown by the latest number).
+    ce_salarie = _salarie_du_dossier(dossier)
+    par_salarie = {}
+    for nom, prenom, numero, *salarie in lignes:
+        if (cle_nom(nom), cle_nom(prenom)) != cle:
+            continue
+        personne = _personne(*salarie) or ("dossier", numero)
+        if personne != ce_salarie:
+            par_salarie[personne] = numero
+    return tuple(sorted(par_salarie.values()))
+
+
+def _cle_de_lecture(dossier) -> tuple:
+    """What the portal's count depends on in memory: when unchanged, what was read still holds."""
+    tuteur = dossier.tuteur(Tuteur.Rang.EMPLOYEUR)
+    siren = (dossier.employeur.siret or "")[:9]
+    return (
+        tuteur.nom,
+        tuteur.prenom,
+        tuteur.date_naissance,
+        siren,
+        periode_du_contrat(dossier),
+        dossier.pk,
+        _salarie_du_dossier(dossier),
+    )
 
 
 def charge_du_tuteur(dossier) -> ChargeTuteur:
@@ -373,29 +423,24 @@ def charge_du_tuteur(dossier) -> ChargeTuteur:
     On the portal: the same person (same normalised nom and prénom, ``cle_nom``, and same date of birth) as
     rang-1 tutor of another dossier of the same employer (SIREN = first 9 digits of the SIRET) whose contract is
     concluded (``DossierState.contrats_conclus``: transmitted or accepted; a draft may never be signed, a refused
-    one does not run) and whose period [C9, C11] overlaps this one's (``periode_du_contrat``). Plus the contracts
-    the employer declares outside the portal (``Tuteur.autres_alternants``). Reads the in-memory tutor; one query,
-    whatever the number of dossiers, none when ``avec_indices`` found no candidate.
+    one does not run) and whose period [C9, C11] overlaps this one's (``periode_du_contrat``), one per other
+    salarié. Plus the contracts the employer declares outside the portal (``Tuteur.autres_alternants``). Reads the
+    in-memory tutor; one query, whatever the number of dossiers, none when ``avec_indices`` found no candidate.
     """
     tuteur = dossier.tuteur(Tuteur.Rang.EMPLOYEUR)
-    siren = (dossier.employeur.siret or "")[:9]
-    periode = periode_du_contrat(dossier)
-    cle = (tuteur.nom, tuteur.prenom, tuteur.date_naissance, siren, periode, dossier.pk)
-    numeros = _numeros_des_autres_dossiers(dossier, tuteur, siren, periode)
-    charge = ChargeTuteur(numeros, tuteur.autres_alternants or 0)
-    dossier.__dict__["_charge_tuteur"] = (cle, charge)  # the message reuses it (``_charge_lue``): no second query
-    return charge
+    numeros = _numeros_des_autres_dossiers(
+        dossier, tuteur, (dossier.employeur.siret or "")[:9], periode_du_contrat(dossier)
+    )
+    dossier.__dict__["_charge_tuteur"] = (_cle_de_lecture(dossier), numeros)  # the message reuses it: no 2nd query
+    return ChargeTuteur(numeros, tuteur.autres_alternants or 0)
 
 
 def _charge_lue(dossier) -> ChargeTuteur:
-    """The load ``tuteur1_trop_de_contrats`` just read for this dossier's tutor and period (else read it again)."""
-    tuteur = dossier.tuteur(Tuteur.Rang.EMPLOYEUR)
-    siren = (dossier.employeur.siret or "")[:9]
-    cle = (tuteur.nom, tuteur.prenom, tuteur.date_naissance, siren, periode_du_contrat(dossier), dossier.pk)
+    """The load ``tuteur1_trop_de_contrats`` just read for this dossier (else read it again)."""
     lu = dossier.__dict__.get("_charge_tuteur")
-    if lu is None or lu[0] != cle:
+    if lu is None or lu[0] != _cle_de_lecture(dossier):
         return charge_du_tuteur(dossier)
-    return ChargeTuteur(lu[1].numeros, tuteur.autres_alternants or 0)
+    return ChargeTuteur(lu[1], dossier.tuteur(Tuteur.Rang.EMPLOYEUR).autres_alternants or 0)
 
 
 def maximum_salaries(est_employeur: bool) -> int:

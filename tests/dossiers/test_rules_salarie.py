@@ -486,6 +486,51 @@ def test_outside_contracts_alone_may_reach_the_limit(etablissement):
     assert anomalie.message.endswith("(transmis ou accepté), et 1 contrat déclaré hors du portail.")
 
 
+def salarie_de(dossier, *, nir_=None, nom="MARTIN", prenom="Lucas", naissance=date(2004, 5, 12)):
+    """Give ``dossier`` (saved) a salarié: by NIR, or by civil status only (a temporary number)."""
+    s = dossier.salarie
+    s.nom_naissance, s.prenom, s.date_naissance = nom, prenom, naissance
+    if nir_:
+        s.nir = nir_
+    s.save()
+    return dossier
+
+
+def test_this_contracts_salarie_in_another_dossier_is_not_another_salarie(etablissement):
+    """An avenant or a renewal: the initial contract of the same salarié is not a second tutored salarié."""
+    tutored(etablissement)
+    tutored(etablissement)
+    initial = salarie_de(tutored(etablissement, state=DossierState.ACCEPTE), nir_=HOMME_78)
+    dossier = salarie_de(current(etablissement), nir_=HOMME_78)
+    assert anomalies(dossier, TROP) == []  # 2 other salariés + this one
+    dossier.salarie.nir = HOMME_974  # another salarié after all: the accepted dossier is a third other
+    [anomalie] = anomalies(dossier, TROP)
+    assert f"n° {initial.numero}" in anomalie.message
+
+
+def test_a_salarie_is_recognised_by_civil_status_without_a_nir(etablissement):
+    tutored(etablissement)
+    tutored(etablissement)
+    salarie_de(tutored(etablissement), nom="DURAND", prenom="Léa", naissance=date(2003, 1, 2))
+    dossier = salarie_de(current(etablissement), nom="Durand", prenom="LEA", naissance=date(2003, 1, 2))
+    assert anomalies(dossier, TROP) == []  # the same person, typed otherwise
+    dossier.salarie.date_naissance = date(2003, 1, 3)
+    assert len(anomalies(dossier, TROP)) == 1
+
+
+def test_two_dossiers_of_one_other_salarie_count_once(etablissement):
+    premier = salarie_de(tutored(etablissement), nir_=HOMME_974)
+    avenant = salarie_de(tutored(etablissement), nir_=HOMME_974)
+    tutored(etablissement)
+    dossier = salarie_de(current(etablissement), nir_=HOMME_78)
+    assert anomalies(dossier, TROP) == []  # 2 other salariés + this one
+    autre = tutored(etablissement)
+    [anomalie] = anomalies(dossier, TROP)
+    assert "ce tuteur suit déjà 3 contrats sur la même période" in anomalie.message
+    assert f"n° {avenant.numero}" in anomalie.message and f"n° {premier.numero}" not in anomalie.message
+    assert f"n° {autre.numero}" in anomalie.message
+
+
 def test_another_siren_or_another_person_is_not_counted(etablissement):
     for _ in range(3):
         tutored(EtablissementFactory())  # another company
@@ -552,7 +597,12 @@ def test_tutor_count_is_one_query_whatever_the_number_of_dossiers(etablissement,
 
 def charge(dossier):
     """The dossier as the views load it, with ``avec_indices``'s hints."""
-    lu = Dossier.objects.avec_tuteurs().avec_indices().select_related("employeur", "contrat").get(pk=dossier.pk)
+    lu = (
+        Dossier.objects.avec_tuteurs()
+        .avec_indices()
+        .select_related("employeur", "salarie", "contrat")
+        .get(pk=dossier.pk)
+    )
     lu.noter_indices()
     return lu
 

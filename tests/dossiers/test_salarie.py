@@ -311,9 +311,9 @@ def test_ten_contracts_outside_the_portal_is_the_maximum_typed(adherent, lyon):
 
 def test_the_tutor_load_message_names_the_counted_dossiers_under_the_tutor(adherent, lyon):
     from dossiers.enums import DossierState
-    from tests.complet import dossier_complet
+    from tests.complet import autre_salarie, dossier_complet
 
-    autres = [dossier_complet(adherent, state=DossierState.ACCEPTE) for _ in range(2)]
+    autres = [autre_salarie(dossier_complet(adherent, state=DossierState.ACCEPTE), i) for i in range(2)]
     for autre in autres:  # the tutor the form below enters
         t = autre.tuteur(1)
         t.nom, t.prenom, t.date_naissance = "Durand", "Claire", dt.date(1980, 2, 3)
@@ -418,9 +418,10 @@ def test_nir_inconsistencies_are_alerts_not_errors(adherent, lyon):
 def test_transmettre_is_refused_when_the_tutor_would_follow_a_fourth_contract(adherent):
     from dossiers.enums import DossierState
     from dossiers.models import Tuteur
-    from tests.complet import dossier_complet
+    from tests.complet import autre_salarie, dossier_complet
 
-    autres = [dossier_complet(adherent, state=DossierState.TRANSMIS) for _ in range(3)]  # the same tutor
+    # Three other salariés with the same tutor.
+    autres = [autre_salarie(dossier_complet(adherent, state=DossierState.TRANSMIS), i) for i in range(3)]
     dossier = dossier_complet(adherent)
     client = client_for(adherent)
     response = client.post(f"/dossiers/{dossier.pk}/transmettre/")

@@ -147,13 +147,13 @@ def test_tutor_load_message_names_the_counted_dossiers(page: Page, demo_data):
     from dossiers.enums import DossierState
     from dossiers.models import Contrat, Tuteur
     from portal.models import User
-    from tests.complet import dossier_complet
+    from tests.complet import autre_salarie, dossier_complet
 
     adherent = User.objects.get(email=MONO.email)
     aujourd_hui = dt.date.today()
     autres = []
-    for _ in range(2):
-        autre = dossier_complet(adherent, state=DossierState.ACCEPTE)
+    for i in range(2):
+        autre = autre_salarie(dossier_complet(adherent, state=DossierState.ACCEPTE), i)
         Contrat.objects.filter(dossier=autre).update(date_debut=aujourd_hui - dt.timedelta(days=30))
         Tuteur.objects.filter(dossier=autre, rang=1).update(
             nom="LE GALL", prenom="Jean-Pierre", date_naissance=dt.date(1975, 4, 12)
