@@ -431,3 +431,17 @@ def test_transmettre_is_refused_when_the_tutor_would_follow_a_fourth_contract(ad
     assert client.post(f"/dossiers/{dossier.pk}/transmettre/").status_code == 422
     Tuteur.objects.filter(dossier=dossier, rang=1).update(autres_alternants=0)
     assert client.post(f"/dossiers/{dossier.pk}/transmettre/").status_code == 200
+
+
+def test_leaving_the_outside_count_refreshes_the_tutor_load_message(adherent, lyon):
+    """The check as the user leaves the declared count: the message under the tutor's name follows (out of band)."""
+    dossier = make(adherent)
+    url = f"/dossiers/{dossier.pk}/salarie/verifier/"
+    champ = "tuteur1_autres_alternants"
+    response = client_for(adherent).post(url, {**complet(**{champ: "3"}), "version": 1, "_field": champ})
+    assert re.search(
+        r'id="messages-tuteur1_nom"[^>]*hx-swap-oob="true"[^>]*>.*3 contrats déclarés hors du portail', text(response)
+    )
+    response = client_for(adherent).post(url, {**complet(**{champ: "2"}), "version": 1, "_field": champ})
+    assert "hors du portail" not in text(response)
+    assert Dossier.objects.get(pk=dossier.pk).tuteur(1).autres_alternants == 0  # a check writes nothing
