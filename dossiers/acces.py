@@ -93,7 +93,7 @@ ETATS_MODIFIABLES = {
 }
 ONGLETS_PRESTATAIRE = frozenset({"introduction", "salarie", "contrat", "formation", "documents"})
 # The employer's attestations on those tabs: only the employer attests (the prestataire sees them unticked).
-ATTESTATIONS_EMPLOYEUR = frozenset({"attestation_tuteur", "attestation_pieces"})
+ATTESTATIONS_EMPLOYEUR = frozenset({"attestation_tuteur", "attestation_tuteur_qualifie", "attestation_pieces"})
 
 
 def peut_modifier(user, dossier, onglet: str | None = None) -> bool:

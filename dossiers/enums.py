@@ -48,15 +48,16 @@ class DossierState(models.TextChoices):
         return transmis
 
     @classmethod
+    def contrats_conclus(cls):
+        """States of a dossier whose contract is concluded and counts (a tutor's load, TUT-04/05; the previous or
+        amended contract, DUR-09 / X-07, X-09): transmitted to AKTO, under review, to complete, accepted. Not a draft
+        (it may never be signed), not refused (it does not run)."""
+        return [cls.TRANSMIS, cls.EN_INSTRUCTION, cls.A_COMPLETER, cls.ACCEPTE]
+
+    @classmethod
     def a_traiter(cls):
         """States awaiting the gestionnaire's decision: the 20-day deadline of D6325-2 runs."""
         return [cls.TRANSMIS, cls.EN_INSTRUCTION]
-
-    @classmethod
-    def contrat_connu(cls):
-        """States of a dossier whose contract the portal knows as concluded: sent to AKTO and not refused (a draft
-        may never be; a refused one does not run). Another dossier's contract counts for DUR-09 / X-07, X-09."""
-        return [cls.TRANSMIS, cls.EN_INSTRUCTION, cls.A_COMPLETER, cls.ACCEPTE]
 
 
 class MotifRefus(models.TextChoices):

@@ -78,7 +78,7 @@ def dossier_complet(adherent, etablissement=None, **kwargs):
     s.rqth, s.equivalence_jeunes, s.extension_boe, s.inscrit_france_travail = False, False, False, False
     s.situation_avant_contrat, s.diplome_plus_eleve = "9", "41"
     s.numero_voie, s.code_postal, s.commune, s.code_commune = "3 rue de la République", "69002", "Lyon", "69123"
-    s.attestation_tuteur = True
+    s.attestation_tuteur = s.attestation_tuteur_qualifie = True
     s.save()
     t = dossier.tuteur(1)
     t.nom, t.prenom, t.emploi, t.date_naissance, t.est_employeur = (
@@ -136,6 +136,23 @@ def dossier_complet(adherent, etablissement=None, **kwargs):
         piece.save()
     DossierDocuments.objects.update_or_create(dossier=dossier, defaults={"attestation_pieces": True})
     Synthese.objects.filter(dossier=dossier).update(
-        attestation_exactitude=True, acceptation_cg=True, commentaire="Premier contrat pro de l'établissement."
+        attestation_exactitude=True,
+        attestation_gratuite=True,
+        attestation_sans_dedit=True,
+        acceptation_cg=True,
+        commentaire="Premier contrat pro de l'établissement.",
     )
     return Dossier.objects.get(pk=dossier.pk)
+
+
+def autre_salarie(dossier, rang: int):
+    """Make the salarié of ``dossier`` (from ``dossier_complet``) another person: a NIR of another order number.
+
+    The tutor's load counts salariés (TUT-04): two complete dossiers are otherwise the same salarié twice."""
+    from referentiels.validators import nir_key
+
+    premiers = f"{NIR_13[:10]}{100 + rang:03d}"
+    salarie = dossier.salarie
+    salarie.nir = f"{premiers}{nir_key(premiers):02d}"
+    salarie.save(update_fields=["nir_chiffre", "nir_empreinte"])
+    return dossier

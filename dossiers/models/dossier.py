@@ -1,7 +1,9 @@
 """The dossier of a contrat de professionnalisation, its wizard data, and the first tabs' parts."""
 
 __all__ = [
+    "AUTRES_ALTERNANTS_MAXIMUM",
     "CHAMPS_INSEE_SAISISSABLES",
+    "MESSAGE_AUTRES_ALTERNANTS",
     "Dispositif",
     "Dossier",
     "DossierEvenement",
@@ -13,6 +15,7 @@ __all__ = [
 ]
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Exists, FilteredRelation, OuterRef, Q
 
@@ -92,10 +95,11 @@ class DossierQuerySet(models.QuerySet):
 
     def avec_indices(self):
         """What the rules that look at other dossiers need to know, read with the dossier: does another
-        salarié hold this NIR (X-26), does another dossier of the same employer have a rank-1 tutor born the same
-        day (TUT-04/05), is another contract of this salarié with this employer known, for a renewal (types 21–24,
-        DUR-09 / X-07) or an avenant (type 30, X-09) only? When the answer is no, those rules need no query
-        (``Dossier.indice``)."""
+        salarié hold this NIR (X-26), does another concluded dossier (``DossierState.contrats_conclus``) of the
+        same employer have a rank-1 tutor born the same day (TUT-04/05), is another concluded contract of this
+        salarié with this employer known, for a renewal (types 21–24, DUR-09 / X-07) or an avenant (type 30, X-09)
+        only? When the answer is no, those rules need no query (``Dossier.indice``). Each is a superset of what its
+        rule counts."""
         from django.db.models import BooleanField, Case, Value, When
         from django.db.models.functions import Substr
 
@@ -105,7 +109,7 @@ class DossierQuerySet(models.QuerySet):
                     type_contrat__in=TYPES_AVEC_CONTRAT_PRECEDENT,
                     then=Exists(
                         Dossier.objects.filter(
-                            state__in=DossierState.contrat_connu(),
+                            state__in=DossierState.contrats_conclus(),
                             salarie__nir_empreinte=OuterRef("salarie__nir_empreinte"),
                             employeur__siret__startswith=Substr(OuterRef("employeur__siret"), 1, 9),
                         )
@@ -127,6 +131,7 @@ class DossierQuerySet(models.QuerySet):
                     rang=1,
                     date_naissance=OuterRef(f"{TUTEUR_JOINT}1__date_naissance"),
                     dossier__employeur__siret__startswith=Substr(OuterRef("employeur__siret"), 1, 9),
+                    dossier__state__in=DossierState.contrats_conclus(),
                 ).exclude(dossier_id=OuterRef("pk"))
             ),
         )
@@ -368,6 +373,15 @@ class Salarie(models.Model):
         "plus de 2 stagiaires si le tuteur est également l'employeur.",
         default=False,
     )
+    # TUT-02 (article D6325-6): the tutor's conditions, attested by the employer (T8 only counts the contracts).
+    attestation_tuteur_qualifie = models.BooleanField(
+        "L'employeur atteste que le tuteur est volontaire, qualifié et justifie d'au moins deux ans d'expérience "
+        "professionnelle dans une qualification en rapport avec l'objectif de professionnalisation visé, qu'il "
+        "soit salarié de l'entreprise ou l'employeur lui-même (article D6325-6 du code du travail) ; en cas de "
+        "travail temporaire ou de groupement d'employeurs, ces conditions sont celles du tuteur de l'entreprise "
+        "utilisatrice (articles D6325-10 et D6325-22).",
+        default=False,
+    )
 
     class Meta:
         verbose_name = "salarié"
@@ -394,6 +408,11 @@ class Salarie(models.Model):
         return mask_nir(self.nir) if self.nir_chiffre else ""
 
 
+# Contracts a tutor follows outside the portal, as the employer declares them (TUT-04/05): a small number.
+AUTRES_ALTERNANTS_MAXIMUM = 10
+MESSAGE_AUTRES_ALTERNANTS = f"Saisissez un nombre entier entre 0 et {AUTRES_ALTERNANTS_MAXIMUM}."
+
+
 class Tuteur(models.Model):
     """A tutor (CERFA T1–T6): rang 1 in the employer's establishment, rang 2 in the user company."""
 
@@ -408,6 +427,13 @@ class Tuteur(models.Model):
     emploi = models.CharField("Emploi occupé", max_length=100, blank=True)
     date_naissance = models.DateField("Date de naissance", null=True, blank=True)
     est_employeur = models.BooleanField("Le tuteur est l'employeur", null=True, blank=True)
+    autres_alternants = models.PositiveSmallIntegerField(
+        "Nombre d'autres alternants (contrats de professionnalisation ou d'apprentissage) suivis par ce tuteur en "
+        "dehors de ce portail pendant ce contrat",
+        default=0,
+        validators=[MaxValueValidator(AUTRES_ALTERNANTS_MAXIMUM, MESSAGE_AUTRES_ALTERNANTS)],
+        help_text="Ne comptez ni ce contrat, ni les dossiers déjà transmis sur ce portail (ils sont comptés).",
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["dossier", "rang"], name="tuteur_rang_unique")]

@@ -76,6 +76,19 @@ class Synthese(_Partie):
     attestation_exactitude = models.BooleanField(
         "J'atteste l'exactitude des informations saisies dans ce dossier.", default=False
     )
+    # FOR-09, FOR-10: two obligations of the contract the OPCO cannot see in the data, attested by the employer.
+    attestation_gratuite = models.BooleanField(
+        "L'employeur atteste que l'organisme de formation ne demande au salarié aucune contribution financière, "
+        "de quelque nature qu'elle soit, au titre de son inscription en formation (article L6325-2-1 du code du "
+        "travail).",
+        default=False,
+    )
+    attestation_sans_dedit = models.BooleanField(
+        "L'employeur atteste que le contrat ne comporte aucune clause de dédit-formation prévoyant le "
+        "remboursement par le salarié des dépenses de formation en cas de rupture du contrat (article L6325-15 "
+        "du code du travail).",
+        default=False,
+    )
     acceptation_cg = models.BooleanField("J'accepte les Conditions Générales.", default=False)
     commentaire = models.TextField(
         "Commentaire",

@@ -404,7 +404,7 @@ def autres_contrats(dossier):
 
     The same salarié: the same keyed fingerprint of the NIR (``Salarie.nir_empreinte``, never the clear NIR); the
     same employer: the same SIREN (first 9 digits of the SIRET); known: sent to AKTO and not refused
-    (``DossierState.contrat_connu``); avenants (type 30) are no contract of their own. None, and no query, when the
+    (``DossierState.contrats_conclus``); avenants (type 30) are no contract of their own. None, and no query, when the
     NIR or the SIRET is not entered, or when the dossier's load found no such dossier (``Dossier.indice``).
     """
     from dossiers.models import Dossier
@@ -415,7 +415,7 @@ def autres_contrats(dossier):
     if dossier.indice("contrat", dossier.type_contrat, empreinte, siren) is False:
         return None
     autres = Dossier.objects.filter(
-        state__in=DossierState.contrat_connu(), salarie__nir_empreinte=empreinte, employeur__siret__startswith=siren
+        state__in=DossierState.contrats_conclus(), salarie__nir_empreinte=empreinte, employeur__siret__startswith=siren
     ).exclude(type_contrat=TypeContrat.AVENANT)
     return autres.exclude(pk=dossier.pk) if dossier.pk is not None else autres
 

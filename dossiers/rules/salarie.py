@@ -4,6 +4,9 @@ Field names are the tab form's: the salarié's own fields (``nom_naissance``, ``
 tutors' as ``tuteur1_<field>`` (establishment employer) and ``tuteur2_<field>`` (user company).
 """
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Q
 from django.utils import timezone
@@ -84,7 +87,11 @@ for _name in ["numero_france_travail", "duree_inscription_mois"]:
 # TUT-01: a tutor in the employer's establishment for every contrat pro.
 for _name in ["nom", "prenom", "emploi", "date_naissance", "est_employeur"]:
     obligatoire(
-        "salarie", f"tuteur{Tuteur.Rang.EMPLOYEUR}_{_name}", code=f"SALARIE_TUTEUR1_{_name.upper()}_OBLIGATOIRE"
+        "salarie",
+        f"tuteur{Tuteur.Rang.EMPLOYEUR}_{_name}",
+        code=f"SALARIE_TUTEUR1_{_name.upper()}_OBLIGATOIRE",
+        exigences=("TUT-01",),
+        source="Code du travail, art. L6325-3-1 et D6325-6",
     )
 # TUT-08: a second tutor in the user company, exactly for travail temporaire and GEIQ employers.
 for _name in ["nom", "prenom", "emploi", "date_naissance"]:
@@ -93,8 +100,26 @@ for _name in ["nom", "prenom", "emploi", "date_naissance"]:
         f"tuteur{Tuteur.Rang.UTILISATRICE}_{_name}",
         code=f"SALARIE_TUTEUR2_{_name.upper()}_OBLIGATOIRE",
         when=travail_temporaire_ou_geiq,
+        exigences=("TUT-08", "X-05", "ETT-04"),
+        source="Code du travail, art. D6325-10 et D6325-22",
     )
-obligatoire("salarie", "attestation_tuteur", coche=True)
+# T8 (X-21): the employer attests the tutor's load (TUT-04, TUT-05), which the portal also counts below.
+obligatoire(
+    "salarie",
+    "attestation_tuteur",
+    coche=True,
+    exigences=("X-21", "TUT-04", "TUT-05"),
+    source="CERFA 12434*05 (attestation du tuteur) ; Code du travail, art. D6325-9",
+)
+# TUT-02 (TUT-03 for the employer-tutor, TUT-08 for ETT/GE): the tutor's qualification, volunteering and
+# experience are the company's internal data: the employer attests them.
+obligatoire(
+    "salarie",
+    "attestation_tuteur_qualifie",
+    coche=True,
+    exigences=("TUT-02",),
+    source="Code du travail, art. D6325-6",
+)
 
 
 # --- NIR consistency with the civil status (RULES.md §4.3 NIR-06…09, X-26) ------------------------
@@ -311,69 +336,193 @@ def public_26_ans_et_plus(dossier):
 
 MAXIMUM_SALARIES_PAR_TUTEUR = 3
 MAXIMUM_SALARIES_PAR_EMPLOYEUR_TUTEUR = 2
-# Dossiers whose contract does not run: refused by AKTO, or withdrawn by the adhérent.
-ETATS_SANS_CONTRAT = (DossierState.REFUSE, DossierState.REFUSE_PAR_ADHERENT)
 
 
-def autres_contrats_du_tuteur(dossier) -> int:
-    """Other contracts in progress where the establishment tutor (rang 1) of ``dossier`` is tutor.
+@dataclass(frozen=True)
+class ChargeTuteur:
+    """What the establishment tutor (rang 1) of a dossier follows besides this contract, over its period."""
 
-    The same person: same normalised nom and prénom (``cle_nom``) and same date of birth, as rang-1 tutor
-    of a dossier of the same employer (SIREN = first 9 digits of the SIRET). In progress: not refused
-    (``ETATS_SANS_CONTRAT``), and no end date or an end on or after this contract's start (today while
-    that start is empty). Reads the in-memory tutor; one query, whatever the number of dossiers.
-    """
-    tuteur = dossier.tuteur(Tuteur.Rang.EMPLOYEUR)
-    siren = (dossier.employeur.siret or "")[:9]
+    numeros: tuple[str, ...]  # the other dossiers of the portal counted (transmitted or accepted), by number
+    hors_portail: int  # the contracts the employer declares outside the portal
+
+    @property
+    def autres(self) -> int:
+        return len(self.numeros) + self.hors_portail
+
+
+def periode_du_contrat(dossier) -> tuple[dt.date, dt.date]:
+    """This contract's period [C9, C11]; today for a date not entered yet (an end before the start: the start)."""
+    contrat = _contrat(dossier)
+    debut = (contrat.date_debut if contrat else None) or timezone.localdate()
+    fin = contrat.date_fin if contrat else None
+    return debut, max(fin or debut, debut)
+
+
+def _personne(empreinte_nir_, nom, prenom, naissance):
+    """Who a salarié is, to count them once: the NIR's fingerprint, else the normalised names and birth date."""
+    if empreinte_nir_:
+        return ("nir", empreinte_nir_)
+    if nom and prenom and naissance:
+        return ("etat_civil", cle_nom(nom), cle_nom(prenom), naissance)
+    return None
+
+
+def _salarie_du_dossier(dossier):
+    try:
+        s = dossier.salarie
+    except ObjectDoesNotExist:
+        return None
+    return _personne(s.nir_empreinte, s.nom_naissance, s.prenom, s.date_naissance)
+
+
+def _numeros_des_autres_dossiers(dossier, tuteur, siren: str, periode: tuple[dt.date, dt.date]) -> tuple[str, ...]:
     cle = (cle_nom(tuteur.nom), cle_nom(tuteur.prenom))
     if not (tuteur.date_naissance and all(cle) and len(siren) == 9):
-        return 0
+        return ()
     if dossier.indice("tuteur", tuteur.date_naissance, siren) is False:
-        return 0  # read with the dossier: no other dossier of this employer has a tutor born that day
-    contrat = _contrat(dossier)
-    reference = (contrat.date_debut if contrat else None) or timezone.localdate()
-    candidats = (
-        Tuteur.objects.filter(
-            rang=Tuteur.Rang.EMPLOYEUR,
-            date_naissance=tuteur.date_naissance,
-            dossier__employeur__siret__startswith=siren,
-        )
-        .exclude(dossier__state__in=ETATS_SANS_CONTRAT)
-        .filter(Q(dossier__contrat__date_fin__isnull=True) | Q(dossier__contrat__date_fin__gte=reference))
+        return ()  # read with the dossier: no other concluded contract of this employer has a tutor born that day
+    debut, fin = periode
+    candidats = Tuteur.objects.filter(
+        rang=Tuteur.Rang.EMPLOYEUR,
+        date_naissance=tuteur.date_naissance,
+        dossier__employeur__siret__startswith=siren,
+        dossier__state__in=DossierState.contrats_conclus(),
+    ).filter(
+        # The two periods overlap: the other starts on or before this one's end and ends on or after its start.
+        Q(dossier__contrat__date_debut__isnull=True) | Q(dossier__contrat__date_debut__lte=fin),
+        Q(dossier__contrat__date_fin__isnull=True) | Q(dossier__contrat__date_fin__gte=debut),
     )
     if dossier.pk is not None:
         candidats = candidats.exclude(dossier_id=dossier.pk)
-    return len(
-        {
-            dossier_id
-            for nom, prenom, dossier_id in candidats.order_by().values_list("nom", "prenom", "dossier_id")
-            if (cle_nom(nom), cle_nom(prenom)) == cle
-        }
+    lignes = candidats.order_by("dossier__numero").values_list(
+        "nom",
+        "prenom",
+        "dossier__numero",
+        "dossier__salarie__nir_empreinte",
+        "dossier__salarie__nom_naissance",
+        "dossier__salarie__prenom",
+        "dossier__salarie__date_naissance",
     )
+    # One salarié is one tutored person: this contract's salarié (an avenant, a renewal) is not another, and two
+    # dossiers of one other salarié count once (shown by the latest number).
+    ce_salarie = _salarie_du_dossier(dossier)
+    par_salarie = {}
+    for nom, prenom, numero, *salarie in lignes:
+        if (cle_nom(nom), cle_nom(prenom)) != cle:
+            continue
+        personne = _personne(*salarie) or ("dossier", numero)
+        if personne != ce_salarie:
+            par_salarie[personne] = numero
+    return tuple(sorted(par_salarie.values()))
+
+
+def _cle_de_lecture(dossier) -> tuple:
+    """What the portal's count depends on in memory: when unchanged, what was read still holds."""
+    tuteur = dossier.tuteur(Tuteur.Rang.EMPLOYEUR)
+    siren = (dossier.employeur.siret or "")[:9]
+    return (
+        tuteur.nom,
+        tuteur.prenom,
+        tuteur.date_naissance,
+        siren,
+        periode_du_contrat(dossier),
+        dossier.pk,
+        _salarie_du_dossier(dossier),
+    )
+
+
+def charge_du_tuteur(dossier) -> ChargeTuteur:
+    """The other contracts the establishment tutor (rang 1) of ``dossier`` follows during this contract.
+
+    On the portal: the same person (same normalised nom and prénom, ``cle_nom``, and same date of birth) as
+    rang-1 tutor of another dossier of the same employer (SIREN = first 9 digits of the SIRET) whose contract is
+    concluded (``DossierState.contrats_conclus``: transmitted or accepted; a draft may never be signed, a refused
+    one does not run) and whose period [C9, C11] overlaps this one's (``periode_du_contrat``), one per other
+    salarié. Plus the contracts the employer declares outside the portal (``Tuteur.autres_alternants``). Reads the
+    in-memory tutor; one query, whatever the number of dossiers, none when ``avec_indices`` found no candidate.
+    """
+    tuteur = dossier.tuteur(Tuteur.Rang.EMPLOYEUR)
+    numeros = _numeros_des_autres_dossiers(
+        dossier, tuteur, (dossier.employeur.siret or "")[:9], periode_du_contrat(dossier)
+    )
+    dossier.__dict__["_charge_tuteur"] = (_cle_de_lecture(dossier), numeros)  # the message reuses it: no 2nd query
+    return ChargeTuteur(numeros, tuteur.autres_alternants or 0)
+
+
+def _charge_lue(dossier) -> ChargeTuteur:
+    """The load ``tuteur1_trop_de_contrats`` just read for this dossier (else read it again)."""
+    lu = dossier.__dict__.get("_charge_tuteur")
+    if lu is None or lu[0] != _cle_de_lecture(dossier):
+        return charge_du_tuteur(dossier)
+    return ChargeTuteur(lu[1], dossier.tuteur(Tuteur.Rang.EMPLOYEUR).autres_alternants or 0)
 
 
 def maximum_salaries(est_employeur: bool) -> int:
     return MAXIMUM_SALARIES_PAR_EMPLOYEUR_TUTEUR if est_employeur else MAXIMUM_SALARIES_PAR_TUTEUR
 
 
+def _pluriel(nombre: int, singulier: str, pluriel: str) -> str:
+    return f"{nombre} {singulier if nombre <= 1 else pluriel}"
+
+
+def message_charge_du_tuteur(dossier) -> str:
+    """The rule's message for this dossier: the limit, then what is counted (dossier numbers only, never a name:
+    the other dossiers may not be visible to this user)."""
+    charge = _charge_lue(dossier)
+    employeur = bool(dossier.tuteur(Tuteur.Rang.EMPLOYEUR).est_employeur)
+    limite = (
+        f"L'employeur tuteur ne peut pas suivre plus de {MAXIMUM_SALARIES_PAR_EMPLOYEUR_TUTEUR} salariés"
+        if employeur
+        else f"Un salarié tuteur ne peut pas suivre plus de {MAXIMUM_SALARIES_PAR_TUTEUR} salariés"
+    )
+    comptes = []
+    if charge.numeros:
+        numeros = [f"n° {numero}" for numero in charge.numeros]
+        liste = numeros[0] if len(numeros) == 1 else f"{', '.join(numeros[:-1])} et {numeros[-1]}"
+        if len(numeros) == 1:
+            comptes.append(f"le dossier {liste} (transmis ou accepté)")
+        else:
+            comptes.append(f"les dossiers {liste} (transmis ou acceptés)")
+    if charge.hors_portail:
+        declares = "déclaré" if charge.hors_portail == 1 else "déclarés"
+        comptes.append(f"{_pluriel(charge.hors_portail, 'contrat', 'contrats')} {declares} hors du portail")
+    return (
+        f"{limite} en contrat de professionnalisation ou d'apprentissage en même temps, ce contrat compris "
+        f"(article D6325-9 du code du travail) : ce tuteur suit déjà {_pluriel(charge.autres, 'contrat', 'contrats')}"
+        f" sur la même période, {', et '.join(comptes)}."
+    )
+
+
 @regle(
     "SALARIE_TUTEUR1_TROP_DE_CONTRATS",
     "salarie",
     fields=["tuteur1_nom"],
-    reads=["tuteur1_nom", "tuteur1_prenom", "tuteur1_date_naissance", "tuteur1_est_employeur"],
+    reads=[
+        "tuteur1_nom",
+        "tuteur1_prenom",
+        "tuteur1_date_naissance",
+        "tuteur1_est_employeur",
+        "tuteur1_autres_alternants",
+    ],
     message=(
-        "Ce tuteur suit déjà le nombre maximal de contrats en cours : un salarié tuteur ne peut pas suivre "
-        "plus de 3 salariés, l'employeur tuteur pas plus de 2 (article D6325-9)."
+        "Ce tuteur suit déjà le nombre maximal de contrats sur la période de ce contrat : un salarié tuteur ne peut "
+        "pas suivre plus de 3 salariés en contrat de professionnalisation ou d'apprentissage en même temps, "
+        "l'employeur tuteur pas plus de 2, ce contrat compris (article D6325-9 du code du travail)."
     ),
+    source="Code du travail, art. D6325-9",
+    exigences=("TUT-04", "TUT-05", "X-22"),
+    message_de=message_charge_du_tuteur,
 )
 def tuteur1_trop_de_contrats(dossier):
     """TUT-04 / TUT-05 (X-22) : au plus 3 salariés par tuteur salarié, 2 par employeur tuteur, ce contrat compris.
 
-    Contrats comptés : ceux du portail (``autres_contrats_du_tuteur``). Ne s'applique pas au tuteur
-    désigné par une entreprise de travail temporaire ou un groupement d'employeurs (TUT-08 : les
+    Contrats comptés sur la période de ce contrat (``charge_du_tuteur``) : les dossiers transmis ou acceptés du
+    même employeur dont ce tuteur est le tuteur et dont la période chevauche celle-ci, et les contrats que
+    l'employeur déclare hors du portail. Les brouillons et les dossiers refusés ne comptent pas. Ne s'applique pas
+    au tuteur désigné par une entreprise de travail temporaire ou un groupement d'employeurs (TUT-08 : les
     conditions de l'article D6325-9 ne lui sont pas applicables, articles D6325-10 et D6325-22).
     """
     if travail_temporaire_ou_geiq(dossier):
         return False
     maximum = maximum_salaries(dossier.tuteur(Tuteur.Rang.EMPLOYEUR).est_employeur)
-    return autres_contrats_du_tuteur(dossier) + 1 > maximum
+    return charge_du_tuteur(dossier).autres + 1 > maximum

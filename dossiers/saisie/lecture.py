@@ -103,13 +103,16 @@ SECTIONS: dict[str, list[tuple[str, list[C]]]] = {
         ),
         (
             "Tuteur — Au sein de l'établissement employeur",
-            [C(f"tuteur1_{n}") for n in ("nom", "prenom", "emploi", "date_naissance", "est_employeur")],
+            [
+                C(f"tuteur1_{n}")
+                for n in ("nom", "prenom", "emploi", "date_naissance", "est_employeur", "autres_alternants")
+            ],
         ),
         (
             "Tuteur — Au sein de l'entreprise utilisatrice, si travail temporaire, groupement employeur ou GEIQ",
             [C(f"tuteur2_{n}") for n in ("nom", "prenom", "emploi", "date_naissance")],
         ),
-        ("", [C("attestation_tuteur")]),
+        ("", [C("attestation_tuteur"), C("attestation_tuteur_qualifie")]),
     ],
     "contrat": [
         (
@@ -162,7 +165,15 @@ SECTIONS: dict[str, list[tuple[str, list[C]]]] = {
     ],
     "financement": [("", [C("reste_a_charge_demande"), C("type_contribution"), C("cout_pedagogique")])],
     "synthese": [
-        ("Attestations", [C("attestation_exactitude"), C("acceptation_cg")]),
+        (
+            "Attestations",
+            [
+                C("attestation_exactitude"),
+                C("attestation_gratuite"),
+                C("attestation_sans_dedit"),
+                C("acceptation_cg"),
+            ],
+        ),
         ("Commentaire", [C("commentaire")]),
     ],
     "documents": [("", [C("attestation_pieces")])],
@@ -246,6 +257,21 @@ RECAPITULATIF: dict[str, list[C]] = {
         C("nir", valeur=lambda d: d.salarie.nir_masque),
         C("diplome_plus_eleve"),
         C("tuteur", libelle="Tuteur", valeur=lambda d: str(t) if ((t := d.tuteur(1)).nom or t.prenom) else ""),
+        C(
+            "tuteur1_autres_alternants",
+            libelle="Autres alternants du tuteur hors du portail",
+            valeur=lambda d: d.tuteur(1).autres_alternants,
+        ),
+        C(
+            "attestation_tuteur",
+            libelle="Attestation : nombre de salariés suivis par le tuteur",
+            valeur=lambda d: d.salarie.attestation_tuteur,
+        ),
+        C(
+            "attestation_tuteur_qualifie",
+            libelle="Attestation : tuteur volontaire, qualifié et expérimenté",
+            valeur=lambda d: d.salarie.attestation_tuteur_qualifie,
+        ),
     ],
     "contrat": [
         C("type_contrat"),

@@ -307,6 +307,25 @@ def test_dossier_page_shows_every_tab_read_only(akto, adherent, types_document):
     assert ">Accepter<" not in page  # a decision follows the instruction
 
 
+def test_dossier_page_shows_the_employers_attestations_and_the_tutors_outside_contracts(akto, adherent, types_document):
+    """What the gestionnaire relies on without seeing it in the data: TUT-02, FOR-09, FOR-10, the tutor's load."""
+    from dossiers.models import Salarie, Synthese, Tuteur
+
+    dossier = dossier_complet(adherent)
+    Tuteur.objects.filter(dossier=dossier, rang=1).update(autres_alternants=2)
+    Synthese.objects.filter(dossier=dossier).update(attestation_sans_dedit=False)
+    Dossier.objects.filter(pk=dossier.pk).update(state=DossierState.A_COMPLETER, transmis_le=timezone.now())
+    page = text(akto.get(f"{LISTE}{dossier.pk}/change/"))
+    for modele, name, valeur in [
+        (Salarie, "attestation_tuteur_qualifie", "Oui"),
+        (Tuteur, "autres_alternants", "2"),
+        (Synthese, "attestation_gratuite", "Oui"),
+        (Synthese, "attestation_sans_dedit", "Non"),
+    ]:
+        assert lue(page, str(modele._meta.get_field(name).verbose_name)) == valeur, name
+    assert '<form method="post"' not in page  # read-only
+
+
 def test_dossier_page_lists_the_rules_anomalies_and_alerts(akto):
     dossier = transmis(1, parts={"contrat": {"duree_essai_jours": 40, "date_debut": dt.date(2026, 9, 1)}})
     page = text(akto.get(f"{LISTE}{dossier.pk}/change/"))

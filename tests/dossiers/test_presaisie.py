@@ -279,10 +279,16 @@ def test_the_employers_attestations_are_not_the_prestataires_to_tick(prestataire
     client = client_for(prestataire)
     response = client.post(
         f"/dossiers/{dossier.pk}/salarie/",
-        {"version": dossier.version, "nom_naissance": "Martin", "attestation_tuteur": "on"},
+        {
+            "version": dossier.version,
+            "nom_naissance": "Martin",
+            "attestation_tuteur": "on",
+            "attestation_tuteur_qualifie": "on",
+        },
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
     salarie = Dossier.objects.get(pk=dossier.pk).salarie
     assert salarie.nom_naissance == "MARTIN" and salarie.attestation_tuteur is False
+    assert salarie.attestation_tuteur_qualifie is False  # TUT-02 is the employer's to attest too
     assert "Attestation réservée à l'employeur" in text(client.get(f"/dossiers/{dossier.pk}/documents/"))

@@ -10,9 +10,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from dossiers.enums import DossierState
+from dossiers.models import Dossier
 from portal import tables
 from referentiels.validators import nir_key
-from tests.complet import dossier_complet
+from tests.complet import autre_salarie, dossier_complet
 from tests.conftest import client_for
 
 HTMX = {"HX-Request": "true"}
@@ -101,14 +103,19 @@ def _autre_personne(dossier):
 @pytest.mark.django_db
 def test_when_another_dossier_may_match_the_two_rules_ask_and_still_find_it(complet, adherent):
     """Same salarié's NIR and same tutor in another dossier of the employer: the two checks run their query, and
-    the tutor's load counts that other contract."""
+    the tutor's load counts the other salariés' contracts once transmitted (a draft is not a contract: no query)."""
     client, dossier = complet
-    for _ in range(2):  # the tutor (a salarié, not the employer) then follows three contracts with this one
-        dossier_complet(adherent)
+    autres = [dossier_complet(adherent) for _ in range(3)]  # drafts: the NIR's check asks, the tutor's does not
+    response, requetes = _requetes(lambda: client.get(f"/dossiers/{dossier.pk}/salarie/", headers=HTMX))
+    assert len(requetes) == REQUETES_AFFICHAGE + EN_PLUS["salarie"] + 1  # the NIR's names
+    for rang, autre in enumerate(autres[:2]):
+        autre_salarie(autre, rang)  # two other salariés (the third is this one's salarié again: not counted)
+    Dossier.objects.filter(pk__in=[a.pk for a in autres]).update(state=DossierState.TRANSMIS)
+    # the tutor (a salarié, not the employer) follows three salariés with this one
     response, requetes = _requetes(lambda: client.get(f"/dossiers/{dossier.pk}/salarie/", headers=HTMX))
     assert len(requetes) == REQUETES_AFFICHAGE + EN_PLUS["salarie"] + 2  # the NIR's names, the tutor's contracts
     assert _puce(response, "salarie") == "valid"
-    dossier_complet(adherent)  # a fourth contract for the same tutor: TUT-04 breaks
+    autre_salarie(autres[2], 2)  # a fourth salarié: TUT-04 breaks
     response, _ = _requetes(lambda: client.get(f"/dossiers/{dossier.pk}/salarie/", headers=HTMX))
     assert _puce(response, "salarie") == "invalid"
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from dossiers import rules
 from dossiers.enums import AnomalieKind, DossierState
-from dossiers.models import Tuteur
+from dossiers.models import Dossier, Tuteur
 from dossiers.rules.salarie import (
     MESSAGE_NIR_NOM_NAISSANCE,
     age_revolu,
@@ -323,24 +323,27 @@ def test_age_rules_are_silent_without_both_dates_or_the_answers():
     assert codes(dossier, *AGE_CODES) == set()
 
 
-# --- Tutor load (TUT-04, TUT-05, D6325-9) ------------------------------------------------------------------
+# --- Tutor load (TUT-04, TUT-05, X-22, D6325-9) -------------------------------------------------------------
 
 TUTEUR = {"nom": "Le Gall", "prenom": "Jean-Pierre", "date_naissance": date(1975, 4, 12)}
 DEBUT = date(2026, 9, 1)
+FIN = date(2027, 8, 31)
 
 
-def tutored(etablissement, *, state=DossierState.TRANSMIS, date_fin=None, **tuteur):
-    """A saved dossier of ``etablissement`` whose establishment tutor is ``TUTEUR`` (or ``tuteur``)."""
-    dossier = DossierFactory(etablissement=etablissement, state=state, parts={"contrat": {"date_fin": date_fin}})
+def tutored(etablissement, *, state=DossierState.TRANSMIS, date_debut=None, date_fin=None, **tuteur):
+    """A saved dossier of ``etablissement`` whose establishment tutor is ``TUTEUR`` (or ``tuteur``); transmitted."""
+    contrat = {"date_debut": date_debut, "date_fin": date_fin}
+    dossier = DossierFactory(etablissement=etablissement, state=state, parts={"contrat": contrat})
     Tuteur.objects.filter(dossier=dossier, rang=Tuteur.Rang.EMPLOYEUR).update(**{**TUTEUR, **tuteur})
     return dossier
 
 
-def current(etablissement, *, est_employeur=False, **tuteur):
-    """The dossier being entered: its tutor held in memory only."""
-    dossier = DossierFactory(etablissement=etablissement, parts={"contrat": {"date_debut": DEBUT}})
+def current(etablissement, *, est_employeur=False, autres_alternants=0, **tuteur):
+    """The dossier being entered, a contract from DEBUT to FIN: its tutor held in memory only."""
+    dossier = DossierFactory(etablissement=etablissement, parts={"contrat": {"date_debut": DEBUT, "date_fin": FIN}})
     t = dossier.tuteur(Tuteur.Rang.EMPLOYEUR)
-    for name, value in {**TUTEUR, **tuteur, "est_employeur": est_employeur}.items():
+    valeurs = {**TUTEUR, **tuteur, "est_employeur": est_employeur, "autres_alternants": autres_alternants}
+    for name, value in valeurs.items():
         setattr(t, name, value)
     return dossier
 
@@ -353,52 +356,179 @@ def etablissement():
     return EtablissementFactory()
 
 
-def test_salaried_tutor_of_3_others_is_refused(etablissement):
-    for _ in range(2):
-        tutored(etablissement)
+def test_salaried_tutor_with_2_others_is_accepted_with_3_others_refused(etablissement):
+    autres = [tutored(etablissement) for _ in range(2)]
     dossier = current(etablissement)
-    assert anomalies(dossier, TROP) == []  # 2 others + this one = 3
-    tutored(etablissement, nom="LE GALL", prenom="jean pierre")  # the same person, typed otherwise
-    [anomalie] = anomalies(dossier, TROP)
-    assert anomalie.field == "tuteur1_nom"
+    assert anomalies(dossier, TROP) == []  # 2 others + this one = 3, the maximum
+    autres.append(tutored(etablissement, nom="LE GALL", prenom="jean pierre"))  # the same person, typed otherwise
+    [anomalie] = anomalies(dossier, TROP)  # 3 others + this one = 4
+    assert anomalie.field == "tuteur1_nom" and anomalie.bloquant
+    a, b, c = sorted(d.numero for d in autres)
     assert anomalie.message == (
-        "Ce tuteur suit déjà le nombre maximal de contrats en cours : un salarié tuteur ne peut pas suivre "
-        "plus de 3 salariés, l'employeur tuteur pas plus de 2 (article D6325-9)."
+        "Un salarié tuteur ne peut pas suivre plus de 3 salariés en contrat de professionnalisation ou "
+        "d'apprentissage en même temps, ce contrat compris (article D6325-9 du code du travail) : ce tuteur suit "
+        f"déjà 3 contrats sur la même période, les dossiers n° {a}, n° {b} et n° {c} (transmis ou acceptés)."
     )
+    assert all(d.salarie.nom_naissance not in anomalie.message for d in autres if d.salarie.nom_naissance)
+    assert rules.onglets_en_anomalie([anomalie]) == {"salarie"}  # the Salarié tab turns red
 
 
-def test_employer_tutor_of_2_others_is_refused(etablissement):
+def test_employer_tutor_with_1_other_is_accepted_with_2_others_refused(etablissement):
     tutored(etablissement)
     dossier = current(etablissement, est_employeur=True)
-    assert anomalies(dossier, TROP) == []
-    tutored(etablissement)
-    assert len(anomalies(dossier, TROP)) == 1
+    assert anomalies(dossier, TROP) == []  # 1 other + this one = 2, the maximum
+    autre = tutored(etablissement)
+    [anomalie] = anomalies(dossier, TROP)
+    assert anomalie.message.startswith(
+        "L'employeur tuteur ne peut pas suivre plus de 2 salariés en contrat de professionnalisation ou "
+        "d'apprentissage en même temps, ce contrat compris (article D6325-9 du code du travail) : ce tuteur suit "
+        "déjà 2 contrats sur la même période, les dossiers n° "
+    )
+    assert f"n° {autre.numero} (transmis ou acceptés)." in anomalie.message
     dossier.tuteur(Tuteur.Rang.EMPLOYEUR).est_employeur = False
     assert anomalies(dossier, TROP) == []
 
 
-def test_refused_dossiers_and_ended_contracts_are_not_counted(etablissement):
+def test_drafts_are_not_counted_even_over_the_same_period(etablissement):
+    for state in (DossierState.BROUILLON, DossierState.BROUILLON_PRESTATAIRE, DossierState.A_REPRENDRE):
+        tutored(etablissement, state=state, date_debut=DEBUT, date_fin=FIN)
+    tutored(etablissement, state=DossierState.BROUILLON)  # no dates either
+    dossier = current(etablissement)
+    assert anomalies(dossier, TROP) == []  # 4 abandoned drafts do not block a real contract
+
+
+def test_refused_dossiers_are_not_counted(etablissement):
     tutored(etablissement, state=DossierState.REFUSE)
     tutored(etablissement, state=DossierState.REFUSE_PAR_ADHERENT)
-    tutored(etablissement, date_fin=DEBUT - timedelta(days=1))
-    tutored(etablissement, date_fin=DEBUT)  # still running on this contract's first day: counted
-    tutored(etablissement, state=DossierState.BROUILLON)  # a draft counts
+    tutored(etablissement)
+    tutored(etablissement)
     dossier = current(etablissement)
     assert anomalies(dossier, TROP) == []
     tutored(etablissement, state=DossierState.ACCEPTE)
     assert len(anomalies(dossier, TROP)) == 1
 
 
-def test_without_a_start_date_today_is_the_reference(etablissement):
+@pytest.mark.parametrize("state", DossierState.contrats_conclus())
+def test_every_concluded_state_is_counted(etablissement, state):
+    assert set(DossierState.contrats_conclus()) == {
+        DossierState.TRANSMIS,
+        DossierState.EN_INSTRUCTION,
+        DossierState.A_COMPLETER,
+        DossierState.ACCEPTE,
+    }
+    tutored(etablissement)
+    tutored(etablissement)
+    dossier = current(etablissement)
+    tutored(etablissement, state=state)
+    assert len(anomalies(dossier, TROP)) == 1
+
+
+def test_only_contracts_overlapping_this_one_are_counted(etablissement):
+    tutored(etablissement)  # no dates: counted
+    tutored(etablissement, date_debut=DEBUT - timedelta(days=400), date_fin=DEBUT - timedelta(days=1))  # ended
+    tutored(etablissement, date_debut=FIN + timedelta(days=1), date_fin=FIN + timedelta(days=300))  # starts after
+    dossier = current(etablissement)
+    assert anomalies(dossier, TROP) == []  # 1 other
+    tutored(etablissement, date_debut=DEBUT - timedelta(days=400), date_fin=DEBUT)  # ends on this one's first day
+    assert anomalies(dossier, TROP) == []  # 2 others
+    tutored(etablissement, date_debut=FIN, date_fin=FIN + timedelta(days=300))  # starts on this one's last day
+    assert len(anomalies(dossier, TROP)) == 1  # 3 others
+
+
+def test_a_contract_ended_the_day_before_is_not_counted_ending_on_the_start_day_is(etablissement):
+    tutored(etablissement)
+    tutored(etablissement)
+    dossier = current(etablissement)
+    tutored(etablissement, date_fin=DEBUT - timedelta(days=1))
+    assert anomalies(dossier, TROP) == []
+    tutored(etablissement, date_fin=DEBUT)
+    assert len(anomalies(dossier, TROP)) == 1
+
+
+def test_without_dates_today_is_the_reference(etablissement):
     today = timezone.localdate()
     for _ in range(2):
         tutored(etablissement)
     tutored(etablissement, date_fin=today - timedelta(days=1))
+    tutored(etablissement, date_debut=today + timedelta(days=1))
     dossier = current(etablissement)
-    dossier.contrat.date_debut = None
+    dossier.contrat.date_debut = dossier.contrat.date_fin = None
     assert anomalies(dossier, TROP) == []
     tutored(etablissement, date_fin=today)
     assert len(anomalies(dossier, TROP)) == 1
+
+
+def test_contracts_declared_outside_the_portal_are_counted(etablissement):
+    tutored(etablissement)
+    tutored(etablissement)
+    dossier = current(etablissement, autres_alternants=0)
+    assert anomalies(dossier, TROP) == []
+    dossier.tuteur(Tuteur.Rang.EMPLOYEUR).autres_alternants = 1  # 2 others + 1 outside + this one = 4
+    [anomalie] = anomalies(dossier, TROP)
+    assert anomalie.message.endswith("(transmis ou acceptés), et 1 contrat déclaré hors du portail.")
+    assert "ce tuteur suit déjà 3 contrats sur la même période" in anomalie.message
+
+
+def test_outside_contracts_alone_may_reach_the_limit(etablissement):
+    dossier = current(etablissement, autres_alternants=2)
+    assert anomalies(dossier, TROP) == []  # 2 outside + this one = 3
+    dossier.tuteur(Tuteur.Rang.EMPLOYEUR).autres_alternants = 3
+    [anomalie] = anomalies(dossier, TROP)
+    assert anomalie.message.endswith(
+        "ce tuteur suit déjà 3 contrats sur la même période, 3 contrats déclarés hors du portail."
+    )
+    dossier.tuteur(Tuteur.Rang.EMPLOYEUR).est_employeur = True
+    dossier.tuteur(Tuteur.Rang.EMPLOYEUR).autres_alternants = 1
+    assert anomalies(dossier, TROP) == []  # employer-tutor: 1 outside + this one = 2
+    tutored(etablissement)
+    [anomalie] = anomalies(dossier, TROP)
+    assert "suit déjà 2 contrats sur la même période, le dossier n° " in anomalie.message
+    assert anomalie.message.endswith("(transmis ou accepté), et 1 contrat déclaré hors du portail.")
+
+
+def salarie_de(dossier, *, nir_=None, nom="MARTIN", prenom="Lucas", naissance=date(2004, 5, 12)):
+    """Give ``dossier`` (saved) a salarié: by NIR, or by civil status only (a temporary number)."""
+    s = dossier.salarie
+    s.nom_naissance, s.prenom, s.date_naissance = nom, prenom, naissance
+    if nir_:
+        s.nir = nir_
+    s.save()
+    return dossier
+
+
+def test_this_contracts_salarie_in_another_dossier_is_not_another_salarie(etablissement):
+    """An avenant or a renewal: the initial contract of the same salarié is not a second tutored salarié."""
+    tutored(etablissement)
+    tutored(etablissement)
+    initial = salarie_de(tutored(etablissement, state=DossierState.ACCEPTE), nir_=HOMME_78)
+    dossier = salarie_de(current(etablissement), nir_=HOMME_78)
+    assert anomalies(dossier, TROP) == []  # 2 other salariés + this one
+    dossier.salarie.nir = HOMME_974  # another salarié after all: the accepted dossier is a third other
+    [anomalie] = anomalies(dossier, TROP)
+    assert f"n° {initial.numero}" in anomalie.message
+
+
+def test_a_salarie_is_recognised_by_civil_status_without_a_nir(etablissement):
+    tutored(etablissement)
+    tutored(etablissement)
+    salarie_de(tutored(etablissement), nom="DURAND", prenom="Léa", naissance=date(2003, 1, 2))
+    dossier = salarie_de(current(etablissement), nom="Durand", prenom="LEA", naissance=date(2003, 1, 2))
+    assert anomalies(dossier, TROP) == []  # the same person, typed otherwise
+    dossier.salarie.date_naissance = date(2003, 1, 3)
+    assert len(anomalies(dossier, TROP)) == 1
+
+
+def test_two_dossiers_of_one_other_salarie_count_once(etablissement):
+    premier = salarie_de(tutored(etablissement), nir_=HOMME_974)
+    avenant = salarie_de(tutored(etablissement), nir_=HOMME_974)
+    tutored(etablissement)
+    dossier = salarie_de(current(etablissement), nir_=HOMME_78)
+    assert anomalies(dossier, TROP) == []  # 2 other salariés + this one
+    autre = tutored(etablissement)
+    [anomalie] = anomalies(dossier, TROP)
+    assert "ce tuteur suit déjà 3 contrats sur la même période" in anomalie.message
+    assert f"n° {avenant.numero}" in anomalie.message and f"n° {premier.numero}" not in anomalie.message
+    assert f"n° {autre.numero}" in anomalie.message
 
 
 def test_another_siren_or_another_person_is_not_counted(etablissement):
@@ -419,6 +549,8 @@ def test_the_dossier_itself_is_not_counted_twice(etablissement):
     for _ in range(2):
         tutored(etablissement)
     dossier = current(etablissement)
+    dossier.state = DossierState.A_COMPLETER  # sent back to the adhérent: its own row is concluded
+    dossier.save(update_fields=["state"])
     dossier.tuteur(Tuteur.Rang.EMPLOYEUR).save()
     assert anomalies(dossier, TROP) == []
 
@@ -426,7 +558,7 @@ def test_the_dossier_itself_is_not_counted_twice(etablissement):
 def test_the_tutor_of_a_travail_temporaire_or_geiq_employer_is_not_limited(etablissement):
     for _ in range(4):
         tutored(etablissement)
-    dossier = current(etablissement)
+    dossier = current(etablissement, autres_alternants=5)
     assert len(anomalies(dossier, TROP)) == 1
     dossier.employeur.travail_temporaire = True
     assert anomalies(dossier, TROP) == []  # TUT-08: D6325-9 does not apply to the ETT/GE tutor
@@ -443,6 +575,12 @@ def test_tutor_rule_is_silent_until_the_tutor_is_entered(etablissement, field):
     assert anomalies(dossier, TROP) == []
 
 
+def test_tutor_rule_cites_its_requirements_and_source():
+    rule = next(r for r in rules.REGISTRY.rules if r.code == TROP)
+    assert rule.exigences == ("TUT-04", "TUT-05", "X-22") and rule.source == "Code du travail, art. D6325-9"
+    assert rule.message_de is not None
+
+
 def test_tutor_count_is_one_query_whatever_the_number_of_dossiers(etablissement, django_assert_num_queries):
     rule = next(r for r in rules.REGISTRY.rules if r.code == TROP)
     tutored(etablissement)
@@ -453,8 +591,36 @@ def test_tutor_count_is_one_query_whatever_the_number_of_dossiers(etablissement,
     for _ in range(6):
         tutored(etablissement)
     tutored(EtablissementFactory(entreprise=etablissement.entreprise), state=DossierState.REFUSE)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(1):  # the message reuses what the rule read
         assert len(rule.anomalies(dossier)) == 1
+
+
+def charge(dossier):
+    """The dossier as the views load it, with ``avec_indices``'s hints."""
+    lu = (
+        Dossier.objects.avec_tuteurs()
+        .avec_indices()
+        .select_related("employeur", "salarie", "contrat")
+        .get(pk=dossier.pk)
+    )
+    lu.noter_indices()
+    return lu
+
+
+def test_the_hint_read_with_the_dossier_ignores_drafts(etablissement, django_assert_num_queries):
+    rule = next(r for r in rules.REGISTRY.rules if r.code == TROP)
+    for _ in range(4):
+        tutored(etablissement, state=DossierState.BROUILLON)
+    dossier = current(etablissement)
+    dossier.tuteur(Tuteur.Rang.EMPLOYEUR).save()
+    dossier = charge(dossier)
+    with django_assert_num_queries(0):  # no concluded contract of this tutor: nothing to count
+        assert rule.anomalies(dossier) == []
+        dossier.tuteur(Tuteur.Rang.EMPLOYEUR).autres_alternants = 3
+        assert len(rule.anomalies(dossier)) == 1  # the declared ones still count
+    tutored(etablissement, state=DossierState.ACCEPTE)
+    dossier = charge(dossier)
+    assert dossier.indice("tuteur", TUTEUR["date_naissance"], etablissement.siret[:9]) is True
 
 
 # --- Fields mandatory exactly when their condition holds -------------------------------------------------

@@ -66,6 +66,7 @@ def complet(**overrides):
         "tuteur1_date_naissance": "03/02/1980",
         "tuteur1_est_employeur": "False",
         "attestation_tuteur": "on",
+        "attestation_tuteur_qualifie": "on",
     }
     data.update(overrides)
     return data
@@ -265,6 +266,78 @@ def test_attestation_must_be_ticked(adherent, lyon):
     assert ("obligatoire", "Saisie obligatoire") in messages(response, "attestation_tuteur")
 
 
+def test_tutor_qualification_attestation_must_be_ticked(adherent, lyon):
+    """TUT-02: the employer attests the tutor is a qualified volunteer with two years' experience."""
+    data = complet()
+    del data["attestation_tuteur_qualifie"]
+    dossier = make(adherent)
+    response = save(client_for(adherent), dossier, data)
+    assert ("obligatoire", "Saisie obligatoire") in messages(response, "attestation_tuteur_qualifie")
+    assert "volontaire, qualifié et justifie d'au moins deux ans d'expérience professionnelle" in text(response)
+    assert re.search(r'id="puce-salarie"[^>]*data-status="invalid"', text(response), re.S)
+    response = save(client_for(adherent), dossier, complet())
+    assert messages(response, "attestation_tuteur_qualifie") == []
+    assert Salarie.objects.get(dossier=dossier).attestation_tuteur_qualifie is True
+
+
+def test_contracts_outside_the_portal_are_saved_with_the_tutor(adherent, lyon):
+    dossier = make(adherent)
+    response = save(client_for(adherent), dossier, complet(tuteur1_autres_alternants="2"))
+    assert "Enregistrement effectué." in text(response)
+    assert Dossier.objects.get(pk=dossier.pk).tuteur(1).autres_alternants == 2
+    save(client_for(adherent), dossier, complet(tuteur1_autres_alternants=""))  # emptied: none declared
+    assert Dossier.objects.get(pk=dossier.pk).tuteur(1).autres_alternants == 0
+
+
+@pytest.mark.parametrize("typed", ["11", "-1", "deux", "2,5"])
+def test_contracts_outside_the_portal_out_of_bounds_get_a_french_message_and_stay_typed(adherent, lyon, typed):
+    dossier = make(adherent)
+    save(client_for(adherent), dossier, complet(tuteur1_autres_alternants="1"))
+    response = save(client_for(adherent), dossier, complet(tuteur1_autres_alternants=typed, tuteur1_emploi="Chef"))
+    assert response.status_code == 200
+    assert messages(response, "tuteur1_autres_alternants") == [("format", "Saisissez un nombre entier entre 0 et 10.")]
+    assert f'value="{typed}"' in text(response)  # the input stays on screen
+    tuteur = Dossier.objects.get(pk=dossier.pk).tuteur(1)
+    assert (tuteur.autres_alternants, tuteur.emploi) == (1, "Chef")  # not written; the rest was
+
+
+def test_ten_contracts_outside_the_portal_is_the_maximum_typed(adherent, lyon):
+    dossier = make(adherent)
+    response = save(client_for(adherent), dossier, complet(tuteur1_autres_alternants="10"))
+    assert messages(response, "tuteur1_autres_alternants") == []
+    assert Dossier.objects.get(pk=dossier.pk).tuteur(1).autres_alternants == 10
+    assert any("hors du portail" in m for _, m in messages(response, "tuteur1_nom"))  # 10 + this one > 3
+
+
+def test_the_tutor_load_message_names_the_counted_dossiers_under_the_tutor(adherent, lyon):
+    from dossiers.enums import DossierState
+    from tests.complet import autre_salarie, dossier_complet
+
+    autres = [autre_salarie(dossier_complet(adherent, state=DossierState.ACCEPTE), i) for i in range(2)]
+    for autre in autres:  # the tutor the form below enters
+        t = autre.tuteur(1)
+        t.nom, t.prenom, t.date_naissance = "Durand", "Claire", dt.date(1980, 2, 3)
+        t.save()
+    dossier = make(adherent)
+    dossier.contrat.date_debut = autres[0].contrat.date_fin  # the other contracts' last day
+    dossier.contrat.save()
+    client = client_for(adherent)
+    assert messages(save(client, dossier, complet(tuteur1_autres_alternants="0")), "tuteur1_nom") == []
+    response = save(client, dossier, complet(tuteur1_autres_alternants="1"))
+    a, b = sorted(d.numero for d in autres)
+    assert messages(response, "tuteur1_nom") == [
+        (
+            "regle",
+            "Un salarié tuteur ne peut pas suivre plus de 3 salariés en contrat de professionnalisation ou "
+            "d'apprentissage en même temps, ce contrat compris (article D6325-9 du code du travail) : ce tuteur "
+            f"suit déjà 3 contrats sur la même période, les dossiers n° {a} et n° {b} (transmis ou acceptés), et "
+            "1 contrat déclaré hors du portail.",
+        )
+    ]
+    assert "MARTIN" not in [m for _, m in messages(response, "tuteur1_nom")][0]
+    assert re.search(r'id="puce-salarie"[^>]*data-status="invalid"', text(response), re.S)
+
+
 def test_commune_is_chosen_among_the_postal_codes_communes(adherent, lyon):
     client = client_for(adherent)
     response = save(client, make(adherent), complet(commune="69381"))  # Lyon 1er is not served by 69001 here
@@ -353,3 +426,35 @@ def test_the_nir_hint_agrees_with_itself_and_with_the_check(adherent, lyon):
     aide = re.search(r'id="id_nir_helptext"[^>]*>\s*([^<]+)', page).group(1)
     assert len(normalize_nir(exemple)) == 15 and aide.startswith("15 caractères")
     validate_nir(exemple)  # the example typed as shown is accepted
+
+
+def test_transmettre_is_refused_when_the_tutor_would_follow_a_fourth_contract(adherent):
+    from dossiers.enums import DossierState
+    from dossiers.models import Tuteur
+    from tests.complet import autre_salarie, dossier_complet
+
+    # Three other salariés with the same tutor.
+    autres = [autre_salarie(dossier_complet(adherent, state=DossierState.TRANSMIS), i) for i in range(3)]
+    dossier = dossier_complet(adherent)
+    client = client_for(adherent)
+    response = client.post(f"/dossiers/{dossier.pk}/transmettre/")
+    assert response.status_code == 422 and "<li>Salarié</li>" in text(response)
+    Dossier.objects.filter(pk=autres[0].pk).update(state=DossierState.REFUSE)  # 2 others + this one
+    Tuteur.objects.filter(dossier=dossier, rang=1).update(autres_alternants=1)  # + 1 outside the portal
+    assert client.post(f"/dossiers/{dossier.pk}/transmettre/").status_code == 422
+    Tuteur.objects.filter(dossier=dossier, rang=1).update(autres_alternants=0)
+    assert client.post(f"/dossiers/{dossier.pk}/transmettre/").status_code == 200
+
+
+def test_leaving_the_outside_count_refreshes_the_tutor_load_message(adherent, lyon):
+    """The check as the user leaves the declared count: the message under the tutor's name follows (out of band)."""
+    dossier = make(adherent)
+    url = f"/dossiers/{dossier.pk}/salarie/verifier/"
+    champ = "tuteur1_autres_alternants"
+    response = client_for(adherent).post(url, {**complet(**{champ: "3"}), "version": 1, "_field": champ})
+    assert re.search(
+        r'id="messages-tuteur1_nom"[^>]*hx-swap-oob="true"[^>]*>.*3 contrats déclarés hors du portail', text(response)
+    )
+    response = client_for(adherent).post(url, {**complet(**{champ: "2"}), "version": 1, "_field": champ})
+    assert "hors du portail" not in text(response)
+    assert Dossier.objects.get(pk=dossier.pk).tuteur(1).autres_alternants == 0  # a check writes nothing

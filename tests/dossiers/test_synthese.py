@@ -2,6 +2,7 @@
 mandatory attestations, the comment for the gestionnaire; the Conditions Générales page."""
 
 import html
+import re
 from io import StringIO
 
 import pytest
@@ -73,21 +74,58 @@ def test_statuses_and_links_to_fix(adherent, dossier):
     assert 'data-onglet="synthese"' not in page  # its own status is the tab bar's
 
 
+ATTESTATIONS = {"attestation_exactitude": "on", "attestation_gratuite": "on", "attestation_sans_dedit": "on"}
+
+
 def test_attestations_are_mandatory_boxes(adherent, dossier):
     codes = {a.code for a in rules.check_onglet(dossier, "synthese")}
-    assert codes == {"SYNTHESE_ATTESTATION_EXACTITUDE_OBLIGATOIRE", "SYNTHESE_ACCEPTATION_CG_OBLIGATOIRE"}
+    assert codes == {
+        "SYNTHESE_ATTESTATION_EXACTITUDE_OBLIGATOIRE",
+        "SYNTHESE_ATTESTATION_GRATUITE_OBLIGATOIRE",
+        "SYNTHESE_ATTESTATION_SANS_DEDIT_OBLIGATOIRE",
+        "SYNTHESE_ACCEPTATION_CG_OBLIGATOIRE",
+    }
     client = client_for(adherent)
-    response = save(client, dossier, {"attestation_exactitude": "on"})
+    response = save(client, dossier, ATTESTATIONS)
     assert "Saisie obligatoire" in text(response)
     dossier.refresh_from_db()
     assert [a.field for a in rules.check_onglet(dossier, "synthese")] == ["acceptation_cg"]
-    response = save(client, dossier, {"attestation_exactitude": "on", "acceptation_cg": "on", "commentaire": "Merci"})
+    response = save(client, dossier, {**ATTESTATIONS, "acceptation_cg": "on", "commentaire": "Merci"})
     assert 'id="puce-synthese"' in text(response)  # the save's out-of-band bullets
     synthese = Synthese.objects.get(dossier=dossier)
     assert synthese.attestation_exactitude and synthese.acceptation_cg and synthese.commentaire == "Merci"
+    assert synthese.attestation_gratuite and synthese.attestation_sans_dedit
     dossier.refresh_from_db()
     assert rules.check_onglet(dossier, "synthese") == []
     assert {p.onglet.slug: p.status for p in onglets.puces(rules.check(dossier))}["synthese"] == "valid"
+
+
+@pytest.mark.parametrize(
+    "name,libelle,exigence",
+    [
+        (
+            "attestation_gratuite",
+            "L'employeur atteste que l'organisme de formation ne demande au salarié aucune contribution financière, "
+            "de quelque nature qu'elle soit, au titre de son inscription en formation (article L6325-2-1 du code du "
+            "travail).",
+            "FOR-09",
+        ),
+        (
+            "attestation_sans_dedit",
+            "L'employeur atteste que le contrat ne comporte aucune clause de dédit-formation prévoyant le "
+            "remboursement par le salarié des dépenses de formation en cas de rupture du contrat (article L6325-15 "
+            "du code du travail).",
+            "FOR-10",
+        ),
+    ],
+)
+def test_for09_for10_attestations_are_shown_and_mandatory(adherent, dossier, name, libelle, exigence):
+    page = text(client_for(adherent).get(f"/dossiers/{dossier.pk}/synthese/"))
+    assert f'<label class="form-check-label" for="id_{name}">* {libelle}</label>' in page
+    response = save(client_for(adherent), dossier, {**ATTESTATIONS, "acceptation_cg": "on", name: ""})
+    assert re.search(rf'id="messages-{name}".*?Saisie obligatoire', text(response), re.S)
+    [rule] = [r for r in rules.REGISTRY.rules if r.fields == (name,)]
+    assert rule.exigences == (exigence,) and rule.source.startswith("Code du travail, art. L6325-")
 
 
 def test_comment_over_2000_characters_is_refused(adherent, dossier):
@@ -111,3 +149,42 @@ def test_read_only_dossier_disables_the_boxes(adherent, dossier):
     dossier.save()
     page = text(client_for(adherent).get(f"/dossiers/{dossier.pk}/synthese/"))
     assert 'name="acceptation_cg"' in page and "disabled" in page
+
+
+@pytest.mark.parametrize(
+    "partie,name,onglet",
+    [
+        ("synthese", "attestation_gratuite", "Synthèse"),
+        ("synthese", "attestation_sans_dedit", "Synthèse"),
+        ("salarie", "attestation_tuteur_qualifie", "Salarié"),
+    ],
+)
+def test_transmettre_is_refused_while_an_attestation_is_unticked(adherent, partie, name, onglet):
+    from dossiers.enums import DossierState
+    from dossiers.models import Dossier, Salarie
+    from tests.complet import dossier_complet
+
+    dossier = dossier_complet(adherent)
+    modele = {"synthese": Synthese, "salarie": Salarie}[partie]
+    modele.objects.filter(dossier=dossier).update(**{name: False})
+    client = client_for(adherent)
+    response = client.post(f"/dossiers/{dossier.pk}/transmettre/")
+    assert response.status_code == 422
+    assert "Saisie invalide" in text(response) and f"<li>{onglet}</li>" in text(response)
+    assert Dossier.objects.get(pk=dossier.pk).state == DossierState.BROUILLON
+    modele.objects.filter(dossier=dossier).update(**{name: True})
+    assert client.post(f"/dossiers/{dossier.pk}/transmettre/").status_code == 200
+    assert Dossier.objects.get(pk=dossier.pk).state == DossierState.TRANSMIS
+
+
+def test_recap_shows_the_tutors_attestations_and_outside_contracts(adherent, dossier):
+    from dossiers.models import Salarie, Tuteur
+
+    Salarie.objects.filter(dossier=dossier).update(attestation_tuteur=True)
+    Tuteur.objects.filter(dossier=dossier, rang=1).update(autres_alternants=1)
+    page = text(client_for(adherent).get(f"/dossiers/{dossier.pk}/synthese/"))
+    recap = page[page.index('id="synthese-salarie"') :].split("</section>", 1)[0]
+    lignes = dict(re.findall(r"<dt[^>]*>([^<]*)</dt>\s*<dd[^>]*>([^<]*)</dd>", recap))
+    assert lignes["Autres alternants du tuteur hors du portail"] == "1"
+    assert lignes["Attestation : nombre de salariés suivis par le tuteur"] == "Oui"
+    assert lignes["Attestation : tuteur volontaire, qualifié et expérimenté"] == "Non"

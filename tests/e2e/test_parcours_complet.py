@@ -132,8 +132,9 @@ def remplir_employeur(page: Page) -> None:
 
 
 def remplir_salarie(page: Page, *, employeur: bool = True) -> None:
-    """22 years old, bac pro, not registered at France Travail, one tutor; the employer attests the tutor's
-    eligibility (a prestataire cannot: ``employeur=False`` leaves the attestation, and the tab, to the adhérent)."""
+    """22 years old, bac pro, not registered at France Travail, one tutor; the employer attests the tutor's load
+    and qualification (a prestataire cannot: ``employeur=False`` leaves the attestations, and the tab, to the
+    adhérent)."""
     open_tab(page, "Salarié")
     page.get_by_label("Nom de naissance").fill("Martin")
     page.get_by_label("Prénom", exact=False).first.fill("Lucas")
@@ -164,9 +165,11 @@ def remplir_salarie(page: Page, *, employeur: bool = True) -> None:
     group(page, re.compile("Le tuteur est-il l'employeur")).get_by_label("Non").check()
     if not employeur:
         expect(page.get_by_label(re.compile("Employeur atteste sur l'honneur"))).to_be_disabled()
+        expect(page.get_by_label(re.compile("L'employeur atteste que le tuteur est volontaire"))).to_be_disabled()
         save_tab(page)
         return
     page.get_by_label(re.compile("Employeur atteste sur l'honneur")).check()
+    page.get_by_label(re.compile("L'employeur atteste que le tuteur est volontaire")).check()
     save_tab(page)
     expect(bullet(page, "Salarié")).to_have_attribute("data-status", "valid")
 
@@ -234,9 +237,13 @@ def remplir_financement(page: Page) -> None:
 
 
 def remplir_synthese(page: Page) -> None:
-    """The attestations, a comment."""
+    """The attestations (the guide's two, FOR-09 and FOR-10), a comment."""
     open_tab(page, "Synthèse")
     page.get_by_label(re.compile("J'atteste l'exactitude")).check()
+    page.get_by_label(
+        re.compile("L'employeur atteste que l'organisme de formation ne demande au salarié aucune")
+    ).check()
+    page.get_by_label(re.compile("L'employeur atteste que le contrat ne comporte aucune clause de dédit")).check()
     page.get_by_label(re.compile("J'accepte les")).check()
     page.get_by_label("Commentaire").fill("Premier contrat pro de l'établissement.")
     save_tab(page)

@@ -113,6 +113,7 @@ def test_reprise_acceptee_completee_et_transmise(browser: Browser, donnees, tmp_
 
     # It completes its own tabs (and the employer's attestation on Salarié) and transmits.
     adherent.get_by_label(re.compile("Employeur atteste sur l'honneur")).check()
+    adherent.get_by_label(re.compile("L'employeur atteste que le tuteur est volontaire")).check()
     save_tab(adherent)
     expect(bullet(adherent, "Salarié")).to_have_attribute("data-status", "valid")
     remplir_introduction(adherent)

@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.test_formation import settled
 from tests.e2e.test_journeys import MONO, expect_tab_shown, login, tab, walk_wizard
 
 pytestmark = pytest.mark.e2e
@@ -110,6 +111,7 @@ def test_parcours_onglet_salarie(page: Page, communes):
     page.locator("#id_tuteur1_date_naissance").fill("03/02/1980")
     group(page, "Le tuteur est-il l'employeur ?").get_by_label("Non").check()
     page.get_by_label(re.compile("Employeur atteste sur l'honneur")).check()
+    page.get_by_label(re.compile("L'employeur atteste que le tuteur est volontaire")).check()
 
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_role("status")).to_have_text("Enregistrement effectué.")
@@ -135,3 +137,58 @@ def test_parcours_onglet_salarie(page: Page, communes):
     salarie = Salarie.objects.get(nom_naissance="MARTIN")
     assert salarie.nir == good and good[:7] not in salarie.nir_chiffre
     assert good not in page.url
+
+
+def test_tutor_load_message_names_the_counted_dossiers(page: Page, demo_data):
+    """TUT-04: the tutor already follows two accepted contracts of the employer over this period; declaring one
+    more outside the portal makes this one the fourth: the message under the tutor's name says which are counted."""
+    import datetime as dt
+
+    from dossiers.enums import DossierState
+    from dossiers.models import Contrat, Tuteur
+    from portal.models import User
+    from tests.complet import autre_salarie, dossier_complet
+
+    adherent = User.objects.get(email=MONO.email)
+    aujourd_hui = dt.date.today()
+    autres = []
+    for i in range(2):
+        autre = autre_salarie(dossier_complet(adherent, state=DossierState.ACCEPTE), i)
+        Contrat.objects.filter(dossier=autre).update(date_debut=aujourd_hui - dt.timedelta(days=30))
+        Tuteur.objects.filter(dossier=autre, rang=1).update(
+            nom="LE GALL", prenom="Jean-Pierre", date_naissance=dt.date(1975, 4, 12)
+        )
+        autres.append(autre.numero)
+    login(page, demo_data.url, MONO.email)
+    walk_wizard(page, MONO)
+    tab(page, "Salarié").click()
+    expect_tab_shown(page, "Salarié")
+    page.locator("#id_tuteur1_nom").fill("Le Gall")
+    page.locator("#id_tuteur1_prenom").fill("Jean-Pierre")
+    page.locator("#id_tuteur1_emploi").fill("Chef de cuisine")
+    page.locator("#id_tuteur1_date_naissance").fill("12/04/1975")
+    page.locator("#id_tuteur1_date_naissance").press("Escape")
+    group(page, "Le tuteur est-il l'employeur ?").get_by_label("Non").check()
+    champ = page.get_by_label(re.compile("Nombre d'autres alternants .* en dehors de ce portail"))
+    champ.fill("0")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("status")).to_have_text("Enregistrement effectué.")
+    expect(message(page, "tuteur1_nom")).to_have_text("")  # 2 others + this one: 3, allowed
+    settled(page)
+
+    champ.fill("11")  # out of bounds: a French message, the input kept
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(message(page, "tuteur1_autres_alternants")).to_have_text("Saisissez un nombre entier entre 0 et 10.")
+    expect(champ).to_have_value("11")
+    settled(page)
+
+    champ.fill("1")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("status")).to_have_text("Enregistrement effectué.")
+    a, b = sorted(autres)
+    expect(message(page, "tuteur1_nom")).to_contain_text(
+        f"ce tuteur suit déjà 3 contrats sur la même période, les dossiers n° {a} et n° {b} (transmis ou acceptés), "
+        "et 1 contrat déclaré hors du portail."
+    )
+    expect(message(page, "tuteur1_nom")).to_contain_text("Un salarié tuteur ne peut pas suivre plus de 3 salariés")
+    expect(tab(page, "Salarié").locator(".tab-bullet")).to_have_attribute("data-status", "invalid")

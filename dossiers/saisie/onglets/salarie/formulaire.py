@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from dossiers.enums import Diplome, MinimumSocial, PublicSpecifique, Sexe, SituationAvantContrat
-from dossiers.models import Salarie, Tuteur
+from dossiers.models import AUTRES_ALTERNANTS_MAXIMUM, MESSAGE_AUTRES_ALTERNANTS, Salarie, Tuteur
 from dossiers.saisie.champs import MSG_ENTIER, ChoixSelect, DateFrField, NomField, OuiNonField
 from dossiers.saisie.onglets.base import OngletForm
 from referentiels.models import Commune
@@ -31,7 +31,7 @@ AIDE_NTT = (
 )
 
 
-TUTEUR_CHAMPS = ("nom", "prenom", "emploi", "date_naissance", "est_employeur")
+TUTEUR_CHAMPS = ("nom", "prenom", "emploi", "date_naissance", "est_employeur", "autres_alternants")
 
 
 # Conditional fields: (field, question, answer that opens it). The NIR is open until « Oui » is answered;
@@ -76,6 +76,14 @@ class SalarieForm(OngletForm):
     tuteur1_emploi = forms.CharField(label="Emploi occupé", max_length=100)
     tuteur1_date_naissance = DateFrField(label="Date de naissance")
     tuteur1_est_employeur = OuiNonField(label="Le tuteur est-il l'employeur ?")
+    tuteur1_autres_alternants = forms.IntegerField(
+        label=Tuteur._meta.get_field("autres_alternants").verbose_name,
+        help_text=Tuteur._meta.get_field("autres_alternants").help_text,
+        min_value=0,
+        max_value=AUTRES_ALTERNANTS_MAXIMUM,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 3}),
+        error_messages={k: MESSAGE_AUTRES_ALTERNANTS for k in ("invalid", "min_value", "max_value")},
+    )
     tuteur2_nom = NomField(label="Nom", max_length=50)
     tuteur2_prenom = NomField(label="Prénom", max_length=50)
     tuteur2_emploi = forms.CharField(label="Emploi occupé", max_length=100)
@@ -110,6 +118,7 @@ class SalarieForm(OngletForm):
             "telephone",
             "email",
             "attestation_tuteur",
+            "attestation_tuteur_qualifie",
         ]
         # Names of persons: the civil status's characters only (a format error otherwise).
         field_classes = {"nom_naissance": NomField, "nom_usage": NomField, "prenom": NomField}
@@ -206,6 +215,10 @@ class SalarieForm(OngletForm):
         if value:
             validate_ntt(value)
         return value
+
+    def clean_tuteur1_autres_alternants(self):
+        value = self.cleaned_data["tuteur1_autres_alternants"]
+        return 0 if value is None else value  # left empty: none declared
 
     def clean_telephone(self):
         value = self.cleaned_data["telephone"].strip()

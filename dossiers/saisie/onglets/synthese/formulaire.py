@@ -25,7 +25,13 @@ class SyntheseForm(OngletForm):
 
     class Meta:
         model = Synthese
-        fields = ["attestation_exactitude", "acceptation_cg", "commentaire"]
+        fields = [
+            "attestation_exactitude",
+            "attestation_gratuite",
+            "attestation_sans_dedit",
+            "acceptation_cg",
+            "commentaire",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
