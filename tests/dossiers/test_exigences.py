@@ -105,3 +105,22 @@ def test_the_rules_page_filters_by_tab(adherent):
     page = client_for(adherent).get("/regles/?onglet=formation").content.decode()
     assert "FORMATION_FOR02_MINIMUM_150_HEURES" in page
     assert "CONTRAT_DAT_02" not in page and "SALARIE_NIR_SEXE" not in page
+
+
+def test_requirements_checked_outside_the_engine_name_code_that_exists():
+    """Each entry of HORS_REGISTRE starts with the dotted path of what checks it: it must resolve (no stale entry)."""
+    import importlib
+
+    for exigence, ailleurs in exigences.HORS_REGISTRE.items():
+        chemin = ailleurs.ou.split()[0].split(".")
+        for coupure in range(len(chemin) - 1, 0, -1):
+            try:
+                objet = importlib.import_module(".".join(chemin[:coupure]))
+            except ImportError:
+                continue
+            for nom in chemin[coupure:]:
+                objet = getattr(objet, nom, None) or objet._meta.get_field(nom)
+            break
+        else:
+            raise AssertionError(f"{exigence}: {ailleurs.ou}")
+        assert objet is not None, exigence
