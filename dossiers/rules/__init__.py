@@ -176,6 +176,16 @@ def regle(
     return decorator
 
 
+def lu_une_fois(dossier, nom: str, cle: tuple, lire: Callable[[], object], *, relire: bool = False):
+    """What a rule reads from other dossiers, kept on the dossier instance under ``nom`` with ``cle`` (the in-memory
+    values the reading depends on): the rule reads afresh (``relire=True``: other dossiers may have changed since the
+    last check), its message (``message_de``) then reuses that reading while ``cle`` is unchanged: one query."""
+    lu = dossier.__dict__.get(nom)
+    if relire or lu is None or lu[0] != cle:
+        lu = dossier.__dict__[nom] = (cle, lire())
+    return lu[1]
+
+
 def check(dossier) -> list[Anomalie]:
     """Every anomaly of the dossier, in declaration order."""
     return [a for rule in REGISTRY.rules for a in rule.anomalies(dossier)]

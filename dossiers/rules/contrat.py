@@ -28,7 +28,7 @@ from dossiers.enums import (
     TypePublic,
     TypeQualification,
 )
-from dossiers.rules import obligatoire, regle, source
+from dossiers.rules import lu_une_fois, obligatoire, regle, source
 from referentiels.parametres import est_ferie, parametre
 
 source("contrat", lambda dossier: dossier.contrat)
@@ -420,14 +420,6 @@ def autres_contrats(dossier):
     return autres.exclude(pk=dossier.pk) if dossier.pk is not None else autres
 
 
-def _lu_une_fois(dossier, nom: str, cle: tuple, lire):
-    """``lire()`` once per dossier instance and ``cle`` (the values it depends on): a rule and its message share it."""
-    lu = dossier.__dict__.get(nom)
-    if lu is None or lu[0] != cle:
-        lu = dossier.__dict__[nom] = (cle, lire())
-    return lu[1]
-
-
 def contrat_dates(contrat) -> tuple:
     return contrat.date_debut, contrat.date_fin
 
@@ -437,7 +429,7 @@ def _cle_autres_contrats(dossier) -> tuple:
     return (dossier.type_contrat, dossier.salarie.nir_empreinte, dossier.employeur.siret, *contrat_dates(contrat))
 
 
-def contrat_precedent(dossier) -> tuple[str, str, str] | None:
+def contrat_precedent(dossier, *, relire: bool = False) -> tuple[str, str, str] | None:
     """(number, type, nature) of the salarié's last contract with this employer ended on or before C9 (one
     query; none when ``autres_contrats`` needs none), None when the portal knows none."""
 
@@ -452,14 +444,14 @@ def contrat_precedent(dossier) -> tuple[str, str, str] | None:
             .first()
         )
 
-    return _lu_une_fois(dossier, "_contrat_precedent", _cle_autres_contrats(dossier), lire)
+    return lu_une_fois(dossier, "_contrat_precedent", _cle_autres_contrats(dossier), lire, relire=relire)
 
 
-def _precedent_interdit(dossier) -> tuple[str, str, str] | None:
+def _precedent_interdit(dossier, *, relire: bool = False) -> tuple[str, str, str] | None:
     """The previous contract when it forbids this renewal: itself a renewal (types 21–24), or a CDI."""
     if dossier.type_contrat not in RENOUVELLEMENTS:
         return None
-    precedent = contrat_precedent(dossier)
+    precedent = contrat_precedent(dossier, relire=relire)
     if precedent is None:
         return None
     _numero, type_contrat, nature = precedent
@@ -506,10 +498,10 @@ def dur_09_contrat_precedent(dossier):
     hors du portail, ou NIR pas encore saisi) : le portail ne peut pas le vérifier. Le message ne dit de l'autre
     dossier que son numéro.
     """
-    return _precedent_interdit(dossier) is not None
+    return _precedent_interdit(dossier, relire=True) is not None
 
 
-def contrat_modifie(dossier) -> tuple[str, dt.date, dt.date] | None:
+def contrat_modifie(dossier, *, relire: bool = False) -> tuple[str, dt.date, dt.date] | None:
     """(number, C9, C11) of the contract this avenant (type 30) amends, when the portal knows it: the one accepted
     dossier of the salarié with this employer (``autres_contrats``) whose contract overlaps this one's C9 → C11.
     None when there is none, or more than one (which one is amended is then unknown). One query at most."""
@@ -527,13 +519,13 @@ def contrat_modifie(dossier) -> tuple[str, dt.date, dt.date] | None:
         lignes = list(candidats.order_by("pk").values_list("numero", "contrat__date_debut", "contrat__date_fin")[:2])
         return lignes[0] if len(lignes) == 1 else None
 
-    return _lu_une_fois(dossier, "_contrat_modifie", _cle_autres_contrats(dossier), lire)
+    return lu_une_fois(dossier, "_contrat_modifie", _cle_autres_contrats(dossier), lire, relire=relire)
 
 
 def _x09_dates_differentes(dossier) -> bool:
     if dossier.type_contrat != TypeContrat.AVENANT:
         return False
-    modifie = contrat_modifie(dossier)
+    modifie = contrat_modifie(dossier, relire=True)
     return modifie is not None and modifie[1:] != contrat_dates(_contrat(dossier))
 
 

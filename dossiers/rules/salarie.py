@@ -21,7 +21,7 @@ from dossiers.calculs.identite import (
 )
 from dossiers.enums import DossierState, MinimumSocial, Sexe, SituationAvantContrat
 from dossiers.models import Tuteur
-from dossiers.rules import obligatoire, regle, source
+from dossiers.rules import lu_une_fois, obligatoire, regle, source
 from referentiels.validators import NirParts, decompose_nir
 
 
@@ -431,7 +431,7 @@ def _cle_de_lecture(dossier) -> tuple:
     )
 
 
-def charge_du_tuteur(dossier) -> ChargeTuteur:
+def charge_du_tuteur(dossier, *, relire: bool = False) -> ChargeTuteur:
     """The other contracts the establishment tutor (rang 1) of ``dossier`` follows during this contract.
 
     On the portal: the same person (same normalised nom and prénom, ``cle_nom``, and same date of birth) as
@@ -442,19 +442,16 @@ def charge_du_tuteur(dossier) -> ChargeTuteur:
     in-memory tutor; one query, whatever the number of dossiers, none when ``avec_indices`` found no candidate.
     """
     tuteur = dossier.tuteur(Tuteur.Rang.EMPLOYEUR)
-    numeros = _numeros_des_autres_dossiers(
-        dossier, tuteur, (dossier.employeur.siret or "")[:9], periode_du_contrat(dossier)
+    numeros = lu_une_fois(  # the rule and its message share the query
+        dossier,
+        "_charge_tuteur",
+        _cle_de_lecture(dossier),
+        lambda: _numeros_des_autres_dossiers(
+            dossier, tuteur, (dossier.employeur.siret or "")[:9], periode_du_contrat(dossier)
+        ),
+        relire=relire,
     )
-    dossier.__dict__["_charge_tuteur"] = (_cle_de_lecture(dossier), numeros)  # the message reuses it: no 2nd query
     return ChargeTuteur(numeros, tuteur.autres_alternants or 0)
-
-
-def _charge_lue(dossier) -> ChargeTuteur:
-    """The load ``tuteur1_trop_de_contrats`` just read for this dossier (else read it again)."""
-    lu = dossier.__dict__.get("_charge_tuteur")
-    if lu is None or lu[0] != _cle_de_lecture(dossier):
-        return charge_du_tuteur(dossier)
-    return ChargeTuteur(lu[1], dossier.tuteur(Tuteur.Rang.EMPLOYEUR).autres_alternants or 0)
 
 
 def maximum_salaries(est_employeur: bool) -> int:
@@ -468,7 +465,7 @@ def _pluriel(nombre: int, singulier: str, pluriel: str) -> str:
 def message_charge_du_tuteur(dossier) -> str:
     """The rule's message for this dossier: the limit, then what is counted (dossier numbers only, never a name:
     the other dossiers may not be visible to this user)."""
-    charge = _charge_lue(dossier)
+    charge = charge_du_tuteur(dossier)
     employeur = bool(dossier.tuteur(Tuteur.Rang.EMPLOYEUR).est_employeur)
     limite = (
         f"L'employeur tuteur ne peut pas suivre plus de {MAXIMUM_SALARIES_PAR_EMPLOYEUR_TUTEUR} salariés"
@@ -525,4 +522,4 @@ def tuteur1_trop_de_contrats(dossier):
     if travail_temporaire_ou_geiq(dossier):
         return False
     maximum = maximum_salaries(dossier.tuteur(Tuteur.Rang.EMPLOYEUR).est_employeur)
-    return charge_du_tuteur(dossier).autres + 1 > maximum
+    return charge_du_tuteur(dossier, relire=True).autres + 1 > maximum

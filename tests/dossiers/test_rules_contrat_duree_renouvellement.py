@@ -12,6 +12,7 @@ from dossiers import rules
 from dossiers.enums import Diplome, DossierState, NatureContrat, TypeContrat, TypePublic
 from dossiers.models import Dossier
 from referentiels.validators import nir_key
+from tests.dossiers.test_rules_contrat import dossier as _dossier
 from tests.factories import DossierFactory, EtablissementFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,24 +29,7 @@ def parametres():
 
 def dossier(type_contrat=TypeContrat.INITIAL, naissance=date(2005, 1, 10), diplome=Diplome.BAC_PRO, **contrat):
     """A contract from 02/02/2026 for a 21-year-old with a bac pro (not the L6325-1-1 public), one year long."""
-    d = DossierFactory(type_contrat=type_contrat)
-    d.salarie.date_naissance = naissance
-    d.salarie.diplome_plus_eleve = diplome
-    valeurs = {
-        "nature": NatureContrat.CDD,
-        "emploi": "Serveur",
-        "niveau": "1",
-        "duree_essai_jours": 14,
-        "date_debut": DEBUT,
-        "date_fin": date(2027, 2, 1),
-        "duree_hebdo_minutes": 35 * 60,
-        "salaire_brut": Decimal("2500.00"),
-        "date_conclusion": DEBUT,
-    }
-    valeurs.update(contrat)
-    for name, value in valeurs.items():
-        setattr(d.contrat, name, value)
-    return d
+    return _dossier(type_contrat, naissance, diplome, **{"salaire_brut": Decimal("2500.00"), **contrat})
 
 
 def anomalies(d):
