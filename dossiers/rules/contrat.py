@@ -348,10 +348,12 @@ MESSAGE_X14 = (
 
 def _message_x14(dossier):
     limite = fin_apres_mois(_contrat(dossier).date_debut, DUREE_MAXIMUM_ACCORD_MOIS)
+    # What to do first: the message under the field shows one line until clicked.
+    general = MESSAGE_X14.removeprefix("Durée supérieure à 24 mois : ")
     return (
-        f"{MESSAGE_X14} D'après l'onglet Salarié (âge, diplôme, inscription à France Travail, minimum social, "
-        f"situation avant le contrat), le salarié ne relève pas de ces publics : la date de fin doit être au plus "
-        f"tard le {limite:%d/%m/%Y}."
+        f"Durée supérieure à 24 mois : la date de fin doit être au plus tard le {limite:%d/%m/%Y}. "
+        f"{general[0].upper()}{general[1:]} D'après l'onglet Salarié (âge, diplôme, inscription à France Travail, "
+        "minimum social, situation avant le contrat), le salarié ne relève pas de ces publics."
     )
 
 

@@ -463,7 +463,7 @@ def _pluriel(nombre: int, singulier: str, pluriel: str) -> str:
 
 
 def message_charge_du_tuteur(dossier) -> str:
-    """The rule's message for this dossier: the limit, then what is counted (dossier numbers only, never a name:
+    """The rule's message for this dossier: what is counted, then the limit (dossier numbers only, never a name:
     the other dossiers may not be visible to this user)."""
     charge = charge_du_tuteur(dossier)
     employeur = bool(dossier.tuteur(Tuteur.Rang.EMPLOYEUR).est_employeur)
@@ -483,10 +483,11 @@ def message_charge_du_tuteur(dossier) -> str:
     if charge.hors_portail:
         declares = "déclaré" if charge.hors_portail == 1 else "déclarés"
         comptes.append(f"{_pluriel(charge.hors_portail, 'contrat', 'contrats')} {declares} hors du portail")
+    # What is counted first: the message under the field shows one line until clicked.
     return (
-        f"{limite} en contrat de professionnalisation ou d'apprentissage en même temps, ce contrat compris "
-        f"(article D6325-9 du code du travail) : ce tuteur suit déjà {_pluriel(charge.autres, 'contrat', 'contrats')}"
-        f" sur la même période, {', et '.join(comptes)}."
+        f"Ce tuteur suit déjà {_pluriel(charge.autres, 'contrat', 'contrats')} sur la même période : "
+        f"{', et '.join(comptes)}. {limite} en contrat de professionnalisation ou d'apprentissage en même temps, ce "
+        "contrat compris (article D6325-9 du code du travail)."
     )
 
 

@@ -365,9 +365,9 @@ def test_salaried_tutor_with_2_others_is_accepted_with_3_others_refused(etabliss
     assert anomalie.field == "tuteur1_nom" and anomalie.bloquant
     a, b, c = sorted(d.numero for d in autres)
     assert anomalie.message == (
-        "Un salarié tuteur ne peut pas suivre plus de 3 salariés en contrat de professionnalisation ou "
-        "d'apprentissage en même temps, ce contrat compris (article D6325-9 du code du travail) : ce tuteur suit "
-        f"déjà 3 contrats sur la même période, les dossiers n° {a}, n° {b} et n° {c} (transmis ou acceptés)."
+        f"Ce tuteur suit déjà 3 contrats sur la même période : les dossiers n° {a}, n° {b} et n° {c} (transmis ou "
+        "acceptés). Un salarié tuteur ne peut pas suivre plus de 3 salariés en contrat de professionnalisation ou "
+        "d'apprentissage en même temps, ce contrat compris (article D6325-9 du code du travail)."
     )
     assert all(d.salarie.nom_naissance not in anomalie.message for d in autres if d.salarie.nom_naissance)
     assert rules.onglets_en_anomalie([anomalie]) == {"salarie"}  # the Salarié tab turns red
@@ -379,12 +379,12 @@ def test_employer_tutor_with_1_other_is_accepted_with_2_others_refused(etablisse
     assert anomalies(dossier, TROP) == []  # 1 other + this one = 2, the maximum
     autre = tutored(etablissement)
     [anomalie] = anomalies(dossier, TROP)
-    assert anomalie.message.startswith(
-        "L'employeur tuteur ne peut pas suivre plus de 2 salariés en contrat de professionnalisation ou "
-        "d'apprentissage en même temps, ce contrat compris (article D6325-9 du code du travail) : ce tuteur suit "
-        "déjà 2 contrats sur la même période, les dossiers n° "
+    assert anomalie.message.startswith("Ce tuteur suit déjà 2 contrats sur la même période : les dossiers n° ")
+    assert anomalie.message.endswith(
+        f"n° {autre.numero} (transmis ou acceptés). L'employeur tuteur ne peut pas suivre plus de 2 salariés en "
+        "contrat de professionnalisation ou d'apprentissage en même temps, ce contrat compris (article D6325-9 du "
+        "code du travail)."
     )
-    assert f"n° {autre.numero} (transmis ou acceptés)." in anomalie.message
     dossier.tuteur(Tuteur.Rang.EMPLOYEUR).est_employeur = False
     assert anomalies(dossier, TROP) == []
 
@@ -465,8 +465,8 @@ def test_contracts_declared_outside_the_portal_are_counted(etablissement):
     assert anomalies(dossier, TROP) == []
     dossier.tuteur(Tuteur.Rang.EMPLOYEUR).autres_alternants = 1  # 2 others + 1 outside + this one = 4
     [anomalie] = anomalies(dossier, TROP)
-    assert anomalie.message.endswith("(transmis ou acceptés), et 1 contrat déclaré hors du portail.")
-    assert "ce tuteur suit déjà 3 contrats sur la même période" in anomalie.message
+    assert "(transmis ou acceptés), et 1 contrat déclaré hors du portail. Un salarié tuteur" in anomalie.message
+    assert "Ce tuteur suit déjà 3 contrats sur la même période" in anomalie.message
 
 
 def test_outside_contracts_alone_may_reach_the_limit(etablissement):
@@ -474,16 +474,16 @@ def test_outside_contracts_alone_may_reach_the_limit(etablissement):
     assert anomalies(dossier, TROP) == []  # 2 outside + this one = 3
     dossier.tuteur(Tuteur.Rang.EMPLOYEUR).autres_alternants = 3
     [anomalie] = anomalies(dossier, TROP)
-    assert anomalie.message.endswith(
-        "ce tuteur suit déjà 3 contrats sur la même période, 3 contrats déclarés hors du portail."
+    assert anomalie.message.startswith(
+        "Ce tuteur suit déjà 3 contrats sur la même période : 3 contrats déclarés hors du portail. "
     )
     dossier.tuteur(Tuteur.Rang.EMPLOYEUR).est_employeur = True
     dossier.tuteur(Tuteur.Rang.EMPLOYEUR).autres_alternants = 1
     assert anomalies(dossier, TROP) == []  # employer-tutor: 1 outside + this one = 2
     tutored(etablissement)
     [anomalie] = anomalies(dossier, TROP)
-    assert "suit déjà 2 contrats sur la même période, le dossier n° " in anomalie.message
-    assert anomalie.message.endswith("(transmis ou accepté), et 1 contrat déclaré hors du portail.")
+    assert anomalie.message.startswith("Ce tuteur suit déjà 2 contrats sur la même période : le dossier n° ")
+    assert "(transmis ou accepté), et 1 contrat déclaré hors du portail. L'employeur tuteur" in anomalie.message
 
 
 def salarie_de(dossier, *, nir_=None, nom="MARTIN", prenom="Lucas", naissance=date(2004, 5, 12)):
@@ -526,7 +526,7 @@ def test_two_dossiers_of_one_other_salarie_count_once(etablissement):
     assert anomalies(dossier, TROP) == []  # 2 other salariés + this one
     autre = tutored(etablissement)
     [anomalie] = anomalies(dossier, TROP)
-    assert "ce tuteur suit déjà 3 contrats sur la même période" in anomalie.message
+    assert "Ce tuteur suit déjà 3 contrats sur la même période" in anomalie.message
     assert f"n° {avenant.numero}" in anomalie.message and f"n° {premier.numero}" not in anomalie.message
     assert f"n° {autre.numero}" in anomalie.message
 

@@ -328,10 +328,10 @@ def test_the_tutor_load_message_names_the_counted_dossiers_under_the_tutor(adher
     assert messages(response, "tuteur1_nom") == [
         (
             "regle",
-            "Un salarié tuteur ne peut pas suivre plus de 3 salariés en contrat de professionnalisation ou "
-            "d'apprentissage en même temps, ce contrat compris (article D6325-9 du code du travail) : ce tuteur "
-            f"suit déjà 3 contrats sur la même période, les dossiers n° {a} et n° {b} (transmis ou acceptés), et "
-            "1 contrat déclaré hors du portail.",
+            f"Ce tuteur suit déjà 3 contrats sur la même période : les dossiers n° {a} et n° {b} (transmis ou "
+            "acceptés), et 1 contrat déclaré hors du portail. Un salarié tuteur ne peut pas suivre plus de 3 salariés "
+            "en contrat de professionnalisation ou d'apprentissage en même temps, ce contrat compris (article "
+            "D6325-9 du code du travail).",
         )
     ]
     assert "MARTIN" not in [m for _, m in messages(response, "tuteur1_nom")][0]

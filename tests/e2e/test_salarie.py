@@ -187,8 +187,8 @@ def test_tutor_load_message_names_the_counted_dossiers(page: Page, demo_data):
     expect(page.get_by_role("status")).to_have_text("Enregistrement effectué.")
     a, b = sorted(autres)
     expect(message(page, "tuteur1_nom")).to_contain_text(
-        f"ce tuteur suit déjà 3 contrats sur la même période, les dossiers n° {a} et n° {b} (transmis ou acceptés), "
-        "et 1 contrat déclaré hors du portail."
+        f"Ce tuteur suit déjà 3 contrats sur la même période : les dossiers n° {a} et n° {b} (transmis ou "
+        "acceptés), et 1 contrat déclaré hors du portail."
     )
     expect(message(page, "tuteur1_nom")).to_contain_text("Un salarié tuteur ne peut pas suivre plus de 3 salariés")
     expect(tab(page, "Salarié").locator(".tab-bullet")).to_have_attribute("data-status", "invalid")
