@@ -177,6 +177,15 @@ class Dossier(models.Model):
         verbose_name="prestataire de formation",
         help_text="L'organisme de formation qui a pré-saisi le dossier, le cas échéant.",
     )
+    # The back office's assignment: the AKTO gestionnaire who handles the dossier (« Instruit par »), none at first.
+    instruit_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers_instruits",
+        verbose_name="instruit par",
+    )
     created_at = models.DateTimeField("Créé le", auto_now_add=True)
     updated_at = models.DateTimeField("Modifié le", auto_now=True)
     # The lists' and the back office's search key (dossiers/recherche.py): number, employer, SIRET, salarié's
