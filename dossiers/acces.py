@@ -18,7 +18,9 @@ office's Django permissions.
 - **The back office**: the *Gestionnaires AKTO* group and its permissions (below), re-applied after every
   ``migrate``:
   - the dossier and everything the adhérent entered: **view only**;
-  - the decisions: the custom permission ``dossiers.instruire_dossier``;
+  - the decisions: the custom permission ``dossiers.instruire_dossier``; the same right assigns a dossier to a
+    gestionnaire of the group (``peut_attribuer``, ``gestionnaires_akto``) and reads and writes the internal
+    notes (``voit_notes_internes``: nobody else, ever);
   - the referentials AKTO maintains by hand (SMIC, forfaits, rule parameters, the branches' conventional minima
     and rates, document types, dispositifs, types de contribution): add, change and view, every change in the
     admin's history; no delete;
@@ -38,7 +40,7 @@ from django.db.models import Q
 
 from dossiers.enums import DossierState
 from portal import tables
-from portal.models import Role
+from portal.models import Role, User
 from referentiels.models import Etablissement, OrganismeFormation
 
 # -- see ------------------------------------------------------------------------------------------------------
@@ -140,6 +142,24 @@ def adherent_d_une_presaisie(user, dossier) -> bool:
 def gestionnaire(user, dossier=None) -> bool:
     """An AKTO gestionnaire: the role, staff, and the decision permission (the *Gestionnaires AKTO* group)."""
     return user.is_active and user.is_staff and user.is_gestionnaire and user.has_perm(PERMISSION_INSTRUIRE)
+
+
+def peut_attribuer(user, dossier=None) -> bool:
+    """May ``user`` assign dossiers (*M'attribuer*, *Attribuer à…*)? The gestionnaires who decide."""
+    return gestionnaire(user, dossier)
+
+
+def voit_notes_internes(user, dossier=None) -> bool:
+    """May ``user`` read and write a dossier's internal notes? The gestionnaires only: never the adhérent nor the
+    prestataire (the notes are on no page of theirs, in no notification)."""
+    return gestionnaire(user, dossier)
+
+
+def gestionnaires_akto():
+    """The users a dossier may be assigned to: the active staff members of the *Gestionnaires AKTO* group."""
+    return User.objects.filter(
+        groups__name=GROUPE_GESTIONNAIRES, is_active=True, is_staff=True, role=Role.GESTIONNAIRE
+    ).order_by("last_name", "first_name", "pk")
 
 
 # -- the back office's Django permissions ---------------------------------------------------------------------

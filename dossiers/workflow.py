@@ -44,6 +44,9 @@ class Transition:
     commentaire_obligatoire: bool = False
     horodatage: str = ""  # a Dossier field set to the time of the transition (``transmis_le``, ``decide_le``)
     champs: frozenset[str] = frozenset()  # other Dossier fields the caller writes with it (the decision's data)
+    # A transition fired first, in the same transaction, when the dossier is in one of its sources: *Accepter* on
+    # a *Transmis* dossier takes it in instruction, then accepts it (two events, each notifying as declared).
+    prealable: str = ""
 
 
 # Whom a transition notifies (the queries are the notifications app's).
@@ -121,8 +124,10 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         # -- Instruction by AKTO's gestionnaires ------------------------------------------------------------
         # A decision (accept, refuse) follows *Prendre en instruction*: the log then says who instructed the
-        # dossier and from when. Asking for compléments is also possible on a dossier still *Transmis*: the
-        # completeness check comes first (D6325-2's 20 days run from the receipt of the *complete* dossier).
+        # dossier and from when. On a dossier still *Transmis* it is offered in one step, which fires *Prendre en
+        # instruction* first (``prealable``: two events). Asking for compléments is also possible on a dossier
+        # still *Transmis*: the completeness check comes first (D6325-2's 20 days run from the receipt of the
+        # *complete* dossier).
         Transition(
             PRENDRE_EN_INSTRUCTION,
             "Prendre en instruction",
@@ -145,24 +150,26 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             ACCEPTER_DOSSIER,
             "Accepter",
-            frozenset({DossierState.EN_INSTRUCTION}),
+            frozenset({DossierState.TRANSMIS, DossierState.EN_INSTRUCTION}),
             DossierState.ACCEPTE,
             acces.gestionnaire,
             "dossier_accepte",
             adherents_et_prestataires,
             horodatage="decide_le",
             champs=frozenset({"montant_engage"}),
+            prealable=PRENDRE_EN_INSTRUCTION,
         ),
         Transition(
             REFUSER_DOSSIER,
             "Refuser",
-            frozenset({DossierState.EN_INSTRUCTION}),
+            frozenset({DossierState.TRANSMIS, DossierState.EN_INSTRUCTION}),
             DossierState.REFUSE,
             acces.gestionnaire,
             "dossier_refuse",
             adherents_et_prestataires,
             horodatage="decide_le",
             champs=frozenset({"motif_refus"}),
+            prealable=PRENDRE_EN_INSTRUCTION,
         ),
         # -- end of the instruction block ---------------------------------------------------------------------
     ]
@@ -180,8 +187,9 @@ def fire(dossier: Dossier, name: str, *, user, comment: str = "", valeurs: dict 
     """Apply transition ``name`` to ``dossier`` (locked row, checked source and permission), with its event.
 
     ``valeurs`` are the Dossier fields the transition declares in ``champs`` (the decision's data), written
-    in the same UPDATE as the state. Must run inside a transaction (the caller's, so that its own checks and
-    this change are one unit).
+    in the same UPDATE as the state and kept on the event. Must run inside a transaction (the caller's, so that
+    its own checks and this change are one unit). When the dossier is in a source of the transition's
+    ``prealable``, that one is fired first (its own event, without the comment: it belongs to the decision).
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("Une transition s'applique dans une transaction.")
@@ -194,6 +202,8 @@ def fire(dossier: Dossier, name: str, *, user, comment: str = "", valeurs: dict 
     comment = comment.strip()
     if transition.commentaire_obligatoire and not comment:
         raise TransitionError(f"Un commentaire est obligatoire pour l'action « {transition.label} ».")
+    if transition.prealable and locked.state in TRANSITIONS[transition.prealable].sources:
+        fire(locked, transition.prealable, user=user)
     if transition.horodatage:
         valeurs[transition.horodatage] = timezone.now()
     # A transition is a new version of the dossier: a tab save, a piece or a module prepared on the previous
@@ -207,6 +217,7 @@ def fire(dossier: Dossier, name: str, *, user, comment: str = "", valeurs: dict 
         to_state=transition.target,
         user=user,
         comment=comment,
+        **{champ: valeurs[champ] for champ in transition.champs if champ in valeurs},
     )
     if transition.notification:
         from notifications.services import notifier

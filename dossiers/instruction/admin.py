@@ -3,9 +3,12 @@
 - The list opens on the dossiers awaiting a decision (*Transmis*, *En cours d'instruction*), oldest
   transmission first, with the days since transmission (the 20-day deadline of D6325-2: orange from 15 days,
   red past 20). Filters, search (number, SIRET, raison sociale, salarié's names — never the NIR), sort,
-  « Exporter en CSV » of the filtered list, bulk *Prendre en instruction*.
+  « Exporter en CSV » of the filtered list, bulk *Prendre en instruction*, *M'attribuer*, *Attribuer à…* and
+  *Accepter* (the dossiers without blocking anomaly, each with its estimated amount, after a confirmation page);
+  « Instruit par » (column, filter, « Mes dossiers »).
 - The dossier page is read-only: every tab as the adhérent entered it (``dossiers/lecture.py``), the rules
-  engine's anomalies and alerts, the adhérent's comment, the pieces (download), the CERFA, the history.
+  engine's anomalies and alerts, the adhérent's comment, the pieces (download), the CERFA, the history (decisions
+  with their data, assignments), the internal notes; *M'attribuer*, *Attribuer à…*.
 - The decisions are buttons opening a small form; each calls its service in ``dossiers/instruction.py``.
   Nobody edits the adhérent's data here: the gestionnaire asks for compléments.
 """
@@ -13,6 +16,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -29,14 +33,21 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from documents import services as documents_services
-from dossiers import rules
+from dossiers import acces, rules
 from dossiers.acces import PERMISSION_INSTRUIRE
 from dossiers.calculs.financement import estimation, euros
 from dossiers.calculs.salaire import montant_fr
 from dossiers.enums import DossierState, EtatExport
 from dossiers.instruction import decisions as instruction
-from dossiers.instruction import export, tasks
-from dossiers.instruction.formulaires import AccepterForm, DecisionForm, RefuserForm
+from dossiers.instruction import export, suivi, tasks
+from dossiers.instruction.formulaires import (
+    AccepterForm,
+    AttribuerForm,
+    ComplementsForm,
+    DecisionForm,
+    NoteForm,
+    RefuserForm,
+)
 from dossiers.models import Dispositif, Dossier, ExportDossiers, ModuleFormation, SousDispositif, Synthese
 from dossiers.recherche import filtrer_dossiers
 from dossiers.saisie import lecture
@@ -47,7 +58,6 @@ from dossiers.workflow import (
     REFUSER_DOSSIER,
     TRANSITIONS,
     TransitionError,
-    label,
     possibles,
     verifier,
 )
@@ -90,6 +100,29 @@ class EtatFilter(admin.SimpleListFilter):
             return queryset.filter(state__in=DossierState.a_traiter())
         if value in DossierState.dossiers():
             return queryset.filter(state=value)
+        return queryset
+
+
+class InstruitParFilter(admin.SimpleListFilter):
+    """Who handles the dossier: a gestionnaire of the group (by id), or ``aucun`` (nobody yet). « Mes dossiers » is
+    this filter on the user's own id."""
+
+    title = "instruit par"
+    parameter_name = "instruit_par"
+    AUCUN = "aucun"
+
+    def lookups(self, request, model_admin):
+        return [
+            (self.AUCUN, "Personne (non attribués)"),
+            *[(str(u.pk), u.get_full_name() or u.email) for u in acces.gestionnaires_akto()],
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.AUCUN:
+            return queryset.filter(instruit_par__isnull=True)
+        if value and value.isdigit():
+            return queryset.filter(instruit_par_id=int(value))
         return queryset
 
 
@@ -256,7 +289,7 @@ class ListeDossiers(ChangeList):
 
 FORMULAIRES = {
     PRENDRE_EN_INSTRUCTION: DecisionForm,
-    DEMANDER_COMPLEMENTS: DecisionForm,
+    DEMANDER_COMPLEMENTS: ComplementsForm,
     ACCEPTER_DOSSIER: AccepterForm,
     REFUSER_DOSSIER: RefuserForm,
 }
@@ -272,7 +305,7 @@ def _decider(transition: str, dossier: Dossier, user, data: dict) -> str:
         instruction.prendre_en_instruction(dossier, user, commentaire)
         return f"Le dossier {dossier.numero} est pris en instruction."
     if transition == DEMANDER_COMPLEMENTS:
-        instruction.demander_complements(dossier, user, commentaire)
+        suivi.demander_complements(dossier, user, commentaire, data.get("note_interne", ""))
         return (
             f"Le dossier {dossier.numero} est renvoyé à l'adhérent pour compléments (état « A compléter ») : "
             "il le corrige puis le transmet à nouveau."
@@ -295,6 +328,7 @@ class DossierAdmin(LectureSeuleAdmin):
         "etat_col",
         "transmis_le_col",
         "delai_col",
+        "instruit_par_col",
         "employeur_col",
         "salarie_col",
         "formation_col",
@@ -305,6 +339,7 @@ class DossierAdmin(LectureSeuleAdmin):
     list_filter = [
         EtatFilter,
         DelaiFilter,
+        InstruitParFilter,
         "dispositif",
         "sous_dispositif",
         IdccFilter,
@@ -317,13 +352,21 @@ class DossierAdmin(LectureSeuleAdmin):
         "Numéro de dossier, SIRET, raison sociale, nom ou prénom du salarié, intitulé de la formation, accents et "
         "majuscules indifférents (le NIR n'est pas recherchable)."
     )
-    list_select_related = ["dispositif", "sous_dispositif", "employeur", "salarie", "contrat", "formation"]
+    list_select_related = [
+        "dispositif",
+        "sous_dispositif",
+        "employeur",
+        "salarie",
+        "contrat",
+        "formation",
+        "instruit_par",
+    ]
     ordering = ["transmis_le"]
     list_per_page = 50
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER  # « Afficher les nombres »: a count per choice over every dossier
     paginator = PaginateurParCles
-    actions = ["action_prendre_en_instruction"]
+    actions = ["action_prendre_en_instruction", "action_m_attribuer", "action_attribuer_a", "action_accepter"]
     change_list_template = "admin/dossiers/dossier/change_list.html"
 
     class Media:
@@ -335,7 +378,9 @@ class DossierAdmin(LectureSeuleAdmin):
         return ListeDossiers
 
     def changelist_view(self, request, extra_context=None):
-        return super().changelist_view(request, {"title": "Dossiers transmis à AKTO", **(extra_context or {})})
+        mes_dossiers = f"?{InstruitParFilter.parameter_name}={request.user.pk}"
+        context = {"title": "Dossiers transmis à AKTO", "mes_dossiers": mes_dossiers, **(extra_context or {})}
+        return super().changelist_view(request, context)
 
     def get_search_results(self, request, queryset, search_term):
         """Every word of the search in the dossier's key, normalised as every search (dossiers/recherche.py)."""
@@ -348,6 +393,9 @@ class DossierAdmin(LectureSeuleAdmin):
     def has_instruire_permission(self, request):
         return request.user.has_perm(PERMISSION_INSTRUIRE)
 
+    def has_attribuer_permission(self, request):
+        return acces.peut_attribuer(request.user)
+
     # -- columns ------------------------------------------------------------------------------------------------
 
     @admin.display(description="Dispositif", ordering="sous_dispositif__code")
@@ -355,6 +403,10 @@ class DossierAdmin(LectureSeuleAdmin):
         # The sous-dispositif's code (as the adhérent's lists show it), its full label on hover.
         titre = f"{obj.dispositif.libelle} — {obj.sous_dispositif.libelle}"
         return format_html('<span title="{}">{}</span>', titre, obj.sous_dispositif.code)
+
+    @admin.display(description="Instruit par", ordering="instruit_par__last_name")
+    def instruit_par_col(self, obj):
+        return (obj.instruit_par.get_full_name() or obj.instruit_par.email) if obj.instruit_par else "—"
 
     @admin.display(description="Employeur", ordering="employeur__raison_sociale")
     def employeur_col(self, obj):
@@ -412,6 +464,89 @@ class DossierAdmin(LectureSeuleAdmin):
         for erreur in erreurs:
             self.message_user(request, erreur, messages.ERROR)
 
+    @admin.action(description="M'attribuer", permissions=["attribuer"])
+    def action_m_attribuer(self, request, queryset):
+        self._attribuer(request, list(queryset.order_by("transmis_le", "pk")), request.user)
+
+    @admin.action(description="Attribuer à…", permissions=["attribuer"])
+    def action_attribuer_a(self, request, queryset):
+        """An intermediate page: the selected dossiers and the select of the gestionnaires, then the assignment."""
+        dossiers = list(queryset.order_by("transmis_le", "pk"))
+        form = AttribuerForm(request.POST if "confirmer" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            self._attribuer(request, dossiers, form.gestionnaire())
+            return None
+        return self._page_attribution(request, dossiers, form, bulk=True)
+
+    @admin.action(description="Accepter (sans anomalie bloquante, montant estimé)", permissions=["instruire"])
+    def action_accepter(self, request, queryset):
+        """A confirmation page listing the dossiers that will be accepted with their estimated amount and those left
+        out with why; on confirmation, each accepted (in one step from *Transmis*)."""
+        candidats = suivi.candidats_acceptation(
+            suivi.charger_pour_controle(Dossier.objects.filter(pk__in=queryset.values("pk"))), request.user
+        )
+        if "confirmer" not in request.POST:
+            context = {
+                **self._contexte(request, "Accepter les dossiers sélectionnés"),
+                "retenus": [c for c in candidats if not c.exclusion],
+                "exclus": [c for c in candidats if c.exclusion],
+                "action": "action_accepter",
+                "cible": request.get_full_path(),
+            }
+            return TemplateResponse(request, "admin/dossiers/dossier/acceptation.html", context)
+        confirmes = {}
+        for cle, valeur in request.POST.items():
+            if cle.startswith("montant_") and cle[8:].isdigit():
+                try:
+                    confirmes[int(cle[8:])] = Decimal(valeur)
+                except InvalidOperation:
+                    pass
+        acceptes, ecartes = suivi.accepter_en_masse(candidats, request.user, confirmes)
+        if acceptes:
+            detail = ", ".join(f"{d.numero} ({euros(d.montant_engage)})" for d in acceptes)
+            self.message_user(request, f"{len(acceptes)} dossier(s) accepté(s) : {detail}.", messages.SUCCESS)
+        for dossier, raison in ecartes:
+            self.message_user(request, f"{dossier.numero} non accepté : {raison}.", messages.WARNING)
+        return None
+
+    def _attribuer(self, request, dossiers, gestionnaire) -> bool:
+        try:
+            changes = suivi.attribuer(dossiers, par=request.user, a=gestionnaire)
+        except TransitionError as erreur:
+            self.message_user(request, str(erreur), messages.ERROR)
+            return False
+        qui = (gestionnaire.get_full_name() or gestionnaire.email) if gestionnaire else "personne"
+        if changes:
+            numeros = ", ".join(d.numero for d in changes)
+            self.message_user(request, f"{len(changes)} dossier(s) attribué(s) à {qui} : {numeros}.", messages.SUCCESS)
+        if len(changes) < len(dossiers):
+            self.message_user(request, f"{len(dossiers) - len(changes)} dossier(s) déjà attribué(s) à {qui}.")
+        return True
+
+    def _contexte(self, request, title, **kwargs) -> dict:
+        request.current_app = self.admin_site.name
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "app_label": self.opts.app_label,
+            "title": title,
+            "has_view_permission": True,
+            **kwargs,
+        }
+
+    def _page_attribution(self, request, dossiers, form, *, bulk: bool, page_dossier: str = ""):
+        context = self._contexte(
+            request,
+            "Attribuer les dossiers sélectionnés" if bulk else f"Attribuer le dossier {dossiers[0].numero}",
+            dossiers=dossiers,
+            form=form,
+            bulk=bulk,
+            action="action_attribuer_a",
+            cible=request.get_full_path(),
+            page_dossier=page_dossier,
+        )
+        return TemplateResponse(request, "admin/dossiers/dossier/attribution.html", context)
+
     # -- pages ---------------------------------------------------------------------------------------------------
 
     def get_urls(self):
@@ -427,6 +562,16 @@ class DossierAdmin(LectureSeuleAdmin):
                 "export/<int:pk>/fichier/",
                 self.admin_site.admin_view(self.export_fichier_view),
                 name="%s_%s_export_fichier" % info,
+            ),
+            path(
+                "<path:object_id>/attribuer/",
+                self.admin_site.admin_view(self.attribuer_view),
+                name="%s_%s_attribuer" % info,
+            ),
+            path(
+                "<path:object_id>/notes/",
+                self.admin_site.admin_view(self.note_view),
+                name="%s_%s_note" % info,
             ),
             path(
                 "<path:object_id>/decision/<slug:transition>/",
@@ -479,7 +624,11 @@ class DossierAdmin(LectureSeuleAdmin):
             for o in onglets_lus
             for a in o.anomalies
         ]
-        evenements = dossier.evenements.select_related("user").order_by("created_at", "pk")
+        notes = (
+            dossier.notes_internes.select_related("auteur", "evenement").order_by("created_at", "pk")
+            if acces.voit_notes_internes(request.user, dossier)
+            else None
+        )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -499,7 +648,10 @@ class DossierAdmin(LectureSeuleAdmin):
             "estimation": estimation(dossier),
             "sections_documents": documents_services.sections(dossier),
             "compteur_documents": documents_services.compteur(dossier),
-            "evenements": [(e, label(e.transition)) for e in evenements],
+            "historique": suivi.historique(dossier),
+            "notes_internes": notes,
+            "note_form": NoteForm() if notes is not None else None,
+            "peut_attribuer": acces.peut_attribuer(request.user, dossier),
             "montant_engage": euros(dossier.montant_engage),
             "decisions": [
                 (t, reverse("admin:dossiers_dossier_decision", args=[dossier.pk, t.name]), STYLES.get(t.name, ""))
@@ -510,6 +662,38 @@ class DossierAdmin(LectureSeuleAdmin):
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/dossiers/dossier/instruction.html", context)
+
+    def attribuer_view(self, request, object_id):
+        """*Attribuer à…* (the select of the gestionnaires) and *M'attribuer* (the same POST with the user's id)."""
+        if not self.has_attribuer_permission(request):
+            raise PermissionDenied
+        dossier = self._dossier(request, object_id)
+        if dossier is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        page = reverse("admin:dossiers_dossier_change", args=[dossier.pk])
+        form = AttribuerForm(request.POST if request.method == "POST" else None)
+        if form.is_bound and form.is_valid():
+            self._attribuer(request, [dossier], form.gestionnaire())
+            return HttpResponseRedirect(page)
+        return self._page_attribution(request, [dossier], form, bulk=False, page_dossier=page)
+
+    def note_view(self, request, object_id):
+        """« Ajouter la note » (POST): an internal note on the dossier; back to its notes."""
+        dossier = self._dossier(request, object_id)
+        if dossier is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not acces.voit_notes_internes(request.user, dossier):
+            raise PermissionDenied
+        page = reverse("admin:dossiers_dossier_change", args=[dossier.pk]) + "#notes-internes"
+        if request.method != "POST":
+            return HttpResponseRedirect(page)
+        form = NoteForm(request.POST)
+        if form.is_valid():
+            suivi.ajouter_note(dossier, request.user, form.cleaned_data["texte"])
+            self.message_user(request, "Note interne ajoutée (non visible par l'adhérent).", messages.SUCCESS)
+        else:
+            self.message_user(request, " ".join(form.errors["texte"]), messages.ERROR)
+        return HttpResponseRedirect(page)
 
     def decision_view(self, request, object_id, transition):
         """A decision's small form (comment, amount, reason), then its service; back to the dossier page."""

@@ -465,6 +465,12 @@ class DossierEvenement(models.Model):
     to_state = models.CharField(max_length=30, choices=DossierState.choices)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     comment = models.TextField(blank=True)
+    # The decision's data as the transition wrote them (``Transition.champs``), kept with the event: the dossier
+    # holds only the latest decision's, the history every one's.
+    montant_engage = models.DecimalField(
+        "Montant de la prise en charge engagée", max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    motif_refus = models.CharField("Motif du refus", max_length=40, choices=MotifRefus.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -152,13 +152,48 @@ def test_refusal_reasons_are_the_notices():
     ]
 
 
-def test_a_decision_follows_the_instruction(dossier, gestionnaire):
-    """Accept and refuse need *En cours d'instruction*: the log says who instructed the dossier."""
-    with pytest.raises(TransitionError, match="« Accepter » impossible : le dossier est à l'état « Transmis »"):
-        instruction.accepter(dossier, gestionnaire, Decimal("100"))
-    with pytest.raises(TransitionError, match="« Refuser » impossible"):
-        instruction.refuser(dossier, gestionnaire, MotifRefus.DOSSIER_INCOMPLET)
+@pytest.mark.parametrize("decision", [ACCEPTER_DOSSIER, REFUSER_DOSSIER])
+def test_a_decision_in_one_step_from_transmis_takes_the_dossier_in_instruction_first(dossier, gestionnaire, decision):
+    """From *Transmis*, *Accepter* and *Refuser* take the dossier in instruction, then decide: two events (the log
+    still says who instructed it and from when), the decision's data and comment on the decision's event."""
+    version = dossier.version
+    if decision == ACCEPTER_DOSSIER:
+        event = instruction.accepter(dossier, gestionnaire, Decimal("3660.00"), "Accord.")
+    else:
+        event = instruction.refuser(dossier, gestionnaire, MotifRefus.DOSSIER_INCOMPLET, "Accord.")
+    stored = Dossier.objects.get(pk=dossier.pk)
+    assert stored.version == version + 2
+    prise, decidee = stored.evenements.order_by("-created_at", "-pk")[:2][::-1]
+    assert (prise.transition, prise.from_state, prise.to_state, prise.user, prise.comment) == (
+        PRENDRE_EN_INSTRUCTION,
+        DossierState.TRANSMIS,
+        DossierState.EN_INSTRUCTION,
+        gestionnaire,
+        "",
+    )
+    assert decidee == event and (event.from_state, event.comment) == (DossierState.EN_INSTRUCTION, "Accord.")
+    assert notifies(prise, "en_instruction") and notifies(event, TRANSITIONS[decision].notification)
+    assert stored.evenements.filter(transition=PRENDRE_EN_INSTRUCTION).count() == 1
+
+
+def test_a_decision_refused_takes_nothing_in_instruction(dossier, adherent):
+    """The one-step decision is one unit: a user who may not decide leaves the dossier *Transmis*, without event."""
+    nombre = dossier.evenements.count()
+    with pytest.raises(TransitionError, match="pas autorisé"):
+        instruction.accepter(dossier, adherent, Decimal("100"))
     assert Dossier.objects.get(pk=dossier.pk).state == DossierState.TRANSMIS
+    assert dossier.evenements.count() == nombre
+
+
+def test_the_decisions_data_are_kept_on_their_events(dossier, en_instruction, gestionnaire, adherent):
+    """The dossier holds the latest decision's amount or reason; each event keeps its own (the history shows them)."""
+    refus = instruction.refuser(en_instruction, gestionnaire, MotifRefus.NON_CONFORMITE)
+    refus.refresh_from_db()
+    assert (refus.motif_refus, refus.montant_engage) == (MotifRefus.NON_CONFORMITE, None)
+    autre = transmettre(DossierFactory(etablissement=dossier.etablissement, created_by=adherent), adherent)
+    acceptation = instruction.accepter(autre, gestionnaire, Decimal("1250.50"))
+    acceptation.refresh_from_db()
+    assert (acceptation.montant_engage, acceptation.motif_refus) == (Decimal("1250.50"), "")
 
 
 def test_decisions_are_declared_once_with_their_sources():
@@ -166,10 +201,11 @@ def test_decisions_are_declared_once_with_their_sources():
     assert sources == {
         PRENDRE_EN_INSTRUCTION: {DossierState.TRANSMIS},
         DEMANDER_COMPLEMENTS: {DossierState.TRANSMIS, DossierState.EN_INSTRUCTION},
-        ACCEPTER_DOSSIER: {DossierState.EN_INSTRUCTION},
-        REFUSER_DOSSIER: {DossierState.EN_INSTRUCTION},
+        ACCEPTER_DOSSIER: {DossierState.TRANSMIS, DossierState.EN_INSTRUCTION},
+        REFUSER_DOSSIER: {DossierState.TRANSMIS, DossierState.EN_INSTRUCTION},
     }
     assert [n for n in TRANSITIONS if TRANSITIONS[n].commentaire_obligatoire] == [DEMANDER_COMPLEMENTS]
+    assert {n for n in TRANSITIONS if TRANSITIONS[n].prealable} == {ACCEPTER_DOSSIER, REFUSER_DOSSIER}
 
 
 # -- who may decide ------------------------------------------------------------------------------------------
