@@ -262,12 +262,11 @@ def test_bulk_accepter_confirms_the_dossiers_and_amounts_then_accepts(akto, adhe
     assert "Confirmer : Accepter 1 dossier(s)" in page
     assert Dossier.objects.get(pk=complet.pk).state == DossierState.TRANSMIS  # nothing before the confirmation
 
-    confirmation = {
-        "action": "action_accepter",
-        "confirmer": "1",
-        "_selected_action": [complet.pk],
-        f"montant_{complet.pk}": str(montant),
-    }
+    # The confirmation posts back the selection and the amounts shown.
+    caches = re.findall(r'<input type="hidden" name="(_selected_action|montant_\d+)" value="([^"]*)">', page)
+    assert caches == [("_selected_action", str(complet.pk)), (f"montant_{complet.pk}", str(montant))]
+    confirmation = {"action": "action_accepter", "confirmer": "1", "_selected_action": [complet.pk]}
+    confirmation[f"montant_{complet.pk}"] = caches[1][1]
     page = text(akto.post(f"{LISTE}?etat=tous", confirmation, follow=True))
     assert f"1 dossier(s) accepté(s) : {complet.numero} ({suivi.euros(montant)})." in page
     stored = Dossier.objects.get(pk=complet.pk)
@@ -407,3 +406,13 @@ def test_staff_without_the_right_reads_no_internal_note(gestionnaire):
     assert client.post(f"{LISTE}{dossier.pk}/notes/", {"texte": "x"}).status_code == 403
     with pytest.raises(TransitionError):
         suivi.ajouter_note(dossier, lecteur, "x")
+
+
+def test_a_draft_is_neither_assigned_nor_annotated(akto, gestionnaire):
+    """The back office reaches only what was transmitted (the admin's queryset): a draft's id leads nowhere."""
+    brouillon = DossierFactory()
+    for url, data in (("attribuer/", {"instruit_par": gestionnaire.pk}), ("notes/", {"texte": NOTE})):
+        response = akto.post(f"{LISTE}{brouillon.pk}/{url}", data)
+        assert response.status_code == 302 and response.url == "/admin/"
+    assert not Attribution.objects.exists() and not NoteInterne.objects.exists()
+    assert Dossier.objects.get(pk=brouillon.pk).instruit_par is None
