@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from dossiers.enums import DossierState
 from dossiers.instruction.decisions import BANDES, debut_du_jour
+from dossiers.models import Employeur
 from referentiels.models import ConventionCollective
 
 BRANCHES = 8  # the branches shown by name; the others are summed in « Autres »
@@ -39,9 +40,9 @@ class Segment:
     """A part of a bar: its count and the filtered list it links to (none for « Autres »)."""
 
     valeur: int
-    libelle: str  # the link's accessible name: « 12 dossiers Transmis »
     url: str = ""
     classe: str = ""
+    libelle: str = ""  # the link's name in a bar of several segments (a bar of one is named by its visible text)
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def dossiers(n: int) -> str:
     return f"{n} dossier{'s' if n > 1 else ''}"
 
 
-def court(texte: str, longueur: int = 38) -> str:
+def court(texte: str, longueur: int = 34) -> str:
     return texte if len(texte) <= longueur else texte[: longueur - 1].rstrip() + "…"
 
 
@@ -96,9 +97,7 @@ def par_etat(queryset) -> Figure:
     lignes = []
     for state in DossierState.dossiers():
         n, nom = comptes.get(state, 0), DossierState(state).label
-        lignes.append(
-            Ligne(nom, (Segment(n, f"{dossiers(n)} « {nom} »", liste(etat=state), f"etat--{state}"),), dossiers(n))
-        )
+        lignes.append(Ligne(nom, (Segment(n, liste(etat=state), f"etat--{state}"),), dossiers(n)))
     return Figure("par-etat", "Dossiers par état", "Les dossiers transmis à AKTO, par état.", tuple(lignes))
 
 
@@ -107,7 +106,7 @@ def par_delai(queryset, aujourdhui: dt.date) -> Figure:
     lignes = tuple(
         Ligne(
             b.libelle,
-            (Segment(comptes[b.code], f"{dossiers(comptes[b.code])} à {b.libelle}", liste(delai=b.code), b.niveau),),
+            (Segment(comptes[b.code], liste(delai=b.code), b.niveau),),
             dossiers(comptes[b.code]),
         )
         for b in BANDES
@@ -122,28 +121,27 @@ def par_delai(queryset, aujourdhui: dt.date) -> Figure:
 
 
 def par_branche(queryset) -> Figure:
-    titre = ConventionCollective.objects.filter(idcc=OuterRef("employeur__idcc")).values("titre")[:1]
+    # Grouped from the employer's side: the convention's title is then read once per IDCC, not once per dossier.
+    titre = ConventionCollective.objects.filter(idcc=OuterRef("idcc")).values("titre")[:1]
     comptes = list(
-        queryset.filter(state__in=DossierState.a_traiter())
-        .values("employeur__idcc")
+        Employeur.objects.filter(dossier__in=queryset.filter(state__in=DossierState.a_traiter()).values("pk"))
+        .values("idcc")
         .annotate(n=Count("pk"), titre=Subquery(titre))
-        .order_by("-n", "employeur__idcc")
-        .values_list("employeur__idcc", "titre", "n")
+        .order_by("-n", "idcc")
+        .values_list("idcc", "titre", "n")
     )
     nommees = [(idcc, titre, n) for idcc, titre, n in comptes if idcc][:BRANCHES]
     lignes = []
     for idcc, titre, n in nommees:
         nom = f"{idcc} {titre}" if titre else idcc
-        lignes.append(
-            Ligne(court(nom), (Segment(n, f"{dossiers(n)} IDCC {nom}", liste(idcc=idcc), "branche"),), dossiers(n), nom)
-        )
+        lignes.append(Ligne(court(nom), (Segment(n, liste(idcc=idcc), "branche"),), dossiers(n), nom))
     autres = sum(n for _, _, n in comptes) - sum(n for _, _, n in nommees)
     if autres:
         nombre = len(comptes) - len(nommees)
         lignes.append(
             Ligne(
                 "Autres",
-                (Segment(autres, f"{dossiers(autres)} d'autres branches", "", "autres"),),
+                (Segment(autres, "", "autres"),),
                 f"{dossiers(autres)} ({nombre} branche{'s' if nombre > 1 else ''} ou IDCC non renseigné)",
             )
         )
@@ -166,7 +164,7 @@ def par_gestionnaire(queryset) -> Figure:
     lignes = []
     for pk, prenom, nom, email, n in comptes:
         libelle = f"{prenom} {nom}".strip() or email if pk else "Non attribué"
-        segment = Segment(n, f"{dossiers(n)} : {libelle}", liste(instruit_par=pk or AUCUN), "gestionnaire")
+        segment = Segment(n, liste(instruit_par=pk or AUCUN), "gestionnaire")
         lignes.append(Ligne(court(libelle), (segment,), dossiers(n), libelle))
     return Figure(
         "par-gestionnaire",
@@ -223,11 +221,13 @@ def decisions_par_semaine(queryset, aujourdhui: dt.date) -> Figure:
         semaine = f"sem. du {lundi:%d/%m}"
         segments = (
             Segment(
-                acceptes, f"{acceptes} accepté(s), {semaine}", liste(etat=DossierState.ACCEPTE, **periode), "accepte"
+                acceptes, liste(etat=DossierState.ACCEPTE, **periode), "accepte", f"{acceptes} accepté(s), {semaine}"
             ),
-            Segment(refuses, f"{refuses} refusé(s), {semaine}", liste(etat=DossierState.REFUSE, **periode), "refuse"),
+            Segment(refuses, liste(etat=DossierState.REFUSE, **periode), "refuse", f"{refuses} refusé(s), {semaine}"),
         )
-        texte = f"{acceptes} acc., {refuses} ref., médiane {jours_fr(mediane(durees[lundi]))}"
+        texte = f"{acceptes} acc., {refuses} ref." + (
+            f", médiane {jours_fr(mediane(durees[lundi]))}" if durees[lundi] else ""
+        )
         lignes.append(Ligne(f"Sem. du {lundi:%d/%m}", segments, texte, f"Semaine du {lundi:%d/%m/%Y}"))
     toutes: Counter = sum(durees.values(), Counter())
     total = sum(toutes.values())
@@ -241,6 +241,8 @@ def decisions_par_semaine(queryset, aujourdhui: dt.date) -> Figure:
         note=(
             f"Délai médian de décision : {jours_fr(mediane(toutes))} de la transmission à la décision, "
             f"sur {total} décision{'s' if total > 1 else ''} des {SEMAINES} dernières semaines."
+            if total
+            else f"Aucune décision ces {SEMAINES} dernières semaines."
         ),
     )
 

@@ -9,9 +9,9 @@ from django import template
 
 register = template.Library()
 
-LARGEUR = 720  # the viewBox; the SVG scales to its column
-LIBELLES = 250  # the labels' column
-BARRES = 270  # the longest bar
+LARGEUR = 680  # the viewBox; the SVG scales down to its column
+LIBELLES = 260  # the labels' column
+BARRES = 200  # the longest bar; then the numbers
 LIGNE = 30
 EPAISSEUR = 20
 
@@ -47,4 +47,5 @@ def graphique_barres(figure):
         "hauteur": max(len(lignes), 1) * LIGNE,
         "x_libelle": LIBELLES - 10,
         "epaisseur": EPAISSEUR,
+        "hauteur_ligne": LIGNE,
     }

@@ -139,21 +139,22 @@ def test_each_bar_opens_the_list_on_the_dossiers_it_counts(akto, gestionnaire, c
 
     page = akto.get(TABLEAU).content.decode()
     urls = liens(page)
+    # A bar is named by what it shows: its label, then its numbers (a week's bar: a link per segment).
     attendus = {
-        "2 dossiers à 0–14 jours": {j3, j14},
-        "2 dossiers à 15–19 jours": {j15, j19},
-        "2 dossiers à 20 jours et plus": {j20, j25},
-        "3 dossiers « Transmis »": {j3, j15, j20},
-        "3 dossiers « En cours d'instruction »": {j14, j19, j25},
-        "1 dossier « A compléter »": {complements},
-        "1 dossier « Accepté »": {accepte},
-        "1 dossier « Refusé »": {refuse},
-        "3 dossiers IDCC 1979 Hôtels, cafés, restaurants": {j3, j15, j19},
-        "2 dossiers IDCC 3248 Métallurgie": {j14, j20},
-        "1 dossier IDCC 1486 Bureaux d'études": {j25},
-        f"3 dossiers : {gestionnaire.get_full_name()}": {j14, j19, j25},
-        "1 dossier : Paul Martin": {j15},
-        "2 dossiers : Non attribué": {j3, j20},
+        "0–14 jours 2 dossiers": {j3, j14},
+        "15–19 jours 2 dossiers": {j15, j19},
+        "20 jours et plus 2 dossiers": {j20, j25},
+        "Transmis 3 dossiers": {j3, j15, j20},
+        "En cours d'instruction 3 dossiers": {j14, j19, j25},
+        "A compléter 1 dossier": {complements},
+        "Accepté 1 dossier": {accepte},
+        "Refusé 1 dossier": {refuse},
+        "1979 Hôtels, cafés, restaurants 3 dossiers": {j3, j15, j19},
+        "3248 Métallurgie 2 dossiers": {j14, j20},
+        "1486 Bureaux d'études 1 dossier": {j25},
+        "Nadia Lefèvre 3 dossiers": {j14, j19, j25},
+        "Paul Martin 1 dossier": {j15},
+        "Non attribué 2 dossiers": {j3, j20},
         f"1 accepté(s), sem. du {tableau_lundi(1):%d/%m}": {accepte},
         f"1 refusé(s), sem. du {tableau_lundi(8):%d/%m}": {refuse},
     }
