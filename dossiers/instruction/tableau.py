@@ -74,8 +74,13 @@ def liste(**parametres) -> str:
     return f"{reverse('admin:dossiers_dossier_changelist')}?{urlencode(parametres)}"
 
 
+def nombre(n: int) -> str:
+    """``13 516``: thousands apart by a narrow no-break space, as French writes them."""
+    return f"{n:,}".replace(",", "\u202f")
+
+
 def dossiers(n: int) -> str:
-    return f"{n} dossier{'s' if n > 1 else ''}"
+    return f"{nombre(n)} dossier{'s' if n > 1 else ''}"
 
 
 def court(texte: str, longueur: int = 34) -> str:
@@ -137,12 +142,12 @@ def par_branche(queryset) -> Figure:
         lignes.append(Ligne(court(nom), (Segment(n, liste(idcc=idcc), "branche"),), dossiers(n), nom))
     autres = sum(n for _, _, n in comptes) - sum(n for _, _, n in nommees)
     if autres:
-        nombre = len(comptes) - len(nommees)
+        reste = len(comptes) - len(nommees)  # an IDCC not entered counts as one
         lignes.append(
             Ligne(
                 "Autres",
                 (Segment(autres, "", "autres"),),
-                f"{dossiers(autres)} ({nombre} branche{'s' if nombre > 1 else ''} ou IDCC non renseigné)",
+                f"{dossiers(autres)}, {reste} branche{'s' if reste > 1 else ''}",
             )
         )
     return Figure(
@@ -225,7 +230,7 @@ def decisions_par_semaine(queryset, aujourdhui: dt.date) -> Figure:
             ),
             Segment(refuses, liste(etat=DossierState.REFUSE, **periode), "refuse", f"{refuses} refusé(s), {semaine}"),
         )
-        texte = f"{acceptes} acc., {refuses} ref." + (
+        texte = f"{nombre(acceptes)} acc., {nombre(refuses)} ref." + (
             f", médiane {jours_fr(mediane(durees[lundi]))}" if durees[lundi] else ""
         )
         lignes.append(Ligne(f"Sem. du {lundi:%d/%m}", segments, texte, f"Semaine du {lundi:%d/%m/%Y}"))
@@ -240,7 +245,7 @@ def decisions_par_semaine(queryset, aujourdhui: dt.date) -> Figure:
         legende=(("accepte", "Acceptés"), ("refuse", "Refusés")),
         note=(
             f"Délai médian de décision : {jours_fr(mediane(toutes))} de la transmission à la décision, "
-            f"sur {total} décision{'s' if total > 1 else ''} des {SEMAINES} dernières semaines."
+            f"sur {nombre(total)} décision{'s' if total > 1 else ''} des {SEMAINES} dernières semaines."
             if total
             else f"Aucune décision ces {SEMAINES} dernières semaines."
         ),

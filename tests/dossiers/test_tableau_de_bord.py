@@ -218,3 +218,8 @@ def test_the_decisions_per_week_and_the_median_days(akto):
 )
 def test_mediane(valeurs, attendue):
     assert tableau.mediane(Counter(valeurs)) == attendue
+
+
+def test_the_numbers_are_written_the_french_way():
+    assert tableau.nombre(13516) == "13\u202f516" and tableau.dossiers(1) == "1 dossier"
+    assert tableau.dossiers(1200) == "1\u202f200 dossiers"
