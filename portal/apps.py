@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class PortalConfig(AppConfig):
@@ -16,3 +17,12 @@ class PortalConfig(AppConfig):
         request_started.connect(tables.a_verifier, dispatch_uid="portal.tables.requete")
         task_prerun.connect(tables.a_verifier, dispatch_uid="portal.tables.tache", weak=False)
         user_logged_in.connect(connexion.noter_connexion, dispatch_uid="portal.connexion.noter_connexion")
+
+
+class AdminPortailConfig(admin_apps.AdminConfig):
+    """``django.contrib.admin`` with the portal's site as ``admin.site`` (its home is the dashboard); named in
+    ``INSTALLED_APPS`` (not the portal's default config)."""
+
+    default = False
+
+    default_site = "portal.admin_site.AdminPortail"

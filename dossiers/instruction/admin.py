@@ -29,7 +29,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from documents import services as documents_services
@@ -127,30 +126,36 @@ class InstruitParFilter(admin.SimpleListFilter):
 
 
 class DelaiFilter(admin.SimpleListFilter):
+    """The days since transmission (« J+n ») of the dossiers awaiting a decision: the column's colours, and the
+    dashboard's bands (``decisions.BANDES``), each a day range of ``decisions.en_attente_depuis``."""
+
     title = f"délai de décision ({instruction.DELAI_DECISION_JOURS} jours)"
     parameter_name = "delai"
+    JOURS = {
+        "depasse": (instruction.DELAI_DECISION_JOURS + 1, None),
+        "alerte": (instruction.DELAI_ALERTE_JOURS, instruction.DELAI_DECISION_JOURS),
+        "normal": (0, instruction.DELAI_ALERTE_JOURS - 1),
+        **{bande.code: (bande.de, bande.a) for bande in instruction.BANDES},
+    }
 
     def lookups(self, request, model_admin):
+        alerte, decision = instruction.DELAI_ALERTE_JOURS, instruction.DELAI_DECISION_JOURS
         return [
             ("depasse", "Délai dépassé"),
-            ("alerte", f"De J+{instruction.DELAI_ALERTE_JOURS} à J+{instruction.DELAI_DECISION_JOURS}"),
-            ("normal", f"Moins de {instruction.DELAI_ALERTE_JOURS} jours"),
+            ("alerte", f"De J+{alerte} à J+{decision}"),
+            ("normal", f"Moins de {alerte} jours"),
+            *[
+                (b.code, f"De J+{b.de} à J+{b.a}" if b.a is not None else f"J+{b.de} et plus")
+                for b in instruction.BANDES
+                if b.code not in ("depasse", "alerte", "normal")
+            ],
         ]
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if value not in ("depasse", "alerte", "normal"):
+        jours = self.JOURS.get(self.value())
+        if jours is None:
             return queryset
-        today = timezone.localdate()
-        # J+n: transmitted on the calendar day today - n.
-        limite_depasse = instruction.debut_du_jour(today - dt.timedelta(days=instruction.DELAI_DECISION_JOURS))
-        limite_alerte = instruction.debut_du_jour(today - dt.timedelta(days=instruction.DELAI_ALERTE_JOURS - 1))
-        queryset = queryset.filter(state__in=DossierState.a_traiter())
-        if value == "depasse":
-            return queryset.filter(transmis_le__lt=limite_depasse)
-        if value == "alerte":
-            return queryset.filter(transmis_le__gte=limite_depasse, transmis_le__lt=limite_alerte)
-        return queryset.filter(transmis_le__gte=limite_alerte)
+        return queryset.filter(instruction.en_attente_depuis(*jours))
 
 
 class SaisieFilter(admin.SimpleListFilter):
@@ -345,6 +350,7 @@ class DossierAdmin(LectureSeuleAdmin):
         IdccFilter,
         OrganismeFilter,
         ("transmis_le", admin.DateFieldListFilter),
+        ("decide_le", admin.DateFieldListFilter),  # the dashboard's decisions of a week
         ("contrat__date_debut", admin.DateFieldListFilter),
     ]
     search_fields = ["recherche"]  # the dossier's search key: get_search_results below

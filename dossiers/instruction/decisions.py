@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from dossiers.calculs.financement import estimation
@@ -126,6 +127,48 @@ def delai_de(state: str, transmis_le: dt.datetime | None, aujourdhui: dt.date | 
 def debut_du_jour(jour: dt.date) -> dt.datetime:
     """Local midnight of ``jour``, aware: the bound of a filter on ``transmis_le`` by calendar day."""
     return timezone.make_aware(dt.datetime.combine(jour, dt.time.min))
+
+
+def en_attente_depuis(de: int, a: int | None = None, aujourdhui: dt.date | None = None) -> Q:
+    """The dossiers awaiting a decision whose count (``Delai.jours``, « J+n ») is from ``de`` to ``a`` days, both
+    included (``a`` None: no end), as a condition on ``transmis_le`` by calendar day (the index's column): the
+    list's « Délai » filter and the dashboard's deadline bands."""
+    aujourdhui = aujourdhui or timezone.localdate()
+    condition = Q(state__in=DossierState.a_traiter())
+    if de > 0:  # J+n >= de: transmitted on day today - de or before
+        condition &= Q(transmis_le__lt=debut_du_jour(aujourdhui - dt.timedelta(days=de - 1)))
+    if a is not None:  # J+n <= a: transmitted on day today - a or after
+        condition &= Q(transmis_le__gte=debut_du_jour(aujourdhui - dt.timedelta(days=a)))
+    return condition
+
+
+@dataclass(frozen=True)
+class Bande:
+    """A band of the deadline's count, « J+de » to « J+a » (``a`` None: and beyond); ``code`` is its value in the
+    list's « Délai » filter (``?delai=``)."""
+
+    code: str
+    libelle: str
+    de: int
+    a: int | None
+    niveau: str  # the colour of the list's column for that band
+
+    def condition(self, aujourdhui: dt.date | None = None) -> Q:
+        return en_attente_depuis(self.de, self.a, aujourdhui)
+
+
+# The dashboard's bands (issue 19): under the orange, the last days before the deadline's end, its end and beyond.
+BANDES = (
+    Bande("normal", f"0–{DELAI_ALERTE_JOURS - 1} jours", 0, DELAI_ALERTE_JOURS - 1, "normal"),
+    Bande(
+        "j15_19",
+        f"{DELAI_ALERTE_JOURS}–{DELAI_DECISION_JOURS - 1} jours",
+        DELAI_ALERTE_JOURS,
+        DELAI_DECISION_JOURS - 1,
+        "alerte",
+    ),
+    Bande("j20_plus", f"{DELAI_DECISION_JOURS} jours et plus", DELAI_DECISION_JOURS, None, "depasse"),
+)
 
 
 # -- what the adhérent sees -------------------------------------------------------------------------------
