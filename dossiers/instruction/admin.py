@@ -35,7 +35,7 @@ from dossiers.calculs.financement import estimation, euros
 from dossiers.calculs.salaire import montant_fr
 from dossiers.enums import DossierState, EtatExport
 from dossiers.instruction import decisions as instruction
-from dossiers.instruction import export, tasks
+from dossiers.instruction import export, modifications, tasks
 from dossiers.instruction.formulaires import AccepterForm, DecisionForm, RefuserForm
 from dossiers.models import Dispositif, Dossier, ExportDossiers, ModuleFormation, SousDispositif, Synthese
 from dossiers.recherche import filtrer_dossiers
@@ -479,7 +479,7 @@ class DossierAdmin(LectureSeuleAdmin):
             for o in onglets_lus
             for a in o.anomalies
         ]
-        evenements = dossier.evenements.select_related("user").order_by("created_at", "pk")
+        evenements = list(dossier.evenements.select_related("user").order_by("created_at", "pk"))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -500,6 +500,7 @@ class DossierAdmin(LectureSeuleAdmin):
             "sections_documents": documents_services.sections(dossier),
             "compteur_documents": documents_services.compteur(dossier),
             "evenements": [(e, label(e.transition)) for e in evenements],
+            "modifications": modifications.modifications(dossier, evenements),
             "montant_engage": euros(dossier.montant_engage),
             "decisions": [
                 (t, reverse("admin:dossiers_dossier_decision", args=[dossier.pk, t.name]), STYLES.get(t.name, ""))
