@@ -18,6 +18,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import FieldDoesNotExist
+
 from documents.models import DossierDocuments, PieceJointe, TypeDocument
 from dossiers.calculs.salaire import montant_fr
 from dossiers.enums import DossierState
@@ -120,7 +122,7 @@ def modifications(dossier: Dossier, evenements) -> Modifications:
         par_objet: dict[int, list] = defaultdict(list)
         for row in rows:
             par_objet[row.id].append(row)
-        for objet in sorted(par_objet.values(), key=lambda rs: _ordre(model, rs)):
+        for objet in sorted(par_objet.values(), key=_ordre):
             _objet(model, objet, depuis, lignes)
     if debut is None or debut > depuis:
         return Modifications(depuis=depuis, historique_posterieur=True)
@@ -130,7 +132,7 @@ def modifications(dossier: Dossier, evenements) -> Modifications:
     )
 
 
-def _ordre(model, rows):
+def _ordre(rows):
     last = rows[-1]
     return (getattr(last, "rang", 0) or getattr(last, "ordre", 0) or 0, last.id)
 
@@ -146,8 +148,11 @@ def _objet(model, rows, depuis, lignes) -> None:
         numero = (actuel or avant).ordre
         if actuel is None:
             if avant is not None:
-                dernier = apres_rows[-1]
-                lignes["formation"].append(Modification(f"Module {numero}", "Module supprimé", "—", *_auteur(dernier)))
+                realise_par = str(avant.organisme or "") if avant.organisme_id else avant.service_interne
+                ancien = " — ".join(p for p in [avant.get_type_display(), realise_par] if p)
+                lignes["formation"].append(
+                    Modification(f"Module {numero} (supprimé)", ancien, "—", *_auteur(apres_rows[-1]))
+                )
             return
         prefixe = f"Module {numero}{' (ajouté)' if avant is None else ''} — "
     elif actuel is None:
@@ -237,7 +242,7 @@ def _libelle(model, row, attname: str) -> tuple[str, str | None]:
         return slug, str(form_fields[name].label)
     try:
         return slug, str(model._meta.get_field(name).verbose_name)
-    except Exception:  # noqa: BLE001 — an extra history field without a model field
+    except FieldDoesNotExist:
         return slug, None
 
 
@@ -260,7 +265,7 @@ def _texte(model, row, attname: str) -> str:
         return f"{montant_fr(value)} €"
     try:
         model_field = row._meta.get_field(attname)
-    except Exception:  # noqa: BLE001
+    except FieldDoesNotExist:
         model_field = None
     if model_field is not None and model_field.choices and not isinstance(value, bool):
         return str(dict(model_field.flatchoices).get(value, value))

@@ -17,13 +17,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from documents.models import PieceJointe, TypeDocument
-from dossiers.enums import DossierState, ModalitePedagogique, TypeModule
+from dossiers.enums import DossierState, ModalitePedagogique
 from dossiers.models import Dossier, ModuleFormation, Salarie
 from dossiers.saisie import onglets
 from dossiers.workflow import DEMANDER_COMPLEMENTS
 from referentiels.validators import nir_key
 from tests.complet import NIR_13, PDF, dossier_complet
 from tests.conftest import client_for
+from tests.dossiers.test_formation import add_module
 
 pytestmark = pytest.mark.django_db
 
@@ -138,18 +139,18 @@ def test_choices_dates_and_yes_no_are_shown_as_the_tab_shows_them(aller_retour):
 
 def test_a_module_added_and_a_piece_replaced_are_listed(aller_retour, adherent):
     dossier, cote_adherent, cote_akto = aller_retour
-    dossier = Dossier.objects.get(pk=dossier.pk)
-    module = ModuleFormation(
-        formation=dossier.formation,
-        ordre=2,
-        type=TypeModule.INTERNE,
-        service_interne="Service formation du siège",
-        attestation_interne=True,
-        heures=35,
-        modalite=ModalitePedagogique.PRESENTIEL,
+    response = add_module(
+        cote_adherent,
+        dossier,
+        "interne",
+        **{
+            "module-service_interne": "Service formation du siège",
+            "module-attestation_interne": "on",
+            "module-heures": "35",
+            "module-modalite": ModalitePedagogique.PRESENTIEL,
+        },
     )
-    module._history_user = adherent
-    module.save()
+    assert "Le module N°2 a été enregistré." in response.content.decode()
     ancienne = PieceJointe.objects.get(dossier=dossier, type__code="PROGRAMME")
     ancienne._history_user = adherent
     ancienne.delete()
@@ -178,7 +179,9 @@ def test_a_module_deleted_is_listed(aller_retour, adherent):
     module = ModuleFormation.objects.get(formation__dossier=dossier)
     module._history_user = adherent
     module.delete()
-    assert "Module 1 : Module supprimé → —" in section(page(cote_akto, dossier))
+    modifications = section(page(cote_akto, dossier))
+    assert "Module 1 (supprimé) : Formation Externe — ECOLE DES METIERS DE LA SALLE" in modifications
+    assert re.search(r"Module 1 \(supprimé\) : [^→]+ → — par ", modifications)
 
 
 def test_the_nir_is_shown_masked_and_never_stored_in_clear_in_the_history(aller_retour):
