@@ -12,9 +12,10 @@ import re
 import pytest
 from django import forms
 from django.apps import apps
-from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from documents.models import PieceJointe, TypeDocument
 from dossiers.enums import DossierState, ModalitePedagogique
@@ -152,26 +153,24 @@ def test_a_module_added_and_a_piece_replaced_are_listed(aller_retour, adherent):
     )
     assert "Le module N°2 a été enregistré." in response.content.decode()
     ancienne = PieceJointe.objects.get(dossier=dossier, type__code="PROGRAMME")
-    ancienne._history_user = adherent
-    ancienne.delete()
-    nouvelle = PieceJointe(
-        dossier=dossier,
-        type=TypeDocument.objects.get(code="PROGRAMME"),
-        nom_original="programme-v2.pdf",
-        taille=len(PDF),
-        type_contenu="application/pdf",
-        depose_par=adherent,
+    version = Dossier.objects.get(pk=dossier.pk).version
+    supprime = cote_adherent.post(reverse("documents_supprimer", args=[dossier.pk, ancienne.pk]), {"version": version})
+    assert supprime.status_code == 200
+    version = Dossier.objects.get(pk=dossier.pk).version
+    depose = cote_adherent.post(
+        reverse("documents_deposer", args=[dossier.pk, "PROGRAMME"]),
+        {"fichiers_PROGRAMME": [SimpleUploadedFile("programme-v2.pdf", PDF)], "version": version},
+        HTTP_HX_REQUEST="true",
     )
-    nouvelle.fichier.save("piece.pdf", ContentFile(PDF), save=False)
-    nouvelle._history_user = adherent
-    nouvelle.save()
+    assert depose.status_code == 200 and PieceJointe.objects.filter(nom_original="programme-v2.pdf").exists()
 
     modifications = section(page(cote_akto, dossier))
     assert "Module 2 (ajouté) — Service de formation interne : — → Service formation du siège" in modifications
     assert "Module 2 (ajouté) — Durée de formation : — → 35 h" in modifications
     programme = TypeDocument.objects.get(code="PROGRAMME").libelle
-    assert f"{programme} : programme.pdf → programme-v2.pdf" in modifications
-    assert f"par {adherent.get_full_name() or adherent.email}" in modifications
+    nom = adherent.get_full_name() or adherent.email
+    assert f"{programme} : programme.pdf → programme-v2.pdf par {nom}, le " in modifications  # the views' user
+    assert f"Durée de formation : — → 35 h par {nom}, le " in modifications
 
 
 def test_a_module_deleted_is_listed(aller_retour, adherent):
