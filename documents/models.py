@@ -23,6 +23,7 @@ from django.core.files.storage.handler import StorageHandler
 from django.db import models
 
 from documents.types import Obligation
+from portal.historique import HistoriqueSaisie
 
 MSG_ATTESTATION = "L'employeur atteste disposer de l'ensemble des pièces justificatives nécessaires au dépôt du dossier"
 
@@ -94,6 +95,8 @@ class PieceJointe(models.Model):
     )
     depose_le = models.DateTimeField("Déposé le", auto_now_add=True)
 
+    history = HistoriqueSaisie()  # the field-level history (portal/historique.py)
+
     class Meta:
         ordering = ["type__ordre", "depose_le", "pk"]
         verbose_name = "pièce jointe"
@@ -109,6 +112,8 @@ class DossierDocuments(models.Model):
 
     dossier = models.OneToOneField("dossiers.Dossier", on_delete=models.CASCADE, related_name="etat_documents")
     attestation_pieces = models.BooleanField(MSG_ATTESTATION, default=False)
+
+    history = HistoriqueSaisie()  # the field-level history (portal/historique.py)
 
     class Meta:
         verbose_name = "attestation des pièces"

@@ -184,6 +184,10 @@ def dossier_action(*, dossier: Dossier, name: str, user, comment: str = ""):
     with transaction.atomic():
         event = fire(dossier, name, user=user, comment=comment)  # a new version of the dossier (workflow.fire)
         if name == ACCEPTER_REPRISE:
-            if Employeur.objects.filter(dossier=dossier, email="").update(email=user.email):
+            # Saved, not updated in bulk: the field-level history records the change and its author.
+            employeur = Employeur.objects.filter(dossier=dossier, email="").first()
+            if employeur is not None:
+                employeur.email = user.email
+                employeur.save(update_fields=["email"])
                 Dossier.objects.filter(pk=dossier.pk).update(updated_at=timezone.now())
     return event

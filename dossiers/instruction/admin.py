@@ -38,7 +38,7 @@ from dossiers.calculs.financement import estimation, euros
 from dossiers.calculs.salaire import montant_fr
 from dossiers.enums import DossierState, EtatExport
 from dossiers.instruction import decisions as instruction
-from dossiers.instruction import export, suivi, tasks
+from dossiers.instruction import export, modifications, suivi, tasks
 from dossiers.instruction.formulaires import (
     AccepterForm,
     AttribuerForm,
@@ -635,6 +635,7 @@ class DossierAdmin(LectureSeuleAdmin):
             if acces.voit_notes_internes(request.user, dossier)
             else None
         )
+        evenements = suivi.evenements(dossier)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -654,10 +655,11 @@ class DossierAdmin(LectureSeuleAdmin):
             "estimation": estimation(dossier),
             "sections_documents": documents_services.sections(dossier),
             "compteur_documents": documents_services.compteur(dossier),
-            "historique": suivi.historique(dossier),
+            "historique": suivi.historique(dossier, evenements),
             "notes_internes": notes,
             "note_form": NoteForm() if notes is not None else None,
             "peut_attribuer": acces.peut_attribuer(request.user, dossier),
+            "modifications": modifications.modifications(dossier, evenements),
             "montant_engage": euros(dossier.montant_engage),
             "decisions": [
                 (t, reverse("admin:dossiers_dossier_decision", args=[dossier.pk, t.name]), STYLES.get(t.name, ""))

@@ -87,11 +87,16 @@ def _nom(user) -> str:
     return (user.get_full_name() or user.email) if user is not None else ""
 
 
-def historique(dossier: Dossier) -> list[LigneHistorique]:
+def evenements(dossier: Dossier) -> list:
+    """The dossier's state events, in time order (one query): the history and the modifications read them."""
+    return list(dossier.evenements.select_related("user").order_by("created_at", "pk"))
+
+
+def historique(dossier: Dossier, evenements_du_dossier: list | None = None) -> list[LigneHistorique]:
     """The dossier's events (each decision with its data: amount engaged, refusal reason) and its assignments, in
-    time order (two queries)."""
+    time order (two queries; one when the events are given, ``evenements``)."""
     lignes = []
-    for e in dossier.evenements.select_related("user").order_by("created_at", "pk"):
+    for e in evenements(dossier) if evenements_du_dossier is None else evenements_du_dossier:
         detail = ""
         if e.montant_engage is not None:
             detail = f"Montant de la prise en charge engagée : {euros(e.montant_engage)}"

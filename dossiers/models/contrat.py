@@ -11,6 +11,7 @@ from django.db import models
 
 from dossiers.enums import NatureContrat
 from dossiers.models.dossier import Dossier
+from portal.historique import HistoriqueSaisie
 
 __all__ = ["Contrat"]
 
@@ -56,6 +57,8 @@ class Contrat(models.Model):
     )
     date_effet_avenant = models.DateField("Si avenant, renseignez la date d'effet", null=True, blank=True)
     date_conclusion = models.DateField("Date de conclusion (signature du contrat)", null=True, blank=True)
+
+    history = HistoriqueSaisie()  # the field-level history (portal/historique.py)
 
     class Meta:
         # The lists' sorts by start and end dates (saisie/listes.py TRIS): read from the index, per visible dossier.

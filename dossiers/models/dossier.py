@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Exists, FilteredRelation, OuterRef, Q
+from simple_history.signals import pre_create_historical_record
 
 from dossiers.enums import (
     Diplome,
@@ -31,6 +32,7 @@ from dossiers.enums import (
     TypePublic,
 )
 from portal.chiffrement import decrypt, encrypt, fingerprint
+from portal.historique import HistoriqueDesChamps, HistoriqueSaisie
 from referentiels.models import Etablissement, OrganismeFormation
 from referentiels.sirene import MESSAGES as SIRENE_MESSAGES
 from referentiels.sirene import SireneStatus
@@ -209,6 +211,9 @@ class Dossier(models.Model):
     )
 
     objects = DossierQuerySet.as_manager()
+    # The field-level history of what the tabs write on the dossier itself (the state, the timestamps, the
+    # decision and the search key are the workflow's: not recorded; the events say who changed the state).
+    history = HistoriqueDesChamps(champs=("type_contrat", "type_public", "notice_lue"))
 
     class Meta:
         ordering = ["-created_at"]
@@ -318,6 +323,8 @@ class Employeur(models.Model):
     caisse_retraite = models.CharField("Caisse de retraite complémentaire", max_length=200, blank=True)
     organisme_prevoyance = models.CharField("Organisme de prévoyance", max_length=200, blank=True)
 
+    history = HistoriqueSaisie()
+
     class Meta:
         # The lists' sort by company (saisie/listes.py TRIS): read from the index, per visible dossier.
         indexes = [models.Index(fields=["dossier", "raison_sociale"], name="employeur_tri_idx")]
@@ -335,6 +342,15 @@ class Employeur(models.Model):
     def a_verifier(self) -> bool:
         """Employer data entered by hand, to be checked by the gestionnaire."""
         return bool(self.saisie_manuelle)
+
+
+class NirMasqueHistorique(models.Model):
+    """What a Salarié's history keeps of the NIR: the masked number, never the encrypted one nor its fingerprint."""
+
+    nir_masque = models.CharField("Numéro de sécurité sociale (NIR)", max_length=30, blank=True)
+
+    class Meta:
+        abstract = True
 
 
 class Salarie(models.Model):
@@ -392,6 +408,10 @@ class Salarie(models.Model):
         default=False,
     )
 
+    history = HistoriqueSaisie(
+        excluded_fields=["nir_chiffre", "nir_empreinte"], declencheurs=("nir_chiffre",), bases=[NirMasqueHistorique]
+    )
+
     class Meta:
         verbose_name = "salarié"
         # The lists' sort by beneficiary (saisie/listes.py TRIS): read from the index, per visible dossier.
@@ -415,6 +435,13 @@ class Salarie(models.Model):
     def nir_masque(self) -> str:
         """The NIR as shown anywhere outside its own field."""
         return mask_nir(self.nir) if self.nir_chiffre else ""
+
+
+def _nir_masque_dans_l_historique(sender, instance, history_instance, **kwargs):
+    history_instance.nir_masque = instance.nir_masque
+
+
+pre_create_historical_record.connect(_nir_masque_dans_l_historique, sender=Salarie.history.model)
 
 
 # Contracts a tutor follows outside the portal, as the employer declares them (TUT-04/05): a small number.
@@ -443,6 +470,8 @@ class Tuteur(models.Model):
         validators=[MaxValueValidator(AUTRES_ALTERNANTS_MAXIMUM, MESSAGE_AUTRES_ALTERNANTS)],
         help_text="Ne comptez ni ce contrat, ni les dossiers déjà transmis sur ce portail (ils sont comptés).",
     )
+
+    history = HistoriqueSaisie()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["dossier", "rang"], name="tuteur_rang_unique")]

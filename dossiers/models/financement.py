@@ -9,6 +9,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 
 from dossiers.models.dossier import Dossier
+from portal.historique import HistoriqueSaisie
 
 __all__ = ["COMMENTAIRE_MAX", "Financement", "Synthese", "TypeContribution"]
 
@@ -67,6 +68,8 @@ class Financement(_Partie):
         help_text="Facultatif : sert seulement à estimer le reste à charge de l'employeur.",
     )
 
+    history = HistoriqueSaisie()  # the field-level history (portal/historique.py)
+
     def __str__(self):
         return f"Financement du dossier {self.dossier_id}"
 
@@ -96,6 +99,8 @@ class Synthese(_Partie):
         validators=[MaxLengthValidator(COMMENTAIRE_MAX)],
         help_text="Visible par le gestionnaire AKTO lors de l'instruction de la demande.",
     )
+
+    history = HistoriqueSaisie()  # the field-level history (portal/historique.py)
 
     class Meta:
         verbose_name = "synthèse"

@@ -6,6 +6,7 @@ from django.utils.functional import cached_property
 
 from dossiers.enums import Diplome, ModalitePedagogique, TypeModule, TypeQualification
 from dossiers.models.dossier import Dossier
+from portal.historique import HistoriqueSaisie
 
 __all__ = ["Formation", "ModuleFormation"]
 
@@ -54,6 +55,8 @@ class Formation(models.Model):
     date_debut_cycle = models.DateField("Date de début du cycle de formation", null=True, blank=True)
     date_fin_examens = models.DateField("Date prévue de fin des épreuves ou examens", null=True, blank=True)
     apprentissage = models.BooleanField("Apprentissage (OUI/NON)", null=True, blank=True)
+
+    history = HistoriqueSaisie()  # the field-level history (portal/historique.py)
 
     class Meta:
         # The lists' sort by training title (saisie/listes.py TRIS): read from the index, per visible dossier.
@@ -121,6 +124,8 @@ class ModuleFormation(models.Model):
     modalite = models.CharField(
         "Modalités pédagogiques", max_length=20, choices=ModalitePedagogique.choices, blank=True
     )
+
+    history = HistoriqueSaisie()  # the field-level history (portal/historique.py)
 
     class Meta:
         ordering = ["formation", "ordre", "pk"]

@@ -30,7 +30,9 @@ TABLES_DE_REFERENCE = (
 # A view: the user, the dossier with its parts and tutors (one query, with what the two rules that look at other
 # dossiers need to know), its modules, its files. The session and the user's establishments come from the cache.
 REQUETES_AFFICHAGE = 4
-REQUETES_ENREGISTREMENT = REQUETES_AFFICHAGE + 4
+# A save: the lock's savepoint, the version's UPDATE, the part's UPDATE, its field-level history row (INSERT, the
+# author and the masked NIR included: portal/historique.py), the savepoint's release.
+REQUETES_ENREGISTREMENT = REQUETES_AFFICHAGE + 5
 # What a tab shows beyond the dossier: the Salarié's address offers the communes of its postal code (the
 # Synthèse's recap shows that address too).
 EN_PLUS = {"salarie": 1, "synthese": 1}
