@@ -82,6 +82,14 @@ def _dans(liste: str, code: str) -> bool:
     return not codes or code in codes
 
 
+class AvisPiece(models.TextChoices):
+    """The gestionnaire's review of one piece (back office)."""
+
+    A_VERIFIER = "a_verifier", "À vérifier"
+    CONFORME = "conforme", "Conforme"
+    NON_CONFORME = "non_conforme", "Non conforme"
+
+
 class PieceJointe(models.Model):
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="pieces_jointes")
     type = models.ForeignKey(TypeDocument, on_delete=models.PROTECT, related_name="pieces")
@@ -93,6 +101,13 @@ class PieceJointe(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     depose_le = models.DateTimeField("Déposé le", auto_now_add=True)
+    # The gestionnaire's review (dossiers/instruction): a non-conforming piece is shown to the adhérent to replace.
+    avis = models.CharField("Avis", max_length=20, choices=AvisPiece.choices, default=AvisPiece.A_VERIFIER)
+    motif_avis = models.CharField("Motif de non-conformité", max_length=300, blank=True)
+    avis_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    avis_le = models.DateTimeField("Avis donné le", null=True, blank=True)
 
     class Meta:
         ordering = ["type__ordre", "depose_le", "pk"]
@@ -102,6 +117,10 @@ class PieceJointe(models.Model):
 
     def __str__(self):
         return self.nom_original
+
+    @property
+    def non_conforme(self) -> bool:
+        return self.avis == AvisPiece.NON_CONFORME
 
 
 class DossierDocuments(models.Model):

@@ -29,7 +29,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from documents import services as documents_services
-from dossiers import rules
+from documents.models import AvisPiece, PieceJointe
+from dossiers import acces, rules
 from dossiers.acces import PERMISSION_INSTRUIRE
 from dossiers.calculs.financement import estimation, euros
 from dossiers.calculs.salaire import montant_fr
@@ -429,6 +430,11 @@ class DossierAdmin(LectureSeuleAdmin):
                 name="%s_%s_export_fichier" % info,
             ),
             path(
+                "<path:object_id>/pieces/<int:piece_pk>/avis/",
+                self.admin_site.admin_view(self.avis_piece_view),
+                name="%s_%s_avis_piece" % info,
+            ),
+            path(
                 "<path:object_id>/decision/<slug:transition>/",
                 self.admin_site.admin_view(self.decision_view),
                 name="%s_%s_decision" % info,
@@ -499,6 +505,7 @@ class DossierAdmin(LectureSeuleAdmin):
             "estimation": estimation(dossier),
             "sections_documents": documents_services.sections(dossier),
             "compteur_documents": documents_services.compteur(dossier),
+            "avis_possible": acces.peut_donner_avis(request.user, dossier),
             "evenements": [(e, label(e.transition)) for e in evenements],
             "montant_engage": euros(dossier.montant_engage),
             "decisions": [
@@ -539,6 +546,8 @@ class DossierAdmin(LectureSeuleAdmin):
                 return HttpResponseRedirect(page)
         else:
             initial = {}
+            if transition == DEMANDER_COMPLEMENTS:  # the pieces marked *Non conforme*, with their reasons
+                initial["commentaire"] = documents_services.pieces_a_remplacer(dossier)
             if transition == ACCEPTER_DOSSIER:
                 propose = instruction.montant_propose(dossier)
                 initial["montant"] = montant_fr(propose) if propose else ""
@@ -558,6 +567,27 @@ class DossierAdmin(LectureSeuleAdmin):
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/dossiers/dossier/decision.html", context)
+
+    def avis_piece_view(self, request, object_id, piece_pk):
+        """A piece's *Conforme* / *Non conforme* (POST, reason mandatory for the latter); back to the pieces."""
+        if request.method != "POST":
+            raise Http404
+        if not self.has_instruire_permission(request):
+            raise PermissionDenied
+        dossier = self.get_object(request, unquote(object_id))
+        if dossier is None:
+            raise Http404
+        piece = get_object_or_404(PieceJointe.objects.select_related("type"), pk=piece_pk, dossier=dossier)
+        try:
+            instruction.donner_avis(
+                dossier, piece, request.user, request.POST.get("avis", ""), request.POST.get("motif", "")
+            )
+        except TransitionError as erreur:
+            self.message_user(request, f"{piece.nom_original} : {erreur}", messages.ERROR)
+        else:
+            avis = AvisPiece(request.POST["avis"]).label
+            self.message_user(request, f"{piece.type.libelle} — « {piece.nom_original} » : {avis}.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:dossiers_dossier_change", args=[dossier.pk]) + "#pieces")
 
     # -- « Exporter en CSV »: a background job (dossiers/instruction/export.py, tasks.py) ----------------------
 
