@@ -24,7 +24,11 @@ def browser_context_args(browser_context_args):
 
 
 def test_gestionnaire_revoit_les_pieces_puis_l_adherent_voit_la_piece_a_remplacer(
-    page: Page, browser, browser_context_args, dossier_transmis, screens_dir  # noqa: F811
+    page: Page,
+    browser,
+    browser_context_args,
+    dossier_transmis,
+    screens_dir,  # noqa: F811
 ):
     live, dossier = dossier_transmis
     releve = Releve()
