@@ -302,7 +302,10 @@ def test_dossier_page_shows_every_tab_read_only(akto, adherent, types_document):
     assert f'href="/dossiers/{dossier.pk}/documents/pieces/{piece.pk}/telecharger/">programme.pdf</a>' in page
     assert akto.get(f"/dossiers/{dossier.pk}/documents/pieces/{piece.pk}/telecharger/").status_code == 200
     assert "Contrôles de saisie — aucune anomalie" in page
-    assert '<form method="post"' not in page  # nothing to edit
+    # Nothing of the adhérent's to edit: the only forms are the pieces' review (AKTO's side, ADR 0015).
+    actions = re.findall(r'<form method="post" action="([^"]+)"', page)
+    assert page.count('<form method="post"') == len(actions) == dossier.pieces_jointes.count()
+    assert all(re.fullmatch(rf"/admin/dossiers/dossier/{dossier.pk}/pieces/\d+/avis/", a) for a in actions)
     assert "Prendre en instruction" in page and "Demander des compléments" in page
     assert ">Accepter<" not in page  # a decision follows the instruction
 

@@ -23,6 +23,7 @@ from notifications.models import Notification
 from notifications.services import email_contenu
 from referentiels.models import ParametreRegle
 from tests.conftest import client_for
+from tests.documents.conftest import stockage_neuf, types_document  # noqa: F401 — the pieces of dossier_complet
 from tests.factories import DossierFactory, OrganismeFactory, prestataire_user
 
 pytestmark = pytest.mark.django_db
@@ -222,3 +223,29 @@ def test_a_gestionnaire_opens_the_warning_in_the_back_office(dossier, gestionnai
     (alerte,) = alertes(dossier)
     reponse = client_for(gestionnaire).get(f"/notifications/{alerte.pk}/")
     assert reponse.status_code == 302 and reponse["Location"] == f"/admin/dossiers/dossier/{dossier.pk}/change/"
+
+
+def test_the_tacit_acceptance_engages_the_funding_estimate(adherent):
+    """A complete dossier: the amount engaged is the estimate (forfaits + tutor aid), as *Accepter* would offer."""
+    from tests.complet import dossier_complet
+
+    with time_machine.travel(timezone.make_aware(JOUR_0), tick=False):
+        dossier = dossier_complet(adherent)
+        with transaction.atomic():
+            fire(dossier, TRANSMETTRE, user=adherent)
+    attendu = instruction.montant_propose(Dossier.objects.get(pk=dossier.pk))
+    assert attendu > 0
+    assert veiller(21)["acceptes"] == 1
+    assert Dossier.objects.get(pk=dossier.pk).montant_engage == attendu
+
+
+def test_no_estimate_leaves_the_amount_empty(dossier, monkeypatch):
+    from referentiels.parametres import ParametreIntrouvable
+
+    def introuvable(dossier):
+        raise ParametreIntrouvable("Aucun forfait")
+
+    monkeypatch.setattr(instruction, "montant_propose", introuvable)
+    veiller(21)
+    stored = Dossier.objects.get(pk=dossier.pk)
+    assert stored.state == DossierState.ACCEPTE and stored.montant_engage is None

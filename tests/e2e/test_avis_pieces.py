@@ -27,8 +27,8 @@ def test_gestionnaire_revoit_les_pieces_puis_l_adherent_voit_la_piece_a_remplace
     page: Page,
     browser,
     browser_context_args,
-    dossier_transmis,
-    screens_dir,  # noqa: F811
+    dossier_transmis,  # noqa: F811 — the fixture imported above
+    screens_dir,
 ):
     live, dossier = dossier_transmis
     releve = Releve()
