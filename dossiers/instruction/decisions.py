@@ -203,7 +203,7 @@ def accepter_tacitement(dossier: Dossier, aujourdhui: dt.date | None = None) -> 
     the estimate as amount engaged, the adhérent, the prestataire and the assignee notified. None when the dossier
     is no longer past its deadline once locked (decided, sent back, transmitted again meanwhile)."""
     with transaction.atomic():
-        verrouille = Dossier.objects.select_for_update().select_related("dispositif").get(pk=dossier.pk)
+        verrouille = Dossier.objects.select_for_update(of=("self",)).select_related("dispositif").get(pk=dossier.pk)
         compte = delai(verrouille, aujourdhui)
         if compte is None or not compte.depasse:
             return None
@@ -221,7 +221,11 @@ def alerter(dossier: Dossier, aujourdhui: dt.date | None = None) -> list:
     from notifications.services import notifier
 
     with transaction.atomic():
-        verrouille = Dossier.objects.select_for_update().select_related("dispositif", "instruit_par").get(pk=dossier.pk)
+        verrouille = (
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("dispositif", "instruit_par")
+            .get(pk=dossier.pk)
+        )
         compte = delai(verrouille, aujourdhui)
         if compte is None or not compte.en_alerte or compte.depasse or verrouille.instruit_par is None:
             return []
