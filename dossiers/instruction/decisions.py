@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from documents.models import AvisPiece, PieceJointe
@@ -245,15 +246,23 @@ def alerter(dossier: Dossier, aujourdhui: dt.date | None = None) -> list:
 def veiller_delais(aujourdhui: dt.date | None = None) -> dict[str, int]:
     """Every dossier awaiting a decision: past its deadline → tacit acceptance; from the alert threshold → the
     assignee's warning (once). Idempotent: run twice a day, it does nothing the second time."""
+    from notifications.events import Evenement
+    from notifications.models import Notification
+
     aujourdhui = aujourdhui or timezone.localdate()
     # The smallest threshold any dispositif may have (dated parameters, in memory) bounds the dossiers to read.
     plus_court = min([*valeurs_seuils(), DELAI_ALERTE_JOURS, DELAI_DECISION_JOURS])
+    # Whether this transmission was already warned about, read with the list: only the others are locked.
+    alerte_envoyee = Notification.objects.filter(
+        dossier=OuterRef("pk"), evenement=Evenement.DELAI_ALERTE, created_at__gte=OuterRef("transmis_le")
+    )
     candidats = (
         Dossier.objects.filter(
             state__in=DossierState.a_traiter(),
             transmis_le__lt=debut_du_jour(aujourdhui - dt.timedelta(days=max(plus_court, 1) - 1)),
         )
         .select_related("dispositif")
+        .annotate(alerte_envoyee=Exists(alerte_envoyee))
         .order_by("transmis_le", "pk")
     )
     faits = {"acceptes": 0, "alertes": 0}
@@ -263,7 +272,7 @@ def veiller_delais(aujourdhui: dt.date | None = None) -> dict[str, int]:
             continue
         if compte.depasse:
             faits["acceptes"] += accepter_tacitement(dossier, aujourdhui) is not None
-        elif compte.en_alerte:
+        elif compte.en_alerte and not dossier.alerte_envoyee and dossier.instruit_par_id is not None:
             faits["alertes"] += bool(alerter(dossier, aujourdhui))
     return faits
 

@@ -9,7 +9,8 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dossiers import acces
@@ -249,3 +250,19 @@ def test_no_estimate_leaves_the_amount_empty(dossier, monkeypatch):
     veiller(21)
     stored = Dossier.objects.get(pk=dossier.pk)
     assert stored.state == DossierState.ACCEPTE and stored.montant_engage is None
+
+
+def test_the_daily_run_reads_the_awaiting_dossiers_in_one_query(dossier):
+    """Once warned, a dossier costs nothing more: the run is the one list query (the parameters' table aside: held in
+    memory by portal/tables.py between runs, read again here only because a test's transaction never commits)."""
+
+    def requetes() -> list[str]:
+        with a(16), CaptureQueriesContext(connection) as capture:
+            assert instruction.veiller_delais() == {"acceptes": 0, "alertes": 0}
+        return [q["sql"] for q in capture.captured_queries if "referentiels_parametreregle" not in q["sql"]]
+
+    veiller(15)
+    (liste,) = requetes()
+    assert "notifications_notification" in liste  # the « already warned » EXISTS, in the same query
+    Dossier.objects.filter(pk=dossier.pk).update(instruit_par=None)
+    assert len(requetes()) == 1  # unassigned: nobody to warn, nothing locked
