@@ -83,6 +83,14 @@ def _dans(liste: str, code: str) -> bool:
     return not codes or code in codes
 
 
+class AvisPiece(models.TextChoices):
+    """The gestionnaire's review of one piece (back office)."""
+
+    A_VERIFIER = "a_verifier", "À vérifier"
+    CONFORME = "conforme", "Conforme"
+    NON_CONFORME = "non_conforme", "Non conforme"
+
+
 class PieceJointe(models.Model):
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="pieces_jointes")
     type = models.ForeignKey(TypeDocument, on_delete=models.PROTECT, related_name="pieces")
@@ -94,8 +102,16 @@ class PieceJointe(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     depose_le = models.DateTimeField("Déposé le", auto_now_add=True)
+    # The gestionnaire's review (dossiers/instruction): a non-conforming piece is shown to the adhérent to replace.
+    avis = models.CharField("Avis", max_length=20, choices=AvisPiece.choices, default=AvisPiece.A_VERIFIER)
+    motif_avis = models.CharField("Motif de non-conformité", max_length=300, blank=True)
+    avis_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    avis_le = models.DateTimeField("Avis donné le", null=True, blank=True)
 
-    history = HistoriqueSaisie()  # the field-level history (portal/historique.py)
+    # The field-level history (portal/historique.py) of what the adhérent deposits; the review is AKTO's, not hers.
+    history = HistoriqueSaisie(excluded_fields=["avis", "motif_avis", "avis_par", "avis_le"])
 
     class Meta:
         ordering = ["type__ordre", "depose_le", "pk"]
@@ -105,6 +121,10 @@ class PieceJointe(models.Model):
 
     def __str__(self):
         return self.nom_original
+
+    @property
+    def non_conforme(self) -> bool:
+        return self.avis == AvisPiece.NON_CONFORME
 
 
 class DossierDocuments(models.Model):

@@ -149,12 +149,25 @@ def compteur(dossier) -> tuple[int, int]:
     return sum(1 for t in obligatoires if nombres.get(t.code)), len(obligatoires)
 
 
+def non_conformes(dossier, type_document: TypeDocument | None = None) -> list[PieceJointe]:
+    """The pieces the gestionnaire marked *Non conforme* (of one type when given): the adhérent replaces them."""
+    return [p for p in pieces(dossier) if p.non_conforme and (type_document is None or p.type_id == type_document.pk)]
+
+
+def pieces_a_remplacer(dossier) -> str:
+    """« Pièces à remplacer : Programme (programme.pdf) — illisible ; … », empty when every piece is fine: what
+    *Demander des compléments* offers as its comment."""
+    lignes_ = [f"{p.type.libelle} ({p.nom_original}) — {p.motif_avis}" for p in non_conformes(dossier)]
+    return f"Pièces à remplacer : {' ; '.join(lignes_)}." if lignes_ else ""
+
+
 def verifier_lot(dossier, type_document: TypeDocument, fichiers) -> tuple[list[sniffing.Verifie], list[str]]:
-    """Check a selection for one type: every file, then the count. Any refusal → nothing is stored."""
+    """Check a selection for one type: every file, then the count (the non-conforming files it replaces aside).
+    Any refusal → nothing is stored."""
     erreurs, verifies = [], []
     if not fichiers:
         return [], ["Choisissez au moins un fichier."]
-    deja = nombre_par_code(dossier).get(type_document.code, 0)
+    deja = nombre_par_code(dossier).get(type_document.code, 0) - len(non_conformes(dossier, type_document))
     if deja + len(fichiers) > sniffing.FICHIERS_MAX:
         erreurs.append(sniffing.MSG_NOMBRE.format(libelle=type_document.libelle, deja=deja, ajout=len(fichiers)))
     for fichier in fichiers:
@@ -167,9 +180,11 @@ def verifier_lot(dossier, type_document: TypeDocument, fichiers) -> tuple[list[s
 
 def enregistrer(dossier, type_document: TypeDocument, fichiers, verifies, user) -> list[PieceJointe]:
     """Store checked files (inside the lock's transaction; a stored file is removed if the transaction fails).
+    They replace the type's files the gestionnaire marked *Non conforme* (deleted with them).
 
     The storage writes whole files or none (``documents/stockage.py``); a file whose row is not written is removed
     here, and by the view when the lock's transaction fails after this returned (``effacer_fichiers``)."""
+    remplaces = non_conformes(dossier, type_document)
     crees = []
     try:
         for fichier, verifie in zip(fichiers, verifies, strict=True):
@@ -188,6 +203,8 @@ def enregistrer(dossier, type_document: TypeDocument, fichiers, verifies, user) 
     except Exception:
         effacer_fichiers(crees)
         raise
+    for piece in remplaces:
+        supprimer(piece)
     invalider(dossier)
     return crees
 

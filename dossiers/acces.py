@@ -162,6 +162,40 @@ def gestionnaires_akto():
     ).order_by("last_name", "first_name", "pk")
 
 
+# -- the portal's own acts ------------------------------------------------------------------------------------
+
+# The account the portal's own decisions are recorded under (the D6325-2 tacit acceptance): inactive and without a
+# password, nobody logs in with it; created on first use (a flushed test database too).
+COMPTE_SYSTEME = "traitement-automatique@portail.invalid"
+
+
+def compte_systeme():
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    user, _ = get_user_model().objects.get_or_create(
+        email=COMPTE_SYSTEME,
+        defaults={
+            "first_name": "Mon Espace",
+            "last_name": "(traitement automatique)",
+            "role": Role.GESTIONNAIRE,
+            "is_active": False,
+            "password": make_password(None),
+        },
+    )
+    return user
+
+
+def compte_systeme_de(user, dossier=None) -> bool:
+    """Only the portal itself fires the tacit acceptance: never a button, never a person."""
+    return user.email == COMPTE_SYSTEME and not user.is_active
+
+
+def peut_donner_avis(user, dossier) -> bool:
+    """A piece's *Conforme* / *Non conforme*: a gestionnaire, while the dossier awaits a decision."""
+    return gestionnaire(user) and dossier.state in DossierState.a_traiter()
+
+
 # -- the back office's Django permissions ---------------------------------------------------------------------
 
 GROUPE_GESTIONNAIRES = "Gestionnaires AKTO"

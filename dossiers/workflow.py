@@ -70,6 +70,11 @@ def adherents_et_prestataires(dossier) -> list:
     return [*adherents(dossier), *prestataires(dossier)]
 
 
+def adherents_prestataires_et_instructeur(dossier) -> list:
+    """The adhérents, the prestataire's users and the gestionnaire the dossier is assigned to (if any)."""
+    return [*adherents_et_prestataires(dossier), dossier.instruit_par]
+
+
 TRANSMETTRE = "transmettre"
 # The prestataire's pre-entry and its takeover by the adhérent.
 FINALISER = "finaliser"
@@ -80,6 +85,8 @@ PRENDRE_EN_INSTRUCTION = "prendre_en_instruction"
 DEMANDER_COMPLEMENTS = "demander_complements"
 ACCEPTER_DOSSIER = "accepter_dossier"
 REFUSER_DOSSIER = "refuser_dossier"
+# The law's own decision: no decision within the D6325-2 deadline (the daily task, instruction/decisions.py).
+ACCEPTER_TACITEMENT = "accepter_tacitement"
 
 TRANSITIONS: dict[str, Transition] = {
     t.name: t
@@ -170,6 +177,19 @@ TRANSITIONS: dict[str, Transition] = {
             horodatage="decide_le",
             champs=frozenset({"motif_refus"}),
             prealable=PRENDRE_EN_INSTRUCTION,
+        ),
+        # D6325-2: without a decision at the end of the deadline, the funding is deemed accepted (« réputée
+        # acceptée ») and the contract deemed deposited. Fired by the daily task under the portal's own account.
+        Transition(
+            ACCEPTER_TACITEMENT,
+            "Acceptation tacite (article D6325-2)",
+            frozenset({DossierState.TRANSMIS, DossierState.EN_INSTRUCTION}),
+            DossierState.ACCEPTE,
+            acces.compte_systeme_de,
+            "dossier_accepte_tacitement",
+            adherents_prestataires_et_instructeur,
+            horodatage="decide_le",
+            champs=frozenset({"montant_engage"}),
         ),
         # -- end of the instruction block ---------------------------------------------------------------------
     ]

@@ -37,13 +37,16 @@ def email_contenu(notification: Notification) -> tuple[str, str]:
     dossier = notification.dossier
     employeur = getattr(dossier, "employeur", None)
     salarie = getattr(dossier, "salarie", None)
+    gestionnaire = notification.recipient.is_gestionnaire
     context = {
         "destinataire": notification.recipient.get_full_name() or notification.recipient.email,
         "numero": dossier.numero,
         "entreprise": employeur.raison_sociale if employeur else "",
         "salarie": salarie.nom_complet if salarie else "",
         "commentaire": notification.commentaire,
-        "lien": settings.SITE_URL + reverse("dossier_detail", args=[dossier.pk]),
+        "lien": settings.SITE_URL + lien_dossier(notification),
+        # A gestionnaire is told which training organisation pre-entered the dossier (the others know it).
+        "presaisi_par": dossier.prestataire.denomination if gestionnaire and dossier.prestataire_id else "",
         # AKTO's decision, when there is one: the notice's reason of a refusal, the amount engaged.
         "motif_refus": dossier.get_motif_refus_display() if getattr(dossier, "motif_refus", "") else "",
         "montant_engage": (
@@ -57,6 +60,13 @@ def email_contenu(notification: Notification) -> tuple[str, str]:
     # The templates stay readable with their tags on their own lines: at most one blank line survives.
     corps = re.sub(r"\n\s*\n(\s*\n)+", "\n\n", render_to_string(f"{base}_body.txt", context)).strip() + "\n"
     return sujet, corps
+
+
+def lien_dossier(notification: Notification) -> str:
+    """Where a notification leads: the back office's dossier page for a gestionnaire, the portal's for the others."""
+    if notification.recipient.is_gestionnaire:
+        return reverse("admin:dossiers_dossier_change", args=[notification.dossier_id])
+    return reverse("dossier_detail", args=[notification.dossier_id])
 
 
 class DestinataireInactif(Exception):
@@ -73,7 +83,7 @@ def notification_envoyer(notification_id: int) -> bool:
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient", "dossier__employeur", "dossier__salarie")
+            .select_related("recipient", "dossier__employeur", "dossier__salarie", "dossier__prestataire")
             .filter(pk=notification_id)
             .first()
         )

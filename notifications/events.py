@@ -15,6 +15,9 @@ class Evenement(models.TextChoices):
     A_COMPLETER = "a_completer", "Dossier à compléter"
     DOSSIER_ACCEPTE = "dossier_accepte", "Dossier accepté"
     DOSSIER_REFUSE = "dossier_refuse", "Dossier refusé"
+    DOSSIER_ACCEPTE_TACITEMENT = "dossier_accepte_tacitement", "Prise en charge réputée acceptée (D6325-2)"
+    # To the gestionnaire the dossier is assigned to (dossiers/instruction/decisions.py: the daily watch).
+    DELAI_ALERTE = "delai_alerte", "Fin du délai de décision proche"
 
 
 # What the notification list shows, one line per event ({numero}: the dossier's, {entreprise}: the employer's
@@ -29,6 +32,10 @@ TEXTES: dict[str, str] = {
     Evenement.A_COMPLETER: "AKTO demande des compléments sur le dossier {numero} ({entreprise}).",
     Evenement.DOSSIER_ACCEPTE: "Le dossier {numero} ({entreprise}) a été accepté par AKTO.",
     Evenement.DOSSIER_REFUSE: "Le dossier {numero} ({entreprise}) a été refusé par AKTO.",
+    Evenement.DOSSIER_ACCEPTE_TACITEMENT: "Sans décision dans le délai, la prise en charge du dossier {numero} "
+    "({entreprise}) est réputée acceptée (article D6325-2).",
+    Evenement.DELAI_ALERTE: "Le dossier {numero} ({entreprise}) approche de la fin du délai de décision : sans "
+    "décision, la prise en charge sera réputée acceptée (article D6325-2).",
 }
 
 

@@ -22,6 +22,7 @@ from notifications.envoi import (  # noqa: F401 — the sending, with the rest o
     TENTATIVES_MAX,
     DestinataireInactif,
     email_contenu,
+    lien_dossier,
     notification_envoyer,
     notifications_relancer,
 )

@@ -25,7 +25,7 @@ def liste(request):
 def ouvrir(request, pk):
     notification = get_object_or_404(Notification.objects.de(request.user), pk=pk)
     services.notification_marquer_lue(notification)
-    return redirect("dossier_detail", pk=notification.dossier_id)
+    return redirect(services.lien_dossier(notification))
 
 
 @login_required

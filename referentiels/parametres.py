@@ -7,8 +7,8 @@
 - ``smc_en_vigueur(idcc, date, niveau, coefficient)``, ``taux_conventionnel_en_vigueur(idcc, date, tranche,
   superieure)``: a branch's conventional minimum for an emploi, its own rate for the contrat de
   professionnalisation (the gestionnaires' grids, ``referentiels.models.minima``), None when none is known;
-- ``parametre(code, date=None)``: a rule's dated figure (``ParametreRegle``, editable in the admin) in force on
-  a date, today by default;
+- ``parametre(code, date=None, variante="")``: a rule's dated figure (``ParametreRegle``, editable in the admin)
+  in force on a date, today by default; ``variante``: its ``<code>__<VARIANTE>`` row first (per dispositif);
 - ``jours_feries(annee, zone)``, ``est_ferie(date, zone)``, ``zone_pour_departement(code)``: French public
   holidays by zone (métropole, Alsace-Moselle, each overseas department) with the ``holidays`` package.
 
@@ -234,14 +234,16 @@ def taux_conventionnel_en_vigueur(idcc, date, tranche: str, superieure: bool) ->
 # --------------------------------------------------------------------------------------------
 
 
-def parametre(code: str, date: datetime.date | None = None) -> Decimal:
+def parametre(code: str, date: datetime.date | None = None, variante: str = "") -> Decimal:
     """Value of the rule parameter ``code`` in force on ``date`` (today when ``None``).
 
-    The table is held in memory (portal/tables.py) and read again as soon as a row changes: a value changed in
-    the admin applies at once.
+    ``variante`` (a dispositif's code, say): the row ``<code>__<VARIANTE>`` in force on that date when AKTO
+    recorded one, else ``code``'s. The table is held in memory (portal/tables.py) and read again as soon as a row
+    changes: a value changed in the admin applies at once.
     """
     jour = timezone.localdate() if date is None else _as_date(date)
-    ligne = parametre_en_vigueur(code, jour)
+    ligne = parametre_en_vigueur(f"{code}__{variante.upper()}", jour) if variante else None
+    ligne = ligne or parametre_en_vigueur(code, jour)
     if ligne is None:
         raise ParametreIntrouvable(
             f"Le paramètre de règle « {code} » n'a pas de valeur au {jour:%d/%m/%Y} : chargez les paramètres "

@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import admin, messages
@@ -32,6 +31,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from documents import services as documents_services
+from documents.models import AvisPiece, PieceJointe
 from dossiers import acces, rules
 from dossiers.acces import PERMISSION_INSTRUIRE
 from dossiers.calculs.financement import estimation, euros
@@ -580,6 +580,11 @@ class DossierAdmin(LectureSeuleAdmin):
                 name="%s_%s_note" % info,
             ),
             path(
+                "<path:object_id>/pieces/<int:piece_pk>/avis/",
+                self.admin_site.admin_view(self.avis_piece_view),
+                name="%s_%s_avis_piece" % info,
+            ),
+            path(
                 "<path:object_id>/decision/<slug:transition>/",
                 self.admin_site.admin_view(self.decision_view),
                 name="%s_%s_decision" % info,
@@ -660,6 +665,7 @@ class DossierAdmin(LectureSeuleAdmin):
             "note_form": NoteForm() if notes is not None else None,
             "peut_attribuer": acces.peut_attribuer(request.user, dossier),
             "modifications": modifications.modifications(dossier, evenements),
+            "avis_possible": acces.peut_donner_avis(request.user, dossier),
             "montant_engage": euros(dossier.montant_engage),
             "decisions": [
                 (t, reverse("admin:dossiers_dossier_decision", args=[dossier.pk, t.name]), STYLES.get(t.name, ""))
@@ -731,6 +737,8 @@ class DossierAdmin(LectureSeuleAdmin):
                 return HttpResponseRedirect(page)
         else:
             initial = {}
+            if transition == DEMANDER_COMPLEMENTS:  # the pieces marked *Non conforme*, with their reasons
+                initial["commentaire"] = documents_services.pieces_a_remplacer(dossier)
             if transition == ACCEPTER_DOSSIER:
                 propose = instruction.montant_propose(dossier)
                 initial["montant"] = montant_fr(propose) if propose else ""
@@ -750,6 +758,27 @@ class DossierAdmin(LectureSeuleAdmin):
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/dossiers/dossier/decision.html", context)
+
+    def avis_piece_view(self, request, object_id, piece_pk):
+        """A piece's *Conforme* / *Non conforme* (POST, reason mandatory for the latter); back to the pieces."""
+        if request.method != "POST":
+            raise Http404
+        if not self.has_instruire_permission(request):
+            raise PermissionDenied
+        dossier = self.get_object(request, unquote(object_id))
+        if dossier is None:
+            raise Http404
+        piece = get_object_or_404(PieceJointe.objects.select_related("type"), pk=piece_pk, dossier=dossier)
+        try:
+            instruction.donner_avis(
+                dossier, piece, request.user, request.POST.get("avis", ""), request.POST.get("motif", "")
+            )
+        except TransitionError as erreur:
+            self.message_user(request, f"{piece.nom_original} : {erreur}", messages.ERROR)
+        else:
+            avis = AvisPiece(request.POST["avis"]).label
+            self.message_user(request, f"{piece.type.libelle} — « {piece.nom_original} » : {avis}.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:dossiers_dossier_change", args=[dossier.pk]) + "#pieces")
 
     # -- « Exporter en CSV »: a background job (dossiers/instruction/export.py, tasks.py) ----------------------
 

@@ -19,23 +19,30 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from documents.models import AvisPiece, PieceJointe
+from dossiers import acces
 from dossiers.calculs.financement import estimation
 from dossiers.enums import DossierState, MotifRefus
 from dossiers.models import Dossier, DossierEvenement
 from dossiers.workflow import (
     ACCEPTER_DOSSIER,
+    ACCEPTER_TACITEMENT,
     DEMANDER_COMPLEMENTS,
     PRENDRE_EN_INSTRUCTION,
     REFUSER_DOSSIER,
     TransitionError,
     fire,
 )
+from referentiels.parametres import ParametreIntrouvable, parametre
 
+# The law's figures, the defaults of the dated parameters below (AKTO may change them per dispositif in the admin).
 DELAI_DECISION_JOURS = 20  # Code du travail, art. D6325-2
-DELAI_ALERTE_JOURS = 15  # from then on the list shows the dossier in orange
+DELAI_ALERTE_JOURS = 15  # from then on the list shows the dossier in orange and the assignee is warned
+PARAMETRE_DELAI = "D6325_2_DELAI_JOURS"
+PARAMETRE_ALERTE = "D6325_2_ALERTE_JOURS"
 
 
 # -- the decisions ----------------------------------------------------------------------------------------
@@ -73,6 +80,28 @@ def refuser(dossier: Dossier, user, motif: str, commentaire: str = "") -> Dossie
     return evenement
 
 
+MSG_MOTIF_OBLIGATOIRE = "Saisissez le motif de la non-conformité : l'adhérent le lit pour remplacer la pièce."
+
+
+def donner_avis(dossier: Dossier, piece: PieceJointe, user, avis: str, motif: str = "") -> None:
+    """A piece *Conforme* or *Non conforme* (with its reason, mandatory), by whom and when; the adhérent sees a
+    non-conforming piece « à remplacer » in his Documents tab."""
+    if not acces.peut_donner_avis(user, dossier):
+        raise TransitionError(
+            f"Avis impossible sur les pièces : le dossier est à l'état « {dossier.get_state_display()} »."
+            if acces.gestionnaire(user)
+            else "Vous n'êtes pas autorisé(e) à donner un avis sur les pièces."
+        )
+    if avis not in (AvisPiece.CONFORME, AvisPiece.NON_CONFORME):
+        raise TransitionError("Choisissez « Conforme » ou « Non conforme ».")
+    motif = " ".join(motif.split()) if avis == AvisPiece.NON_CONFORME else ""
+    if avis == AvisPiece.NON_CONFORME and not motif:
+        raise TransitionError(MSG_MOTIF_OBLIGATOIRE)
+    PieceJointe.objects.filter(pk=piece.pk, dossier=dossier).update(
+        avis=avis, motif_avis=motif[:300], avis_par=user, avis_le=timezone.now()
+    )
+
+
 def montant_propose(dossier: Dossier) -> Decimal | None:
     """The amount the *Accepter* form offers: the funding estimate's total (training + tutor aid once designated)."""
     return estimation(dossier).total_aides
@@ -83,20 +112,27 @@ def montant_propose(dossier: Dossier) -> Decimal | None:
 
 @dataclass(frozen=True)
 class Delai:
-    """Calendar days since the last transmission, for a dossier awaiting a decision."""
+    """Calendar days since the last transmission, for a dossier awaiting a decision (J+0 the day of transmission):
+    the OPCO decides until the end of day ``decision``; from the next day the funding is deemed accepted."""
 
     jours: int
+    alerte: int = DELAI_ALERTE_JOURS
+    decision: int = DELAI_DECISION_JOURS
 
     @property
     def depasse(self) -> bool:
-        return self.jours > DELAI_DECISION_JOURS
+        return self.jours > self.decision
+
+    @property
+    def en_alerte(self) -> bool:
+        return self.jours >= self.alerte
 
     @property
     def niveau(self) -> str:
         """``depasse`` (red), ``alerte`` (orange, from 15 days) or ``normal``."""
         if self.depasse:
             return "depasse"
-        return "alerte" if self.jours >= DELAI_ALERTE_JOURS else "normal"
+        return "alerte" if self.en_alerte else "normal"
 
     @property
     def libelle(self) -> str:
@@ -104,24 +140,43 @@ class Delai:
 
     @property
     def titre(self) -> str:
-        reste = DELAI_DECISION_JOURS - self.jours
+        reste = self.decision - self.jours
         if self.depasse:
-            return f"Transmis il y a {self.jours} jours : délai de décision de {DELAI_DECISION_JOURS} jours dépassé"
+            return f"Transmis il y a {self.jours} jours : délai de décision de {self.decision} jours dépassé"
         return f"Transmis il y a {self.jours} jour(s) : {reste} jour(s) avant la fin du délai de décision"
+
+
+def seuils(dossier: Dossier) -> tuple[int, int]:
+    """(alerte, décision) in days for ``dossier``: the dated parameters in force on its transmission day, its
+    dispositif's own (``D6325_2_DELAI_JOURS__CPRO``…) first; the law's figures if none is recorded."""
+    jour = timezone.localdate(dossier.transmis_le) if dossier.transmis_le else timezone.localdate()
+    variante = dossier.dispositif.code
+
+    def jours(code: str, defaut: int) -> int:
+        try:
+            return int(parametre(code, jour, variante=variante))
+        except ParametreIntrouvable:
+            return defaut
+
+    return jours(PARAMETRE_ALERTE, DELAI_ALERTE_JOURS), jours(PARAMETRE_DELAI, DELAI_DECISION_JOURS)
 
 
 def delai(dossier: Dossier, aujourdhui: dt.date | None = None) -> Delai | None:
     """The deadline's count while the dossier awaits a decision (*Transmis*, *En cours d'instruction*), else None."""
-    return delai_de(dossier.state, dossier.transmis_le, aujourdhui)
+    if dossier.state not in DossierState.a_traiter() or dossier.transmis_le is None:
+        return None
+    return delai_de(dossier.state, dossier.transmis_le, aujourdhui, seuils=seuils(dossier))
 
 
-def delai_de(state: str, transmis_le: dt.datetime | None, aujourdhui: dt.date | None = None, tz=None) -> Delai | None:
+def delai_de(
+    state: str, transmis_le: dt.datetime | None, aujourdhui: dt.date | None = None, tz=None, seuils=None
+) -> Delai | None:
     """``delai`` from the two columns it reads (the CSV export reads columns, not dossiers; it passes today and the
-    time zone once for all its rows)."""
+    time zone once for all its rows, and counts with the law's figures)."""
     if state not in DossierState.a_traiter() or transmis_le is None:
         return None
     aujourdhui = aujourdhui or timezone.localdate()
-    return Delai((aujourdhui - timezone.localdate(transmis_le, tz)).days)
+    return Delai((aujourdhui - timezone.localdate(transmis_le, tz)).days, *(seuils or ()))
 
 
 def debut_du_jour(jour: dt.date) -> dt.datetime:
@@ -171,9 +226,111 @@ BANDES = (
 )
 
 
+# -- the daily watch of the deadline (celery beat: tasks.veiller_delais) -------------------------------------
+
+COMMENTAIRE_TACITE = "Prise en charge réputée acceptée (article D6325-2)"
+
+
+def montant_tacite(dossier: Dossier) -> Decimal | None:
+    """What a tacit acceptance engages: the funding as requested, i.e. the estimate from the dated forfaits (the law
+    deems the *prise en charge* accepted); empty when it cannot be computed (the gestionnaire sees it so)."""
+    try:
+        montant = montant_propose(dossier)
+    except LookupError:  # a parameter missing at the contract's date
+        return None
+    return montant if montant is not None and montant > 0 else None
+
+
+def accepter_tacitement(dossier: Dossier, aujourdhui: dt.date | None = None) -> DossierEvenement | None:
+    """D6325-2: no decision at the end of the deadline → *Accepté*, recorded under the portal's own account with
+    the estimate as amount engaged, the adhérent, the prestataire and the assignee notified. None when the dossier
+    is no longer past its deadline once locked (decided, sent back, transmitted again meanwhile)."""
+    with transaction.atomic():
+        verrouille = Dossier.objects.select_for_update(of=("self",)).select_related("dispositif").get(pk=dossier.pk)
+        compte = delai(verrouille, aujourdhui)
+        if compte is None or not compte.depasse:
+            return None
+        valeurs = {"montant_engage": montant_tacite(dossier)}
+        systeme = acces.compte_systeme()
+        return fire(verrouille, ACCEPTER_TACITEMENT, user=systeme, comment=COMMENTAIRE_TACITE, valeurs=valeurs)
+
+
+def alerter(dossier: Dossier, aujourdhui: dt.date | None = None) -> list:
+    """The warning of the deadline's approach, once per dossier and transmission, to its assignee
+    (``instruit_par``; nobody while unassigned: the list's orange « J+n » and its filter show it to the team, and the
+    warning goes to whoever takes it before the end of the deadline). Returns the notifications written."""
+    from notifications.events import Evenement
+    from notifications.models import Notification
+    from notifications.services import notifier
+
+    with transaction.atomic():
+        verrouille = (
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("dispositif", "instruit_par")
+            .get(pk=dossier.pk)
+        )
+        compte = delai(verrouille, aujourdhui)
+        if compte is None or not compte.en_alerte or compte.depasse or verrouille.instruit_par is None:
+            return []
+        deja = Notification.objects.filter(
+            dossier=verrouille, evenement=Evenement.DELAI_ALERTE, created_at__gte=verrouille.transmis_le
+        )
+        if deja.exists():
+            return []
+        echeance = timezone.localdate(verrouille.transmis_le) + dt.timedelta(days=compte.decision)
+        commentaire = (
+            f"J+{compte.jours} sur {compte.decision} jours : sans décision au plus tard le {echeance:%d/%m/%Y}, la "
+            "prise en charge sera réputée acceptée (article D6325-2)."
+        )
+        return notifier(Evenement.DELAI_ALERTE, verrouille, [verrouille.instruit_par], commentaire=commentaire)
+
+
+def veiller_delais(aujourdhui: dt.date | None = None) -> dict[str, int]:
+    """Every dossier awaiting a decision: past its deadline → tacit acceptance; from the alert threshold → the
+    assignee's warning (once). Idempotent: run twice a day, it does nothing the second time."""
+    from notifications.events import Evenement
+    from notifications.models import Notification
+
+    aujourdhui = aujourdhui or timezone.localdate()
+    # The smallest threshold any dispositif may have (dated parameters, in memory) bounds the dossiers to read.
+    plus_court = min([*valeurs_seuils(), DELAI_ALERTE_JOURS, DELAI_DECISION_JOURS])
+    # Whether this transmission was already warned about, read with the list: only the others are locked.
+    alerte_envoyee = Notification.objects.filter(
+        dossier=OuterRef("pk"), evenement=Evenement.DELAI_ALERTE, created_at__gte=OuterRef("transmis_le")
+    )
+    candidats = (
+        Dossier.objects.filter(
+            state__in=DossierState.a_traiter(),
+            transmis_le__lt=debut_du_jour(aujourdhui - dt.timedelta(days=max(plus_court, 1) - 1)),
+        )
+        .select_related("dispositif")
+        .annotate(alerte_envoyee=Exists(alerte_envoyee))
+        .order_by("transmis_le", "pk")
+    )
+    faits = {"acceptes": 0, "alertes": 0}
+    for dossier in candidats.iterator(chunk_size=500):
+        compte = delai(dossier, aujourdhui)
+        if compte is None:
+            continue
+        if compte.depasse:
+            faits["acceptes"] += accepter_tacitement(dossier, aujourdhui) is not None
+        elif compte.en_alerte and not dossier.alerte_envoyee and dossier.instruit_par_id is not None:
+            faits["alertes"] += bool(alerter(dossier, aujourdhui))
+    return faits
+
+
+def valeurs_seuils() -> list[int]:
+    """Every value recorded for the two parameters and their dispositifs' variants."""
+    from portal.tables import lignes
+    from referentiels.models import ParametreRegle
+
+    codes = (PARAMETRE_ALERTE, PARAMETRE_DELAI)
+    return [int(r.valeur) for r in lignes(ParametreRegle) if r.code.split("__")[0] in codes]
+
+
 # -- what the adhérent sees -------------------------------------------------------------------------------
 
-DECISIONS = (DEMANDER_COMPLEMENTS, ACCEPTER_DOSSIER, REFUSER_DOSSIER)
+DECISIONS = (DEMANDER_COMPLEMENTS, ACCEPTER_DOSSIER, REFUSER_DOSSIER, ACCEPTER_TACITEMENT)
 
 
 @dataclass(frozen=True)
@@ -207,9 +364,16 @@ def avis_gestionnaire(dossier: Dossier) -> Avis | None:
         from dossiers.calculs.financement import euros
 
         texte = "AKTO accepte la prise en charge de ce contrat"
+        titre = "Votre demande a été acceptée"
+        if evenement.transition == ACCEPTER_TACITEMENT:
+            texte = (
+                "Sans décision d'AKTO dans le délai de décision, la prise en charge de ce contrat est réputée "
+                "acceptée et le contrat réputé déposé (article D6325-2 du code du travail)"
+            )
+            titre = "Votre demande est réputée acceptée"
         if dossier.montant_engage is not None:
             texte += f" : montant de la prise en charge engagée {euros(dossier.montant_engage)}"
-        return Avis("success", "Votre demande a été acceptée", texte + ".", evenement.comment, evenement.created_at)
+        return Avis("success", titre, texte + ".", evenement.comment, evenement.created_at)
     return Avis(
         "danger",
         "Votre demande a été refusée",

@@ -1,10 +1,10 @@
-"""Celery tasks of the back office: thin interfaces over ``dossiers.instruction.export`` (``dossiers/tasks.py``
-re-exports them for Celery's autodiscovery)."""
+"""Celery tasks of the back office: thin interfaces over ``dossiers.instruction.export`` and ``decisions``
+(``dossiers/tasks.py`` re-exports them for Celery's autodiscovery)."""
 
 from celery import shared_task
 from django.contrib import admin
 
-from dossiers.instruction import export
+from dossiers.instruction import decisions, export
 from dossiers.models import Dossier
 
 
@@ -19,3 +19,10 @@ def exporter_dossiers(export_id: int) -> str:
 def nettoyer_exports() -> int:
     """celery beat: the export jobs older than a week and their files."""
     return export.nettoyer()
+
+
+@shared_task(name="dossiers.tasks.veiller_delais", ignore_result=True)
+def veiller_delais() -> dict:
+    """celery beat, daily: the D6325-2 deadline — the assignee's warning at the alert threshold, the tacit acceptance
+    once the deadline is over (idempotent)."""
+    return decisions.veiller_delais()

@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -236,6 +237,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dossiers.tasks.nettoyer_exports",
         "schedule": 3600.0,
         "options": {"expires": 3000},
+    },
+    # The D6325-2 deadline, once a day just after midnight (the deadline's last day is over): the assignee's
+    # warning at J+15, the tacit acceptance after J+20 (dossiers/instruction/decisions.py veiller_delais).
+    "veiller-delais": {
+        "task": "dossiers.tasks.veiller_delais",
+        "schedule": crontab(hour=0, minute=15),
+        "options": {"expires": 23 * 3600},
     },
 }
 

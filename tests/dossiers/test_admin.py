@@ -56,10 +56,12 @@ def lue(page: str, libelle: str) -> str | None:
 
 
 def formulaires(page: str, dossier) -> list[str]:
-    """The targets of the page's forms but the back office's own records (assignment, internal notes)."""
+    """The targets of the page's forms but the back office's own records (assignment, internal notes, the pieces'
+    review)."""
     cibles = re.findall(r'<form method="post"(?: action="([^"]*)")?', page)
     propres = {f"{LISTE}{dossier.pk}/attribuer/", f"{LISTE}{dossier.pk}/notes/"}
-    return [cible for cible in cibles if cible not in propres]
+    avis = re.compile(rf"{LISTE}{dossier.pk}/pieces/\d+/avis/")
+    return [cible for cible in cibles if cible not in propres and not avis.fullmatch(cible)]
 
 
 def transmis(jours=0, state=DossierState.TRANSMIS, **kwargs):
@@ -311,6 +313,8 @@ def test_dossier_page_shows_every_tab_read_only(akto, adherent, types_document):
     assert akto.get(f"/dossiers/{dossier.pk}/documents/pieces/{piece.pk}/telecharger/").status_code == 200
     assert "Contrôles de saisie — aucune anomalie" in page
     assert formulaires(page, dossier) == []  # nothing to edit
+    avis = re.findall(r'<form method="post" action="(/admin/dossiers/dossier/\d+/pieces/\d+/avis/)"', page)
+    assert len(avis) == dossier.pieces_jointes.count()  # the pieces' review (AKTO's side)
     assert "Prendre en instruction" in page and "Demander des compléments" in page
     assert ">Accepter<" in page and ">Refuser<" in page  # in one step from Transmis
 

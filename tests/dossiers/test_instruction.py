@@ -16,6 +16,7 @@ from dossiers.instruction import decisions as instruction
 from dossiers.models import Dossier, DossierEvenement
 from dossiers.workflow import (
     ACCEPTER_DOSSIER,
+    ACCEPTER_TACITEMENT,
     DEMANDER_COMPLEMENTS,
     PRENDRE_EN_INSTRUCTION,
     REFUSER_DOSSIER,
@@ -203,6 +204,7 @@ def test_decisions_are_declared_once_with_their_sources():
         DEMANDER_COMPLEMENTS: {DossierState.TRANSMIS, DossierState.EN_INSTRUCTION},
         ACCEPTER_DOSSIER: {DossierState.TRANSMIS, DossierState.EN_INSTRUCTION},
         REFUSER_DOSSIER: {DossierState.TRANSMIS, DossierState.EN_INSTRUCTION},
+        ACCEPTER_TACITEMENT: {DossierState.TRANSMIS, DossierState.EN_INSTRUCTION},
     }
     assert [n for n in TRANSITIONS if TRANSITIONS[n].commentaire_obligatoire] == [DEMANDER_COMPLEMENTS]
     assert {n for n in TRANSITIONS if TRANSITIONS[n].prealable} == {ACCEPTER_DOSSIER, REFUSER_DOSSIER}

@@ -34,6 +34,8 @@ CODES = {
     "FIN_TUTORAT_MENSUEL": "230",
     "FIN_TUTORAT_MENSUEL_MAJORE": "345",
     "FIN_TUTORAT_MOIS_MAX": "6",
+    "D6325_2_DELAI_JOURS": "20",
+    "D6325_2_ALERTE_JOURS": "15",
 }
 
 
@@ -97,17 +99,17 @@ def test_data_file_rules_parameters_have_a_source_and_fit_the_columns():
 
 
 def test_load_parametres_is_idempotent_restores_the_file_and_keeps_admin_rows():
-    assert "paramètres des règles : 0 créés, 0 modifiés, 12 inchangés (12 en base)" in load()
+    assert "paramètres des règles : 0 créés, 0 modifiés, 14 inchangés (14 en base)" in load()
     ParametreRegle.objects.filter(code="TP04_ESSAI_CDD_COURT_JOURS").update(valeur=Decimal("99"))
     nouvelle_valeur("TP04_ESSAI_CDD_COURT_JOURS", date(2027, 1, 1), 10)
-    assert "paramètres des règles : 0 créés, 1 modifiés, 11 inchangés (13 en base)" in load()
+    assert "paramètres des règles : 0 créés, 1 modifiés, 13 inchangés (15 en base)" in load()
     assert parametre("TP04_ESSAI_CDD_COURT_JOURS", date(2026, 12, 31)) == 14
     assert parametre("TP04_ESSAI_CDD_COURT_JOURS", date(2027, 1, 1)) == 10  # the admin's row is kept
 
 
 def test_load_parametres_creates_the_missing_rows():
     ParametreRegle.objects.all().delete()
-    assert "paramètres des règles : 12 créés, 0 modifiés, 0 inchangés (12 en base)" in load()
+    assert "paramètres des règles : 14 créés, 0 modifiés, 0 inchangés (14 en base)" in load()
 
 
 def test_one_value_per_code_and_date():
@@ -253,3 +255,12 @@ def test_admin_lists_filters_and_edits_the_parameters(admin_client):
     assert response.status_code == 302, response.content.decode()[:2000]
     assert parametre("TP04_ESSAI_CDD_COURT_JOURS", date(2027, 1, 1)) == 12
     assert essai_maximum_cdd(date(2027, 1, 4), date(2027, 7, 3)) == 12
+
+
+def test_a_variant_of_a_parameter_applies_first():
+    """``parametre(code, date, variante)``: the ``<code>__<VARIANTE>`` row in force on that date, else the code's."""
+    nouvelle_valeur("D6325_2_DELAI_JOURS__CPRO", date(2026, 1, 1), 30)
+    assert parametre("D6325_2_DELAI_JOURS", date(2026, 6, 1), variante="cpro") == 30
+    assert parametre("D6325_2_DELAI_JOURS", date(2025, 12, 31), variante="CPRO") == 20  # not yet in force
+    assert parametre("D6325_2_DELAI_JOURS", date(2026, 6, 1), variante="PROA") == 20
+    assert parametre("D6325_2_DELAI_JOURS", date(2026, 6, 1)) == 20
