@@ -71,6 +71,16 @@ class NomField(forms.CharField):
         return normalize_nom(value) if value else value
 
 
+class TexteField(forms.CharField):
+    """A multi-line text: the browser sends its newlines as CRLF, its maxlength (and the counter,
+    static/portal/js/compteurs.js) counts them as one character; read as LF, so that 2 000 characters typed are
+    2 000 characters here (not 1 970 once 30 newlines count twice)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+
 MSG_ENTIER = "Saisissez un nombre entier positif ou nul."
 
 

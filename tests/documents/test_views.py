@@ -230,3 +230,16 @@ def test_types_follow_the_training(client, dossier):
     assert "Annexe pédagogique ou budget prévisionnel (1 fichier minimum)" in html
     assert "Convention signée des 2 parties ou Devis" not in html
     assert TypeDocument.objects.count() == 7  # the Convention tripartite is for type 12 only
+
+
+def test_counter_asks_for_a_module_before_it_can_count(client, adherent):
+    # Issue 20: no green « ✓ 0/0 » while no module says which pieces are required.
+    etablissement = adherent.rattachements.get().etablissement
+    dossier = DossierFactory(etablissement=etablissement, created_by=adherent)
+    html = client.get(f"/dossiers/{dossier.pk}/documents/").content.decode()
+    assert "Ajoutez un module de formation pour connaître les pièces à fournir" in html
+    assert "0/0 types de documents" not in html and "✓" not in html
+    ModuleFormation.objects.create(formation=dossier.formation, ordre=1, type="externe")
+    html = client.get(f"/dossiers/{dossier.pk}/documents/").content.decode()
+    assert "Ajoutez un module de formation" not in html
+    assert "0/2 types de documents obligatoires à transmettre" in html

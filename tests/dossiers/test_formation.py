@@ -367,10 +367,13 @@ def test_module_messages_distance_and_mandatory(adherent):
     client = client_for(adherent)
     response = add_module(client, dossier, **module_externe(organisme(), **{"module-heures_distance": "401"}))
     page = text(response)
-    assert "Module 1 : La durée de la formation à distance doit être inférieure à la durée de formation" in page
+    assert "Module 1 — Durée de la formation à distance : La durée de la formation à distance doit être inférieure à la durée de formation" in page
     response = add_module(client, dossier, "interne", **{"module-heures": "10"})
     page = text(response)
-    assert "Module 2 : Saisie obligatoire" in page
+    # Each message names its field (issue 20): never twice « Module 2 : Saisie obligatoire » without saying which.
+    assert "Module 2 — Date de début : Saisie obligatoire" in page
+    assert "Module 2 — Date de fin : Saisie obligatoire" in page
+    assert "Module 2 : Saisie obligatoire" not in page
     assert bullet(response) == "invalid"
 
 

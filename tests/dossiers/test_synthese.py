@@ -134,6 +134,18 @@ def test_comment_over_2000_characters_is_refused(adherent, dossier):
     assert Synthese.objects.get(dossier=dossier).commentaire == ""
 
 
+def test_comment_of_2000_characters_with_newlines_is_kept_whole(adherent, dossier):
+    # Issue 20: the browser sends newlines as CRLF; counted twice, 30 lines cut the comment at 1 970 characters.
+    lignes = ["x" * 65] * 30  # 30 × 65, 30 newlines, 20: 2 000 characters as the counter counts them
+    commentaire = "\n".join(lignes) + "\n" + "y" * 20
+    assert len(commentaire) == 2000
+    response = save(client_for(adherent), dossier, {"commentaire": commentaire.replace("\n", "\r\n")})
+    assert "ne peut dépasser" not in text(response)
+    assert Synthese.objects.get(dossier=dossier).commentaire == commentaire
+    response = save(client_for(adherent), dossier, {"commentaire": commentaire.replace("\n", "\r\n") + "z"})
+    assert "Le commentaire ne peut dépasser 2000 caractères." in text(response)
+
+
 def test_cg_link_and_page(adherent, dossier):
     page = text(client_for(adherent).get(f"/dossiers/{dossier.pk}/synthese/"))
     assert 'href="/conditions-generales/"' in page

@@ -208,7 +208,7 @@ def test_parcours_contrat_et_formation(page: Page, referentiels):
     expect(modules(page)).to_contain_text("Le module N°1 a été enregistré.")
     row = page.locator("#module-1")
     expect(row).to_contain_text("Externe")
-    expect(modules(page)).to_contain_text(f"Module 1 : {MSG_DISTANCE}")
+    expect(modules(page)).to_contain_text(f"Module 1 — Durée de la formation à distance : {MSG_DISTANCE}")
     settled(page)
 
     # Fix it: Modifier, lower the distance hours.

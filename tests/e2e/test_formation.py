@@ -128,7 +128,7 @@ def test_parcours_onglet_formation(page: Page, referentiels):
     row = page.locator("#module-1")
     expect(row).to_contain_text("Externe")
     expect(row).to_contain_text("01/09/2026")
-    expect(modules(page)).to_contain_text(f"Module 1 : {MSG_DISTANCE}")
+    expect(modules(page)).to_contain_text(f"Module 1 — Durée de la formation à distance : {MSG_DISTANCE}")
     # The alert (Qualiopi not declared) is shown as an alert, distinct from the error.
     expect(modules(page).locator(".field-message--alerte")).to_contain_text("Qualiopi")
 

@@ -36,6 +36,8 @@ def contexte_bloc(dossier, *, afficher=(), erreurs=None, choix=False, alert=None
         "sections": sections,
         "charges": charges,
         "total": total,
+        # Before any training module the required pieces are unknown: no « ✓ 0/0 » (issue 20).
+        "sans_module": not services.types_formation(dossier),
         "ajoutables": [t for t in services.types_du_dossier(dossier) if t.ajout_libre and t.code not in montres],
         "afficher": ",".join(sorted(afficher)),
         "en_ajout": bool(afficher) or choix,

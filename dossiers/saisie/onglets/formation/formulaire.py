@@ -10,7 +10,7 @@ import re
 from collections import defaultdict
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 
 from dossiers import rules
 from dossiers.enums import Diplome, ModalitePedagogique, PrefixeIntituleVae, TypeModule, TypeQualification
@@ -167,6 +167,16 @@ class FormationForm(OngletForm):
         return lignes_modules(self.instance.dossier)
 
 
+def libelle_champ_module(name: str) -> str:
+    """The French label of a module's field (« Date de début »), named by the list's messages."""
+    if name == "attestation_interne":
+        return "Attestation du service interne"
+    try:
+        return str(ModuleFormation._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return ""
+
+
 def lignes_modules(dossier) -> list[dict]:
     par_module: dict[int, list[dict]] = defaultdict(list)
     for anomalie in rules.check_onglet(dossier, "formation"):
@@ -175,6 +185,7 @@ def lignes_modules(dossier) -> list[dict]:
             par_module[int(match.group(1))].append(
                 {
                     "field": match.group(2),
+                    "label": libelle_champ_module(match.group(2)),
                     "kind": anomalie.kind if anomalie.bloquant else "alerte",
                     "message": anomalie.message,
                     "bloquant": anomalie.bloquant,

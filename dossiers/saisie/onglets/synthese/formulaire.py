@@ -6,6 +6,7 @@ from django import forms
 
 from dossiers.calculs.financement import estimation
 from dossiers.models import COMMENTAIRE_MAX, Synthese
+from dossiers.saisie.champs import TexteField
 from dossiers.saisie.onglets.base import OngletForm
 
 
@@ -14,7 +15,7 @@ def synthese_de(dossier) -> Synthese:
 
 
 class SyntheseForm(OngletForm):
-    commentaire = forms.CharField(
+    commentaire = TexteField(
         label="Commentaire",
         max_length=COMMENTAIRE_MAX,
         help_text=f"{COMMENTAIRE_MAX} caractères maximum — visible par le gestionnaire AKTO lors de l'instruction "
