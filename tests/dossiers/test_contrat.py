@@ -373,3 +373,10 @@ def test_field_check_sees_the_unsaved_type(adherent):
     )
     assert "n'est possible qu'en CDD" not in text(response)
     assert type_contrat(dossier) == TypeContrat.INITIAL  # a check writes nothing
+
+
+def test_type_de_contrat_is_marked_mandatory(adherent):
+    # Issue 20: the guide marks « Type de contrat ou d'avenant » with its *; it is always set (the wizard).
+    dossier = make(adherent)
+    page = text(client_for(adherent).get(f"/dossiers/{dossier.pk}/contrat/"))
+    assert re.search(r'<label class="form-label" for="id_type_contrat">\* Type de contrat ou d\'avenant', page)
