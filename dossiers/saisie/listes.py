@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, Subquery
+from django.shortcuts import redirect
 
 from dossiers.enums import DossierState
 from dossiers.models import Dossier
@@ -63,6 +66,19 @@ def _states_for(user, page):
     return PAGES[page]["states"](prestataire=user.is_prestataire)
 
 
+FILTRES = ("etat", "q", "tri", "page")
+
+
+def url_liste(path: str, **params) -> str:
+    """The list's URL: each parameter once, in a fixed order, empty ones (and page 1) dropped."""
+    propres = {}
+    for key in FILTRES:
+        value = params.get(key)
+        if value not in (None, "") and not (key == "page" and str(value) == "1"):
+            propres[key] = str(value)
+    return f"{path}?{urlencode(propres)}" if propres else path
+
+
 @login_required
 def liste(request, page):
     config = PAGES[page]
@@ -85,6 +101,11 @@ def liste(request, page):
         tri = ""
         ordre = ["-created_at", "-pk"]
 
+    demande = {key: request.GET.getlist(key)[-1].strip() for key in FILTRES if key in request.GET}
+    propre = url_liste(request.path, **demande)
+    if not request.htmx and dict(request.GET.lists()) != {k: [v] for k, v in parse_qsl(propre.partition("?")[2])}:
+        return redirect(propre)  # a plain GET of the form (or an old link): its parameters once, empty ones dropped
+
     # Two steps: the page's ids, sorted, from the dossiers the user sees (read from indexes only), then those 20
     # rows with what the table shows: a deep page no longer joins every dossier before it.
     cles = queryset.order_by(*[cle_de_tri(champ) for champ in ordre]).values("pk")
@@ -98,7 +119,17 @@ def liste(request, page):
         "etat": etat,
         "q": q,
         "tri": tri,
-        "colonnes": COLONNES,
+        "colonnes": [
+            (key, label, url_liste(request.path, etat=etat, q=q, tri=f"-{key}" if tri == key else key))
+            for key, label in COLONNES
+        ],
+        "url_precedente": page_obj.has_previous()
+        and url_liste(request.path, etat=etat, q=q, tri=tri, page=page_obj.previous_page_number()),
+        "url_suivante": page_obj.has_next()
+        and url_liste(request.path, etat=etat, q=q, tri=tri, page=page_obj.next_page_number()),
         "peut_creer": request.user.is_adherent or request.user.is_prestataire,
     }
-    return render_page_or_partial(request, "dossiers/liste.html", "resultats", context)
+    response = render_page_or_partial(request, "dossiers/liste.html", "resultats", context)
+    if request.htmx:  # the form's request carries every field, empty or not: the address bar shows them once
+        response["HX-Push-Url"] = url_liste(request.path, etat=etat, q=q, tri=tri, page=page_obj.number)
+    return response

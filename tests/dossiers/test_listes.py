@@ -136,3 +136,29 @@ def test_query_count_snapshot(adherent, etablissement, url, params, django_asser
             response = client.get(url, params)
         assert response.status_code == 200
         assert f"{total} dossier(s)" in response.content.decode()
+
+
+def test_filter_url_carries_each_parameter_once_and_drops_empty_ones(adherent, etablissement):
+    # Issue 20: the form's GET used to add its fields to the current address at every submit.
+    reprise = DossierFactory(etablissement=etablissement, a_reprendre=True)
+    DossierFactory(etablissement=etablissement)
+    client = client_for(adherent)
+    response = client.get("/brouillons/?etat=&q=&tri=&etat=a_reprendre&q=&tri=numero&q=")
+    assert response.status_code == 302 and response["Location"] == "/brouillons/?etat=a_reprendre&tri=numero"
+    assert client.get("/brouillons/?etat=&q=&tri=")["Location"] == "/brouillons/"
+    response = client.get(response["Location"])
+    assert response.status_code == 200 and numeros(response) == [reprise.numero]
+    page = html.unescape(response.content.decode())
+    assert 'href="/brouillons/?etat=a_reprendre&tri=-numero"' in page  # the sort links: once each, none empty
+    assert 'href="/brouillons/?tri=' not in page and "q=&" not in page and "etat=&" not in page
+    assert 'action="/brouillons/"' in page and 'hx-get="/brouillons/"' in page  # not the current address
+
+
+def test_htmx_filter_pushes_the_clean_url(adherent, etablissement):
+    DossierFactory(etablissement=etablissement, a_reprendre=True)
+    client = client_for(adherent)
+    response = client.get("/brouillons/?etat=a_reprendre&q=&tri=&etat=a_reprendre&q=%20%20", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert response["HX-Push-Url"] == "/brouillons/?etat=a_reprendre"
+    response = client.get("/brouillons/", {"etat": "", "q": "", "tri": ""}, HTTP_HX_REQUEST="true")
+    assert response["HX-Push-Url"] == "/brouillons/"
