@@ -446,3 +446,36 @@ def test_module_write_bumps_the_version_and_refreshes_the_tab_form(adherent):
     after = Dossier.objects.get(pk=dossier.pk).version
     assert after == before + 1
     assert f'value="{after}" id="id_version" hx-swap-oob="true"' in response.content.decode()
+
+
+@pytest.fixture
+def extrait_rncp():
+    """The real France compétences extract committed in referentiels/data (its Nsf file: 9 fiches)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("import_rncp", stdout=StringIO())
+
+
+@pytest.mark.parametrize(("code", "nsf"), [("RS6117", "221"), ("RS5000", "326"), ("RNCP1197", "221")])
+def test_picking_a_fiche_of_the_real_extract_fills_its_nsf(adherent, extrait_rncp, code, nsf):
+    # Issue 20: « Spécialité de formation (NSF) » is filled from the export's Nsf file (« 221w » → 221).
+    dossier = make(adherent)
+    client = client_for(adherent)
+    response = client.get(f"/dossiers/{dossier.pk}/formation/modules/certification/?code={code}", HTTP_HX_REQUEST="true")
+    page = text(response)
+    assert re.search(rf'name="specialite_nsf" value="{nsf}"', page)
+    assert "ne précise pas de spécialité" not in page
+    response = save(client, dossier, complet(code_rncp=code, specialite_nsf=nsf))
+    assert Formation.objects.get(dossier=dossier).specialite_nsf == nsf
+
+
+def test_a_fiche_without_nsf_says_so(adherent, extrait_rncp):
+    # Most fiches of the export carry no NSF: the help does not pretend it is filled, the field stays open.
+    assert Certification.objects.get(code="RNCP38228").nsf == []
+    dossier = make(adherent)
+    url = f"/dossiers/{dossier.pk}/formation/modules/certification/?code=RNCP38228"
+    page = text(client_for(adherent).get(url, HTTP_HX_REQUEST="true"))
+    assert "La fiche RNCP38228 ne précise pas de spécialité de formation (NSF)" in page
+    assert not re.search(r'name="specialite_nsf"[^>]*disabled', page)

@@ -63,7 +63,7 @@ class FormationForm(OngletForm):
         label="Spécialité de formation (NSF)",
         max_length=3,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 3, "placeholder": "Ex : 221"}),
-        help_text="Code à 3 chiffres, rempli depuis la fiche RNCP choisie",
+        help_text="Code à 3 chiffres, rempli depuis la fiche RNCP choisie quand France compétences le précise",
     )
     duree_totale_heures = heures_field("Durée totale de formation")
     duree_enseignements_heures = heures_field("Durée des enseignements théoriques")

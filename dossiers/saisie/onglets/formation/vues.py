@@ -222,6 +222,7 @@ def certification(request, pk):
         "messages_champs": {},
         "obligatoires": rules.mandatory_fields("formation", dossier),
         "choisie": choisie is not None,
+        "sans_nsf": choisie is not None and not choisie.nsf,  # the export has no NSF for every fiche
     }
     return render(request, "dossiers/modules/certification.html", context)
 
