@@ -35,6 +35,15 @@ class OrganismeFormation(models.Model):
     adresse = models.CharField(
         "N° et voie", max_length=250, blank=True, help_text="Adresse complète quand elle ne se découpe pas."
     )
+    complement_adresse = models.CharField(
+        "Complément d'adresse",
+        max_length=250,
+        blank=True,
+        help_text="Lu dans l'adresse du réseau : la partie entre parenthèses (zone, commune déléguée), BP, CS, TSA.",
+    )
+    quartier = models.CharField(
+        "Quartier", max_length=100, blank=True, help_text="Non fourni par les fichiers des réseaux : saisi ici."
+    )
     code_postal = models.CharField("Code postal", max_length=5, blank=True)
     commune = models.CharField("Commune", max_length=100, blank=True)
     uai = models.CharField("UAI", max_length=8, blank=True)

@@ -367,7 +367,8 @@ def test_module_messages_distance_and_mandatory(adherent):
     client = client_for(adherent)
     response = add_module(client, dossier, **module_externe(organisme(), **{"module-heures_distance": "401"}))
     page = text(response)
-    assert "Module 1 — Durée de la formation à distance : La durée de la formation à distance doit être inférieure à la durée de formation" in page
+    prefixe = "Module 1 — Durée de la formation à distance : "
+    assert prefixe + "La durée de la formation à distance doit être inférieure à la durée de formation" in page
     response = add_module(client, dossier, "interne", **{"module-heures": "10"})
     page = text(response)
     # Each message names its field (issue 20): never twice « Module 2 : Saisie obligatoire » without saying which.
@@ -463,7 +464,9 @@ def test_picking_a_fiche_of_the_real_extract_fills_its_nsf(adherent, extrait_rnc
     # Issue 20: « Spécialité de formation (NSF) » is filled from the export's Nsf file (« 221w » → 221).
     dossier = make(adherent)
     client = client_for(adherent)
-    response = client.get(f"/dossiers/{dossier.pk}/formation/modules/certification/?code={code}", HTTP_HX_REQUEST="true")
+    response = client.get(
+        f"/dossiers/{dossier.pk}/formation/modules/certification/?code={code}", HTTP_HX_REQUEST="true"
+    )
     page = text(response)
     assert re.search(rf'name="specialite_nsf" value="{nsf}"', page)
     assert "ne précise pas de spécialité" not in page
@@ -479,3 +482,18 @@ def test_a_fiche_without_nsf_says_so(adherent, extrait_rncp):
     page = text(client_for(adherent).get(url, HTTP_HX_REQUEST="true"))
     assert "La fiche RNCP38228 ne précise pas de spécialité de formation (NSF)" in page
     assert not re.search(r'name="specialite_nsf"[^>]*disabled', page)
+
+
+def test_chosen_organisme_shows_the_guides_address_fields(adherent):
+    # Issue 20: « * SIRET · N° d'activité · Quartier · … · N° et voie · Complément d'adresse · Code postal · Commune ».
+    dossier = make(adherent)
+    choisi = organisme(
+        adresse="Avenue de Rome", complement_adresse="ZI du Brockus", quartier="Brockus", code_postal="62500"
+    )
+    page = text(client_for(adherent).get(f"/dossiers/{dossier.pk}/formation/modules/organisme/?siret={choisi.siret}"))
+    assert re.search(
+        r'<label class="form-label" for="ro-organisme_quartier">Quartier</label>\s*<input[^>]*value="Brockus"', page
+    )
+    assert re.search(
+        r'for="ro-organisme_complement_adresse">Complément d\'adresse</label>\s*<input[^>]*value="ZI du Brockus"', page
+    )

@@ -144,6 +144,26 @@ def test_committed_extract_loads():
     assert OrganismeFormation.objects.filter(actif=False).count() == 45
 
 
+def test_complement_d_adresse_is_read_from_the_networks_address():
+    # Issue 20: the guide's organisme block has a « Complément d'adresse » (the networks give one line).
+    from referentiels.management.commands.import_organismes import split_complement
+
+    assert split_complement("Avenue de Rome ( ZI du Brockus )", "Saint-Omer") == ("Avenue de Rome", "ZI du Brockus")
+    assert split_complement("LE PLAN BP 54", "ROUSSET") == ("LE PLAN", "BP 54")
+    assert split_complement("111 Avenue de Dunkerque (Lille)", "Lille") == ("111 Avenue de Dunkerque", "")
+    assert split_complement("16 Rue Claude Bernard", "Paris") == ("16 Rue Claude Bernard", "")
+    run_import()
+    lycee = OrganismeFormation.objects.get(siret="19620162800050")
+    assert (lycee.adresse, lycee.complement_adresse, lycee.code_postal) == ("Avenue de Rome", "ZI du Brockus", "62500")
+    eure = OrganismeFormation.objects.get(siret="19271016800019")
+    assert (eure.adresse, eure.complement_adresse) == ("Rue de Breteuil", "Condé-sur-Iton")
+    assert OrganismeFormation.objects.get(siret="19590258000065").complement_adresse == ""  # « (Lille) », Lille
+    # The quartier is not in the networks' files: typed in the referential, a new import keeps it.
+    OrganismeFormation.objects.filter(siret="19620162800050").update(quartier="Brockus")
+    run_import()
+    assert OrganismeFormation.objects.get(siret="19620162800050").quartier == "Brockus"
+
+
 def test_nom_recherche_follows_the_name_on_save():
     organisme = OrganismeFormation.objects.create(siret=ADEN, raison_sociale="École Supérieure", commune="Évry")
     assert organisme.nom_recherche == "ecole superieure evry"

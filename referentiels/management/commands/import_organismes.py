@@ -30,7 +30,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from referentiels.models import OrganismeFormation
-from referentiels.search import normalize
+from referentiels.search import ascii_fold, normalize
 from referentiels.validators import validate_siret
 
 EXTRACT = Path(__file__).resolve().parents[2] / "data" / "organismes.csv.gz"
@@ -63,6 +63,8 @@ FILE_NETWORKS = {
 _FILE_NETWORK = re.compile(r"referentiel-reseau-(?P<slug>[a-z0-9-]+)\.csv", re.IGNORECASE)
 _POSTAL = re.compile(r"^(?P<voie>.*)\b(?P<cp>\d{5})\s+(?P<commune>\D.*)$")
 _SPACES = re.compile(r"\s+")
+_PARENTHESES = re.compile(r"\(([^()]*)\)")
+_DISTRIBUTION = re.compile(r"\b(?:BP|CS|TSA)\s*\d+\b", re.IGNORECASE)  # boîte postale, course spéciale, TSA
 _UAI = re.compile(r"^[0-9]{7}[A-Z]$")
 
 
@@ -114,6 +116,21 @@ def split_address(adresse: str) -> tuple[str, str, str]:
     if not match:
         return adresse, "", ""
     return match["voie"].strip(" ,"), match["cp"], match["commune"].strip()
+
+
+def split_complement(voie: str, commune: str = "") -> tuple[str, str]:
+    """The guide's *N° et voie* and *Complément d'adresse* from the networks' one-line address:
+    ``"Avenue de Rome ( ZI du Brockus )"`` → ``("Avenue de Rome", "ZI du Brockus")``, ``"Le Plan BP 54"`` →
+    ``("Le Plan", "BP 54")``; a parenthesis repeating the commune (``"(Lille)"``) is dropped."""
+    parts = []
+    for found in _PARENTHESES.findall(voie):
+        texte = _SPACES.sub(" ", found).strip()
+        if texte and ascii_fold(texte) != ascii_fold(commune):
+            parts.append(texte)
+    voie = _PARENTHESES.sub(" ", voie)
+    parts += [_SPACES.sub(" ", m.group(0)).strip() for m in _DISTRIBUTION.finditer(voie)]
+    voie = _DISTRIBUTION.sub(" ", voie)
+    return _SPACES.sub(" ", voie).strip(" ,"), ", ".join(parts)
 
 
 @dataclass
@@ -216,6 +233,7 @@ def model_fields(row: dict, report: Report) -> dict:
     if status == "ignore":
         report.nda_ignores[row["nda"]] += 1
     adresse, code_postal, commune = split_address(row["adresse"])
+    adresse, complement = split_complement(adresse, commune)
     uai = row["uai"].upper()
     qualiopi = {"oui": True, "non": False}.get(row["qualiopi"].lower())
     return {
@@ -223,6 +241,7 @@ def model_fields(row: dict, report: Report) -> dict:
         "raison_sociale": row["raison_sociale"][:250],
         "enseigne": row["enseigne"][:250],
         "adresse": adresse[:250],
+        "complement_adresse": complement[:250],
         "code_postal": code_postal,
         "commune": commune[:100],
         "uai": uai if _UAI.match(uai) else "",
@@ -315,6 +334,7 @@ class Command(BaseCommand):
             "raison_sociale",
             "enseigne",
             "adresse",
+            "complement_adresse",
             "code_postal",
             "commune",
             "uai",
