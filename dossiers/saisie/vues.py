@@ -231,7 +231,8 @@ def action(request, pk, name):
             texte = f"L'action « {transition.label} » n'est pas possible sur ce dossier."
             return render(request, "dossiers/includes/dialog.html", {"titre": transition.label, "texte": texte})
         return render(request, "dossiers/includes/confirmation.html", context)
-    motif = request.POST.get("motif", "").strip() if config.motif else ""
+    # The browser's CRLF newlines count once, as its maxlength and the counter count them (issue 20).
+    motif = request.POST.get("motif", "").replace("\r\n", "\n").strip() if config.motif else ""
     if len(motif) > MOTIF_MAX:
         context |= {"motif": motif, "erreur": f"Le motif ne doit pas dépasser {MOTIF_MAX} caractères."}
         return render(request, "dossiers/includes/confirmation.html", context, status=422)

@@ -233,6 +233,14 @@ def test_a_too_long_reason_is_kept_on_screen_with_a_message(prestataire, etablis
     assert Dossier.objects.get(pk=dossier.pk).state == DossierState.A_REPRENDRE
 
 
+def test_a_reason_of_1000_characters_with_newlines_is_accepted(prestataire, etablissement, adherents):
+    dossier = presaisie(prestataire, etablissement, DossierState.A_REPRENDRE)
+    motif = "\r\n".join(["x" * 99] * 10)  # 990 + 9 newlines = 999 characters, 1 008 if CRLF counted twice
+    response = client_for(adherents[0]).post(f"/dossiers/{dossier.pk}/action/refuser_reprise/", {"motif": motif})
+    assert response.status_code == 302 and "ne doit pas dépasser" not in text(response)
+    assert Dossier.objects.get(pk=dossier.pk).state == DossierState.REFUSE_PAR_ADHERENT
+
+
 def test_transmitting_a_taken_over_dossier_notifies_the_prestataire(prestataire, etablissement, adherents, monkeypatch):
     all_valid(monkeypatch)
     dossier = presaisie(prestataire, etablissement, DossierState.BROUILLON)
