@@ -9,7 +9,7 @@ number of queries whether the user sees 3 dossiers or 3,000:
   there those still waiting for the adhérent, and those the adhérent refused);
 - « Brouillons à finaliser »: the ``URGENTS`` most urgent drafts (earliest contract start C9 first, then the
   last modified), loaded as the tabs load a dossier (``chargement.pour_les_regles``: one query plus one per
-  prefetch) and checked by the rules engine: the tabs with blocking anomalies, and « Transmettre au plus tard le
+  prefetch) and checked by the rules engine: the tabs with blocking anomalies the user may complete, and « Transmettre au plus tard le
   JJ/MM » (C9 + 5 days, D6325-1, DAT-03) when C9 is within ``JOURS_PROCHES`` days or past;
 - « Dossiers récents »: the last ``RECENTS`` modified.
 """
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
-from dossiers import rules
+from dossiers import acces, rules
 from dossiers.enums import DossierState, OngletDossier
 from dossiers.models import Dossier, DossierEvenement
 from dossiers.rules.contrat import JOURS_TRANSMISSION
@@ -41,14 +41,14 @@ class Brouillon:
     dossier: Dossier
     transmettre_le: dt.date | None = None
     depasse: bool = False
-    onglets: list[str] = field(default_factory=list)  # labels of the tabs with blocking anomalies
+    onglets: list[str] = field(default_factory=list)  # labels of the user's tabs with blocking anomalies
 
 
 def _lignes(queryset):
     return queryset.select_related("employeur", "salarie", "contrat").order_by("-updated_at", "-pk")
 
 
-def _brouillons(visibles, states) -> list[Brouillon]:
+def _brouillons(user, visibles, states) -> list[Brouillon]:
     jour = timezone.localdate()
     urgents = pour_les_regles(visibles.filter(state__in=states)).order_by(
         F("contrat__date_debut").asc(nulls_last=True), "-updated_at", "-pk"
@@ -57,8 +57,10 @@ def _brouillons(visibles, states) -> list[Brouillon]:
     lignes = []
     for dossier in urgents:
         dossier.noter_indices()
+        # The tabs the user may complete (a prestataire: its own, the adhérent completes the others).
         bloquants = {a.onglet for a in rules.check(dossier) if a.bloquant}
-        ligne = Brouillon(dossier, onglets=[libelles[o] for o in libelles if o in bloquants])
+        onglets = [libelles[o] for o in libelles if o in bloquants and acces.peut_modifier(user, dossier, o)]
+        ligne = Brouillon(dossier, onglets=onglets)
         debut = dossier.contrat.date_debut if hasattr(dossier, "contrat") else None
         if debut is not None and debut <= jour + dt.timedelta(days=JOURS_PROCHES):
             ligne.transmettre_le = debut + dt.timedelta(days=JOURS_TRANSMISSION)
@@ -86,7 +88,7 @@ def a_faire(user) -> dict:
         ),
         "a_valider": list(_lignes(visibles.filter(state=DossierState.A_REPRENDRE))[:LIMITE]),
         # The pre-entries to take over are « A valider », not drafts to finalise.
-        "brouillons": _brouillons(visibles, [s for s in DossierState.brouillons(prestataire) if s != A_REPRENDRE]),
+        "brouillons": _brouillons(user, visibles, [s for s in DossierState.brouillons(prestataire) if s != A_REPRENDRE]),
         "recents": list(
             _lignes(visibles.exclude(state__in=[] if prestataire else DossierState.hors_listes()))[:RECENTS]
         ),

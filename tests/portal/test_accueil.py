@@ -132,6 +132,9 @@ def test_a_prestataire_sees_its_drafts_and_those_refused_by_the_adherent(etablis
     assert liens(contenu, "refuses") == [str(refuse.pk)]
     assert liens(contenu, "a_valider") == [str(attente.pk)]
     assert "En attente de reprise par l'adhérent" in contenu
+    # Only the tabs the prestataire enters (the adhérent completes Employeur and Financement when taking over).
+    onglets = re.search(r"data-onglets>([^<]*) à compléter<", section(contenu, "brouillons")).group(1).split(", ")
+    assert "Salarié" in onglets and "Employeur" not in onglets and "Financement" not in onglets
     assert 'data-counter="a_valider">1<' in contenu  # the counters are still there
 
 
