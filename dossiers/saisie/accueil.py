@@ -9,8 +9,9 @@ number of queries whether the user sees 3 dossiers or 3,000:
   there those still waiting for the adhérent, and those the adhérent refused);
 - « Brouillons à finaliser »: the ``URGENTS`` most urgent drafts (earliest contract start C9 first, then the
   last modified), loaded as the tabs load a dossier (``chargement.pour_les_regles``: one query plus one per
-  prefetch) and checked by the rules engine: the tabs with blocking anomalies the user may complete, and « Transmettre au plus tard le
-  JJ/MM » (C9 + 5 days, D6325-1, DAT-03) when C9 is within ``JOURS_PROCHES`` days or past;
+  prefetch) and checked by the rules engine: the tabs with blocking anomalies the user may complete, and
+  « Transmettre au plus tard le JJ/MM » (C9 + 5 days, D6325-1, DAT-03) when C9 is within ``JOURS_PROCHES`` days
+  or past;
 - « Dossiers récents »: the last ``RECENTS`` modified.
 """
 
@@ -88,7 +89,9 @@ def a_faire(user) -> dict:
         ),
         "a_valider": list(_lignes(visibles.filter(state=DossierState.A_REPRENDRE))[:LIMITE]),
         # The pre-entries to take over are « A valider », not drafts to finalise.
-        "brouillons": _brouillons(user, visibles, [s for s in DossierState.brouillons(prestataire) if s != A_REPRENDRE]),
+        "brouillons": _brouillons(
+            user, visibles, [s for s in DossierState.brouillons(prestataire) if s != A_REPRENDRE]
+        ),
         "recents": list(
             _lignes(visibles.exclude(state__in=[] if prestataire else DossierState.hors_listes()))[:RECENTS]
         ),
