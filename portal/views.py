@@ -1,4 +1,4 @@
-"""The home page (*Accueil*): the create button and the user's counters."""
+"""The home page (*Accueil*): the create button, the user's counters and to-do list (``dossiers.saisie.accueil``)."""
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 
 from dossiers.enums import DossierState
 from dossiers.models import Dossier
+from dossiers.saisie.accueil import a_faire
 
 
 @login_required
@@ -27,5 +28,6 @@ def accueil(request):
         "a_completer": DossierState.A_COMPLETER.value,
         "prestataire": prestataire,
         "peut_creer": request.user.is_adherent or prestataire,
+        "a_faire": a_faire(request.user),
     }
     return render(request, "portal/accueil.html", context)

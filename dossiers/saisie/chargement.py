@@ -40,14 +40,19 @@ PARTIES = (
 MODULES = Prefetch("formation__modules", queryset=ModuleFormation.objects.select_related("organisme"))
 
 
-def charger(request, pk) -> Dossier:
-    queryset = (
-        Dossier.objects.visible_to(request.user)
-        .avec_tuteurs()
+def pour_les_regles(queryset):
+    """``queryset`` with everything the rules engine reads: its parts, its tutors and ``avec_indices`` joined, its
+    modules and pieces prefetched (one query each, however many dossiers). Call ``noter_indices()`` on each."""
+    return (
+        queryset.avec_tuteurs()
         .avec_indices()
         .select_related(*PARTIES)
         .prefetch_related(MODULES, pieces.pieces_avec_type())
     )
+
+
+def charger(request, pk) -> Dossier:
+    queryset = pour_les_regles(Dossier.objects.visible_to(request.user))
     dossier = get_object_or_404(queryset, pk=pk)
     dossier.noter_indices()
     return acces.charger(dossier, request.user)

@@ -3,6 +3,8 @@
  * la barre (l'onglet actif), puis ← et → passent à l'onglet voisin (en boucle), Début et Fin au premier et au
  * dernier ; Entrée ou Espace ouvre l'onglet qui a le focus (ce sont des liens : hx-get, ou la page sans JS).
  * Délégué sur le document : la barre remplacée par htmx (hx-swap-oob) reste servie.
+ * Sur un téléphone la barre défile horizontalement (portal.css) : l'onglet actif y est ramené en vue, au chargement
+ * et chaque fois que htmx remplace la barre (elle revient alors au début).
  */
 (function () {
   "use strict";
@@ -10,6 +12,20 @@
   function onglets(liste) {
     return Array.from(liste.querySelectorAll('[role="tab"]'));
   }
+
+  function montrerOngletActif() {
+    document.querySelectorAll('[role="tablist"]').forEach(function (liste) {
+      const actif = liste.querySelector('[role="tab"][aria-selected="true"]');
+      if (!actif || liste.scrollWidth <= liste.clientWidth) return;
+      const boite = liste.getBoundingClientRect();
+      const onglet = actif.getBoundingClientRect();
+      if (onglet.left >= boite.left && onglet.right <= boite.right) return;
+      liste.scrollLeft += onglet.left - boite.left - (liste.clientWidth - onglet.width) / 2;
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", montrerOngletActif);
+  document.addEventListener("htmx:afterSettle", montrerOngletActif);
 
   document.addEventListener("keydown", function (event) {
     const courant = event.target.closest('[role="tablist"] [role="tab"]');
