@@ -37,6 +37,22 @@ class OngletForm(forms.ModelForm):
                     }
                 )
 
+    @property
+    def charge(self) -> str:
+        """The signed fingerprints of the values this form was loaded with (``saisie/fusion.py``); ``gardes``
+        overrides those of fields changed elsewhere whose loaded value is still the one on screen."""
+        from dossiers.saisie import fusion
+
+        return fusion.signer(fusion.empreintes(self) | getattr(self, "gardes", {}))
+
+    def restaurer(self, name: str, valeur) -> None:
+        """Put a field's stored value back on the instance (a field left out of a merged write)."""
+        try:
+            field = self.instance._meta.get_field(name)
+        except Exception:  # noqa: BLE001 — not a model field: the subclass's
+            return
+        setattr(self.instance, field.attname, valeur)
+
     def valid_field_names(self) -> list[str]:
         """Model fields whose submitted value is well-formed (and so may be written)."""
         return [name for name in self.cleaned_data if name != "version" and name in self._meta.fields]
