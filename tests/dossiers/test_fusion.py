@@ -218,7 +218,7 @@ def test_a_tutor_field_merges_with_the_salarie_s(adherent, dossier):
     assert dossier.salarie.prenom == "Léa"
 
 
-def test_a_merged_save_asks_what_a_plain_save_asks(complet):
+def test_a_merged_save_asks_what_a_plain_save_asks(complet):  # noqa: F811 — the fixture imported above
     """The merge compares fingerprints in memory: a save carrying the loaded values, after another write, asks the
     same queries as today's plain save (tests/dossiers/test_requetes_onglets.py)."""
     client, dossier = complet
