@@ -1,12 +1,14 @@
 """Field-level merge of a tab save (ADR « fusion au champ »).
 
-A tab form carries, beside the dossier's ``version``, ``_charge``: a signed map field → keyed fingerprint of the value
-the form was loaded with (L). On save, for each well-formed field: the posted value (P), the stored one (S, the
-bound form's initial: the dossier is read afresh by the request):
+A tab form carries, beside the dossier's ``version``, ``_charge``: a signed map field → two keyed fingerprints of what
+the form was loaded with (L): the input as the browser shows it (and posts it back untouched), and the stored value.
+On save, for each well-formed field: the posted input and its cleaned value (P), the stored one (S, the bound form's
+initial: the dossier is read afresh by the request):
 
-- P == L: the user did not change it → not written (someone else's change, if any, is kept);
-- P != L, S == L or S == P: written;
-- P != L, S != L, S != P: a conflict → not written; the user sees both values and chooses.
+- input posted == input loaded: the user did not change it → not written (someone else's change, if any, is kept;
+  a stored value the form would normalise is not "changed" either);
+- changed, and S == L or S == P: written;
+- changed, S != L and S != P: a conflict → not written; the user sees both values and chooses.
 
 Only fingerprints travel (HMAC of the value, keyed by the secret key): no value, the NIR included, is put in clear in
 the hidden field. The one write stays ``services.ecrire_sous_verrou``; its version is the one the request read.
@@ -56,15 +58,44 @@ def initiale(form, name):
     return form.get_initial_for_field(form.fields[name], name)
 
 
-def empreintes(form) -> dict[str, str]:
-    return {name: empreinte(initiale(form, name)) for name in noms(form)}
+def rendue(field, valeur):
+    """The input a stored value is shown as (and posted back as, untouched)."""
+    if isinstance(field.widget, forms.CheckboxInput):
+        return bool(valeur)
+    formatted = field.widget.format_value(field.prepare_value(valeur))
+    if isinstance(formatted, list):
+        formatted = formatted[0] if formatted else ""
+    return "" if formatted is None else str(formatted).replace("\r\n", "\n")
 
 
-def signer(valeurs: dict[str, str]) -> str:
+def postee(form, name):
+    field = form.fields[name]
+    valeur = field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
+    if isinstance(valeur, str):
+        valeur = valeur.replace("\r\n", "\n")
+    return valeur
+
+
+def empreintes(form) -> dict[str, list[str]]:
+    """[input on screen, stored value] of each field: a bound form's screen is what was posted, a loaded one's what
+    it renders; a conflict's input is taken as the stored value (so « Garder ma saisie » is a change, written)."""
+    conflits = getattr(form, "conflits", {})
+    result = {}
+    for name in noms(form):
+        valeur = initiale(form, name)
+        if name in conflits or not form.is_bound:
+            ecran = rendue(form.fields[name], valeur)
+        else:
+            ecran = postee(form, name)
+        result[name] = [empreinte(ecran), empreinte(valeur)]
+    return result
+
+
+def signer(valeurs: dict) -> str:
     return signing.dumps(valeurs, salt=SEL, compress=True)
 
 
-def lire(jeton: str | None) -> dict[str, str] | None:
+def lire(jeton: str | None) -> dict[str, list[str]] | None:
     """The loaded fingerprints posted back; None when absent or tampered with."""
     if not jeton:
         return None
@@ -87,11 +118,11 @@ class Conflit:
 @dataclass
 class Tri:
     conflits: dict[str, Conflit]
-    gardes: dict[str, str]  # changed elsewhere, untouched here: their loaded fingerprint stays the screen's
+    gardes: dict[str, list[str]]  # changed elsewhere, untouched here: their loaded fingerprints stay the screen's
     exclus: list[str]  # well-formed fields not written
 
 
-def trier(form, charge: dict[str, str], attente: set[str]) -> Tri:
+def trier(form, charge: dict, attente: set[str]) -> Tri:
     """Sort the bound, validated form's fields (see the module's docstring)."""
     conflits, gardes, exclus = {}, {}, []
     for name in noms(form):
@@ -99,12 +130,16 @@ def trier(form, charge: dict[str, str], attente: set[str]) -> Tri:
             continue
         s = empreinte(initiale(form, name))
         p = empreinte(form.cleaned_data[name])
-        l = charge.get(name, s)  # noqa: E741 — a field the loaded page did not have: nothing changed elsewhere
-        if p == l:
+        ecran = empreinte(postee(form, name))
+        charge_champ = charge.get(name)
+        if not (isinstance(charge_champ, list) and len(charge_champ) == 2):
+            charge_champ = [None, s]  # a field the loaded page did not have: changed here, not elsewhere
+        ecran_l, l = charge_champ  # noqa: E741
+        if ecran == ecran_l:
             exclus.append(name)
             if s != l:
-                gardes[name] = l
-        elif s != l and s != p or name in attente and s != p:
+                gardes[name] = charge_champ
+        elif (s != l or name in attente) and s != p:
             exclus.append(name)
             conflits[name] = conflit(form, name)
     return Tri(conflits, gardes, exclus)
@@ -127,11 +162,7 @@ def conflit(form, name) -> Conflit:
 def brute(field, valeur) -> tuple[str, bool]:
     if isinstance(field.widget, forms.CheckboxInput):
         return ("on" if valeur else ""), True
-    prepared = field.prepare_value(valeur)
-    formatted = field.widget.format_value(prepared)
-    if isinstance(formatted, list):
-        formatted = formatted[0] if formatted else ""
-    return ("" if formatted is None else str(formatted)), False
+    return rendue(field, valeur), False
 
 
 def affichage(form, name, valeur) -> str:

@@ -39,8 +39,8 @@ class OngletForm(forms.ModelForm):
 
     @property
     def charge(self) -> str:
-        """The signed fingerprints of the values this form was loaded with (``saisie/fusion.py``); ``gardes``
-        overrides those of fields changed elsewhere whose loaded value is still the one on screen."""
+        """The signed fingerprints of what this form shows and stores (``saisie/fusion.py``); ``gardes`` overrides
+        those of fields changed elsewhere whose loaded value is still the one on screen."""
         from dossiers.saisie import fusion
 
         return fusion.signer(fusion.empreintes(self) | getattr(self, "gardes", {}))

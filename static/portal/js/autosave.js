@@ -26,7 +26,16 @@
   const enAttente = new Set(); // champs modifiés pas encore envoyés
   let echoues = new Set(); // champs que le dernier envoi n'a pas écrits
 
+  const dernieres = new Map(); // champ → valeur enregistrée (ou chargée) telle que le formulaire l'envoie
+
   const formulaire = () => document.querySelector(FORM);
+
+  const valeurDe = (form, nom) => new FormData(form).getAll(nom).map(String).join("\u0001");
+
+  const retenirValeurs = (form, noms) => { noms.forEach((n) => dernieres.set(n, valeurDe(form, n))); };
+
+  const tousLesNoms = (form) =>
+    new Set(Array.from(form.elements).map((e) => e.name).filter((n) => n && !IGNORE.has(n)));
 
   const majGarde = () => {
     const form = formulaire();
@@ -49,19 +58,30 @@
     enCours = true;
     const envoyes = new Set(enAttente);
     enAttente.clear();
+    const avant = new Map(Array.from(envoyes, (n) => [n, dernieres.get(n)]));
+    retenirValeurs(form, envoyes);
     statut("Enregistrement…");
     htmx.ajax("POST", form.getAttribute("action"), { source: form, values: { _auto: "1" }, swap: "none" })
-      .then(() => {
-        const liste = document.getElementById("autosave-non-enregistres");
-        echoues = new Set(((liste && liste.dataset.champs) || "").split(" ").filter(Boolean));
+      .then(lireEchoues)
+      .catch(() => {
+        envoyes.forEach((n) => { enAttente.add(n); dernieres.set(n, avant.get(n)); });
       })
-      .catch(() => { envoyes.forEach((n) => enAttente.add(n)); })
       .finally(() => {
         enCours = false;
         majGarde();
         if (relance || enAttente.size) { relance = false; planifier(DELAI); }
       });
   };
+
+  // Les champs que le serveur n'a pas écrits (format invalide, conflit), dits par la réponse hors bande.
+  function lireEchoues() {
+    const liste = document.getElementById("autosave-non-enregistres");
+    echoues = new Set(((liste && liste.dataset.champs) || "").split(" ").filter(Boolean));
+    majGarde();
+  }
+  document.addEventListener("htmx:oobAfterSwap", (event) => {
+    if (event.detail.target && event.detail.target.id === "autosave-non-enregistres") lireEchoues();
+  });
 
   const planifier = (delai) => {
     clearTimeout(minuteur);
@@ -78,20 +98,32 @@
     return el;
   };
 
+  // Modifié depuis le dernier envoi ? (Une valeur déjà enregistrée, ou revenue à celle-ci, n'est plus en attente.)
+  const noter = (el, delai) => {
+    if (valeurDe(el.form, el.name) === dernieres.get(el.name) && !echoues.has(el.name)) {
+      enAttente.delete(el.name);
+    } else {
+      enAttente.add(el.name);
+      planifier(delai);
+    }
+    majGarde();
+  };
   document.addEventListener("input", (event) => {
     const el = champ(event);
-    if (!el) return;
-    enAttente.add(el.name);
-    majGarde();
-    planifier(DELAI);
+    if (el) noter(el, DELAI);
   });
   document.addEventListener("change", (event) => {
     const el = champ(event);
-    if (!el) return;
-    enAttente.add(el.name);
-    majGarde();
-    planifier(200); // champ quitté : tout de suite, après la vérification du champ
+    if (el) noter(el, 200); // champ quitté : tout de suite, après la vérification du champ
   });
+
+  const initialiser = () => {
+    const form = formulaire();
+    dernieres.clear();
+    if (form) retenirValeurs(form, tousLesNoms(form));
+  };
+  document.addEventListener("DOMContentLoaded", initialiser);
+  if (document.readyState !== "loading") initialiser();
 
   // Un onglet rechargé (Enregistrer, changement d'onglet) : l'état repart de ce que le serveur a rendu.
   document.addEventListener("htmx:afterSwap", (event) => {
@@ -99,6 +131,7 @@
       enAttente.clear();
       echoues = new Set();
       clearTimeout(minuteur);
+      initialiser();
     }
   });
 
