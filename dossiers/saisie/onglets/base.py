@@ -25,6 +25,8 @@ class OngletForm(forms.ModelForm):
                 attrs.setdefault("class", "form-check-input")
             else:
                 attrs.setdefault("class", "form-control")
+            if editable:
+                attrs["data-autosave"] = ""  # static/portal/js/autosave.js saves it a moment after the user stops
             if check_url and editable:
                 # A field's check when the user leaves it (the guide: messages "au fil de la saisie").
                 attrs.update(

@@ -25,6 +25,7 @@
   let relance = false;
   const enAttente = new Set(); // champs modifiés pas encore envoyés
   let echoues = new Set(); // champs que le dernier envoi n'a pas écrits
+  let autres = false; // une saisie hors des champs de l'onglet (un module de formation…) : la garde reste levée
 
   const dernieres = new Map(); // champ → valeur enregistrée (ou chargée) telle que le formulaire l'envoie
 
@@ -35,12 +36,12 @@
   const retenirValeurs = (form, noms) => { noms.forEach((n) => dernieres.set(n, valeurDe(form, n))); };
 
   const tousLesNoms = (form) =>
-    new Set(Array.from(form.elements).map((e) => e.name).filter((n) => n && !IGNORE.has(n)));
+    new Set(Array.from(form.elements).filter((e) => e.hasAttribute("data-autosave")).map((e) => e.name));
 
   const majGarde = () => {
     const form = formulaire();
     if (!form) return;
-    if (enAttente.size || echoues.size || enCours) form.dataset.dirty = "true";
+    if (enAttente.size || echoues.size || enCours || autres) form.dataset.dirty = "true";
     else form.removeAttribute("data-dirty");
   };
 
@@ -95,6 +96,7 @@
     }
     if (!el.form || !el.form.matches(FORM) || !el.name || IGNORE.has(el.name)) return null;
     if (el.closest("[data-dirty-ignore], [data-filter-target]")) return null;
+    if (!el.hasAttribute("data-autosave")) { autres = true; return null; } // enregistré par son propre bouton
     return el;
   };
 
@@ -130,6 +132,7 @@
     if (event.detail.target && event.detail.target.id === "onglet") {
       enAttente.clear();
       echoues = new Set();
+      autres = false;
       clearTimeout(minuteur);
       initialiser();
     }
