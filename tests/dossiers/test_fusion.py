@@ -90,6 +90,7 @@ def test_same_field_refused_with_both_values_the_rest_written(adherent, dossier)
     response, page = b.enregistrer(email="b@exemple.test", telephone="01 23 45 67 89")
     assert response.status_code == 409
     assert "Modifié par ailleurs : a@exemple.test" in texte(page)
+    assert "Enregistrement partiel : des champs que vous avez modifiés l'ont aussi été par ailleurs." in page
     assert 'value="b@exemple.test"' in page  # the user's input stays in the field
     assert "Garder ma saisie" in page and "Reprendre la valeur enregistrée" in page
     assert 'name="_attente" value="email"' in page
@@ -228,3 +229,19 @@ def test_a_merged_save_asks_what_a_plain_save_asks(complet):  # noqa: F811 — t
     response, requetes = _requetes(lambda: onglet.poster(data)[0])
     assert "Enregistrement effectué." in html.unescape(response.content.decode())
     assert len(requetes) == REQUETES_ENREGISTREMENT, "\n".join(requetes)
+
+
+@pytest.mark.parametrize(
+    "slug", ["introduction", "employeur", "salarie", "contrat", "formation", "financement", "synthese", "documents"]
+)
+def test_every_field_of_every_tab_has_its_conflict_box(adherent, slug):
+    """An autosave's conflict is swapped out of band into #conflit-<field>: every field of the form has one."""
+    from dossiers.saisie import onglets
+    from tests.complet import dossier_complet
+
+    dossier = dossier_complet(adherent)
+    page = client_for(adherent).get(f"/dossiers/{dossier.pk}/{slug}/").content.decode()
+    onglet = onglets.get(slug)
+    form = onglet.form_class(instance=onglet.instance(Dossier.objects.get(pk=dossier.pk)))
+    manquants = [name for name in fusion.noms(form) if f'id="conflit-{name}"' not in page]
+    assert manquants == []
