@@ -140,9 +140,9 @@ def onglet_view(request, pk, slug):
         return _render(request, dossier, onglet)
     if not onglet.disponible:
         raise Http404
-    if not acces.peut_modifier(request.user, dossier, onglet.slug):
-        return _render(request, dossier, onglet, alert={"kind": "danger", "text": MSG_NON_MODIFIABLE}, status=409)
     auto = request.POST.get("_auto") == "1"  # autosave (static/portal/js/autosave.js): only status and messages
+    if not acces.peut_modifier(request.user, dossier, onglet.slug):
+        return _non_modifiable(request, dossier, onglet, auto)
     charge = fusion.lire(request.POST.get(fusion.CHAMP_CHARGE))
     attente = set(request.POST.getlist(fusion.CHAMP_ATTENTE))
     form = _form(onglet, dossier, request.user, request.POST)
@@ -161,15 +161,15 @@ def onglet_view(request, pk, slug):
             if ecrit:
                 break
             dossier = _dossier(request, pk)  # written in between: read again, sort again
+            if not acces.peut_modifier(request.user, dossier, onglet.slug):  # transmitted meanwhile…
+                return _non_modifiable(request, dossier, onglet, auto)
             form = _form(onglet, dossier, request.user, request.POST)
             form.is_valid()
     if not ecrit:
         # Nothing written: the input stays on screen, bound, with the reason.
         fresh = _dossier(request, pk)  # bullets speak of what is stored, not of the rejected input
         if auto:
-            return _render_auto(
-                request, fresh, onglet, form, texte="Non enregistré : le dossier a été modifié par ailleurs."
-            )
+            return _render_auto(request, fresh, onglet, form, texte=MSG_AUTO_PERIME)
         return _render(
             request, fresh, onglet, form=form, alert={"kind": "danger", "text": MSG_VERSION_PERIMEE}, status=409
         )
@@ -216,10 +216,22 @@ MSG_CONFLIT = (
 )
 
 
+def _non_modifiable(request, dossier, onglet, auto):
+    if auto:
+        form = _form(onglet, dossier, request.user, request.POST)
+        form.is_valid()
+        return _render_auto(request, dossier, onglet, form, texte=MSG_AUTO_NON_MODIFIABLE)
+    return _render(request, dossier, onglet, alert={"kind": "danger", "text": MSG_NON_MODIFIABLE}, status=409)
+
+
+MSG_AUTO_NON_MODIFIABLE = "Non enregistré : ce dossier n'est plus modifiable, rechargez la page."
+
+
 def _render_auto(request, dossier, onglet, form, *, texte=""):
     """An autosave's answer: the status line, the hidden version and loaded values, the messages, the conflicts and
     the bullets, out of band; the inputs the user is typing in are left alone."""
     conflits = getattr(form, "conflits", {})
+    rien_ecrit = bool(texte)
     if not texte:
         if conflits:
             texte = "Non enregistré : " + ", ".join(c.label for c in conflits.values()) + " modifié(s) par ailleurs."
@@ -236,7 +248,10 @@ def _render_auto(request, dossier, onglet, form, *, texte=""):
         "puces": onglets.puces(anomalies),
         "messages_champs": _messages_by_field(onglet, anomalies, form),
         "conflits": conflits,
-        "non_enregistres": sorted(set(form.errors) - {"version", "__all__"} | set(conflits)),
+        # Nothing written (a stale page, a dossier no longer editable): every field stays to save.
+        "non_enregistres": fusion.noms(form)
+        if rien_ecrit
+        else sorted(set(form.errors) - {"version", "__all__"} | set(conflits)),
     }
     return render(request, "dossiers/includes/autosave.html", context)
 

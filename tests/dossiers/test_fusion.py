@@ -245,3 +245,15 @@ def test_every_field_of_every_tab_has_its_conflict_box(adherent, slug):
     form = onglet.form_class(instance=onglet.instance(Dossier.objects.get(pk=dossier.pk)))
     manquants = [name for name in fusion.noms(form) if f'id="conflit-{name}"' not in page]
     assert manquants == []
+
+
+def test_an_autosave_on_a_dossier_transmitted_meanwhile_writes_nothing_and_says_so(adherent, dossier):
+    from dossiers.enums import DossierState
+
+    employeur = ouvrir(client_for(adherent), dossier, "employeur")
+    Dossier.objects.filter(pk=dossier.pk).update(state=DossierState.TRANSMIS, version=dossier.version + 1)
+    response, page = employeur.enregistrer(auto=True, email="rh@exemple.test")
+    assert response.status_code == 200
+    assert "Non enregistré : ce dossier n'est plus modifiable, rechargez la page." in page
+    assert re.search(r'data-champs="[^"]*\bemail\b', page)  # the guard stays raised for it
+    assert Employeur.objects.get(dossier=dossier).email != "rh@exemple.test"
