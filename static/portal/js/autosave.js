@@ -43,6 +43,8 @@
     if (!form) return;
     if (enAttente.size || echoues.size || enCours || autres) form.dataset.dirty = "true";
     else form.removeAttribute("data-dirty");
+    // Pour qui observe (les tests du navigateur) : « attente » (frappe en cours ou envoi), « fait ».
+    form.dataset.autosaveEtat = enAttente.size || enCours ? "attente" : "fait";
   };
 
   const statut = (texte) => {
@@ -137,6 +139,13 @@
       initialiser();
     }
   });
+
+  // Quitter l'onglet malgré l'avertissement (confirmé dans portal.js, qui arrête le clic sinon) : ce qui attendait
+  // son délai part tout de suite, rien de ce qui a été tapé n'est perdu.
+  document.addEventListener("click", (event) => {
+    const lien = event.target instanceof Element && event.target.closest("[data-leave-guard]");
+    if (lien && enAttente.size && !enCours) envoyer();
+  }, true);
 
   // Le choix devant un conflit.
   document.addEventListener("click", (event) => {
