@@ -123,6 +123,7 @@
 
   const initialiser = () => {
     const form = formulaire();
+    formCourant = form;
     dernieres.clear();
     if (form) retenirValeurs(form, tousLesNoms(form));
   };
@@ -130,8 +131,9 @@
   if (document.readyState !== "loading") initialiser();
 
   // Un onglet rechargé (Enregistrer, changement d'onglet) : l'état repart de ce que le serveur a rendu.
-  document.addEventListener("htmx:afterSwap", (event) => {
-    if (event.detail.target && event.detail.target.id === "onglet") {
+  let formCourant = null;
+  document.addEventListener("htmx:afterSwap", () => {
+    if (formulaire() !== formCourant) { // l'onglet a vraiment été remplacé (pas une réponse hors bande)
       enAttente.clear();
       echoues = new Set();
       autres = false;
