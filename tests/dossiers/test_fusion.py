@@ -257,3 +257,16 @@ def test_an_autosave_on_a_dossier_transmitted_meanwhile_writes_nothing_and_says_
     assert "Non enregistré : ce dossier n'est plus modifiable, rechargez la page." in page
     assert re.search(r'data-champs="[^"]*\bemail\b', page)  # the guard stays raised for it
     assert Employeur.objects.get(dossier=dossier).email != "rh@exemple.test"
+
+
+def test_a_module_added_during_a_formation_edit_does_not_make_the_save_fail(adherent, dossier):
+    from dossiers.models import Formation, ModuleFormation
+    from tests.dossiers.test_formation import add_module, module_externe, organisme
+
+    client = client_for(adherent)
+    formation = ouvrir(client, dossier, "formation")  # another browser tab, loaded before the module
+    assert add_module(client, dossier, "externe", **module_externe(organisme())).status_code == 200
+    assert ModuleFormation.objects.filter(formation__dossier=dossier).count() == 1
+    response, page = formation.enregistrer(intitule="BTS Management commercial opérationnel")
+    assert response.status_code == 200, page[:500]
+    assert Formation.objects.get(dossier=dossier).intitule == "BTS Management commercial opérationnel"
