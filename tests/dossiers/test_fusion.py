@@ -270,3 +270,12 @@ def test_a_module_added_during_a_formation_edit_does_not_make_the_save_fail(adhe
     response, page = formation.enregistrer(intitule="BTS Management commercial opérationnel")
     assert response.status_code == 200, page[:500]
     assert Formation.objects.get(dossier=dossier).intitule == "BTS Management commercial opérationnel"
+
+
+def test_an_autosave_asks_what_a_save_asks(complet):  # noqa: F811 — the fixture imported above
+    client, dossier = complet
+    onglet = ouvrir(client, dossier, "employeur")
+    data = onglet.donnees(auto=True, email="rh@exemple.test")
+    response, requetes = _requetes(lambda: onglet.poster(data)[0])
+    assert "Enregistré à" in response.content.decode()
+    assert len(requetes) == REQUETES_ENREGISTREMENT, "\n".join(requetes)
