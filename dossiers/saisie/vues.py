@@ -9,11 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dossiers import acces, rules
 from dossiers.enums import AnomalieKind, OngletDossier
-from dossiers.saisie import lecture, onglets
+from dossiers.saisie import fusion, lecture, onglets
 from dossiers.saisie.chargement import MSG_NON_MODIFIABLE, MSG_VERSION_PERIMEE
 from dossiers.saisie.chargement import charger as _dossier
 from dossiers.services import SaisieInvalide, dossier_action, dossier_transmettre, onglet_save
@@ -111,6 +112,7 @@ def _render(request, dossier, onglet, *, form=None, show_messages=False, alert=N
         "puces": onglets.puces(anomalies),
         "puces_seules": puces_seules,  # a save: the tab bar stays, only its bullets change
         "messages_champs": _messages_by_field(onglet, anomalies if show_messages else [], form),
+        "conflits": getattr(form, "conflits", {}),
         "obligatoires": rules.mandatory_fields(onglet.slug, dossier),
         "precedent": precedent,
         "suivant": suivant,
@@ -138,28 +140,63 @@ def onglet_view(request, pk, slug):
         return _render(request, dossier, onglet)
     if not onglet.disponible:
         raise Http404
+    auto = request.POST.get("_auto") == "1"  # autosave (static/portal/js/autosave.js): only status and messages
     if not acces.peut_modifier(request.user, dossier, onglet.slug):
-        return _render(request, dossier, onglet, alert={"kind": "danger", "text": MSG_NON_MODIFIABLE}, status=409)
+        return _non_modifiable(request, dossier, onglet, auto)
+    charge = fusion.lire(request.POST.get(fusion.CHAMP_CHARGE))
+    attente = set(request.POST.getlist(fusion.CHAMP_ATTENTE))
     form = _form(onglet, dossier, request.user, request.POST)
     form.is_valid()  # Partial save: the well-formed fields are in cleaned_data, the rest keep their errors.
     version = form.cleaned_data.get("version")
-    if version is None or not onglet_save(dossier=dossier, form=form, version=version):
+    tri = None
+    if charge is None:
+        # No record of the loaded values (a page older than the merge): the whole tab's optimistic lock.
+        ecrit = version is not None and onglet_save(dossier=dossier, form=form, version=version)
+    else:
+        # Field-level merge: only what this user changed is written, unless someone else changed it too.
+        for _essai in range(3):
+            tri = fusion.trier(form, charge, attente)
+            fusion.retenir(form, tri.exclus)
+            ecrit = onglet_save(dossier=dossier, form=form, version=dossier.version)
+            if ecrit:
+                break
+            dossier = _dossier(request, pk)  # written in between: read again, sort again
+            if not acces.peut_modifier(request.user, dossier, onglet.slug):  # transmitted meanwhile…
+                return _non_modifiable(request, dossier, onglet, auto)
+            form = _form(onglet, dossier, request.user, request.POST)
+            form.is_valid()
+    if not ecrit:
         # Nothing written: the input stays on screen, bound, with the reason.
         fresh = _dossier(request, pk)  # bullets speak of what is stored, not of the rejected input
+        if auto:
+            return _render_auto(request, fresh, onglet, form, texte=MSG_AUTO_PERIME)
         return _render(
             request, fresh, onglet, form=form, alert={"kind": "danger", "text": MSG_VERSION_PERIMEE}, status=409
         )
-    # The in-memory dossier now holds exactly what is stored: the well-formed values were applied
-    # to it and written, the malformed ones were never applied.
-    if form.errors:
-        # The malformed input stays on screen with its messages, under the version just written (the posted one
-        # is stale now: the next *Enregistrer* would be refused as « modifié ailleurs »).
+    conflits = tri.conflits if tri else {}
+    # The in-memory dossier now holds exactly what is stored: the well-formed values written were applied to it, the
+    # others (malformed, or left out by the merge) hold the stored value.
+    if form.errors or conflits or auto:
+        # The input stays on screen with its messages, under the version just written (the posted one is stale now).
         data = request.POST.copy()
         data["version"] = dossier.version
         saved_form = _form(onglet, dossier, request.user, data)
         saved_form.is_valid()
+        saved_form.gardes = tri.gardes if tri else {}
+        saved_form.conflits = conflits
     else:
         saved_form = _form(onglet, dossier, request.user)
+    if auto:
+        return _render_auto(request, dossier, onglet, saved_form)
+    if conflits:
+        alert = {"kind": "danger", "text": MSG_CONFLIT}
+    elif form.errors:
+        alert = {
+            "kind": "warning",
+            "text": "Enregistrement effectué. Les champs signalés en format invalide n'ont pas été enregistrés.",
+        }
+    else:
+        alert = {"kind": "success", "text": "Enregistrement effectué."}
     return _render(
         request,
         dossier,
@@ -167,13 +204,61 @@ def onglet_view(request, pk, slug):
         form=saved_form,
         show_messages=True,
         puces_seules=True,
-        alert={
-            "kind": "warning" if form.errors else "success",
-            "text": "Enregistrement effectué. Les champs signalés en format invalide n'ont pas été enregistrés."
-            if form.errors
-            else "Enregistrement effectué.",
-        },
+        alert=alert,
+        status=409 if conflits else 200,
     )
+
+
+MSG_AUTO_PERIME = "Non enregistré : le dossier a été modifié par ailleurs, enregistrez à nouveau."
+MSG_CONFLIT = (
+    "Enregistrement partiel : des champs que vous avez modifiés l'ont aussi été par ailleurs. Pour chacun, choisissez "
+    "« Garder ma saisie » ou « Reprendre la valeur enregistrée », puis enregistrez."
+)
+
+
+def _non_modifiable(request, dossier, onglet, auto):
+    if auto:
+        form = _form(onglet, dossier, request.user, request.POST)
+        form.is_valid()
+        return _render_auto(request, dossier, onglet, form, texte=MSG_AUTO_NON_MODIFIABLE)
+    return _render(request, dossier, onglet, alert={"kind": "danger", "text": MSG_NON_MODIFIABLE}, status=409)
+
+
+MSG_AUTO_NON_MODIFIABLE = "Non enregistré : ce dossier n'est plus modifiable, rechargez la page."
+
+
+def _render_auto(request, dossier, onglet, form, *, texte=""):
+    """An autosave's answer: the status line, the hidden version and loaded values, the messages, the conflicts and
+    the bullets, out of band; the inputs the user is typing in are left alone."""
+    conflits = getattr(form, "conflits", {})
+    rien_ecrit = bool(texte)
+    if not texte:
+        if conflits:
+            texte = "Non enregistré : " + ", ".join(c.label for c in conflits.values()) + " modifié(s) par ailleurs."
+        elif form.errors:
+            texte = f"Enregistré à {heure()}, sauf les champs au format invalide."
+        else:
+            texte = f"Enregistré à {heure()}"
+    anomalies = rules.check(dossier)
+    context = {
+        "dossier": dossier,
+        "form": form,
+        "texte": texte,
+        "echec": texte.startswith("Non enregistré"),
+        "puces": onglets.puces(anomalies),
+        "messages_champs": _messages_by_field(onglet, anomalies, form),
+        "conflits": conflits,
+        # Nothing written (a stale page, a dossier no longer editable): every field stays to save.
+        "non_enregistres": fusion.noms(form)
+        if rien_ecrit
+        else sorted(set(form.errors) - {"version", "__all__"} | set(conflits)),
+    }
+    return render(request, "dossiers/includes/autosave.html", context)
+
+
+def heure() -> str:
+    maintenant = timezone.localtime()
+    return f"{maintenant:%H} h {maintenant:%M}"
 
 
 @login_required

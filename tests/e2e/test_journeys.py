@@ -126,7 +126,7 @@ def expect_tab_shown(page: Page, label: str, *, check_template=True) -> None:
 
 def save(page: Page) -> None:
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_role("status")).to_have_text(SAVED)
+    expect(page.get_by_role("status").filter(has_text=SAVED)).to_have_text(SAVED)
 
 
 def dossier_numero(page: Page) -> str:
@@ -272,10 +272,11 @@ def test_verification_des_champs_en_quittant_le_champ(employeur_page: Page, scre
     expect(page.locator("#messages-caisse_retraite")).to_have_text("Saisie obligatoire")
     page.screenshot(path=str(screens_dir / "employeur-messages.png"), full_page=True)
 
-    # Checking a field never saves.
-    expect(page.get_by_role("status")).to_have_count(0)
+    # Leaving a field autosaves its well-formed value only (ADR 0019): the malformed number is not written.
+    expect(page.locator("#onglet-form")).to_have_attribute("data-autosave-etat", "fait")
+    expect(page.locator("#statut-enregistrement")).to_contain_text("sauf les champs au format invalide")
     dossier = Dossier.objects.select_related("employeur").get(numero=numero)
-    assert dossier.version == version
+    assert dossier.version > version
     assert dossier.employeur.effectif_total is None
     assert dossier.employeur.caisse_retraite == ""
 
@@ -305,12 +306,15 @@ def test_garde_modifications_non_enregistrees(employeur_page: Page):
     expect(page.get_by_label("Caisse de retraite complémentaire")).to_have_value("AG2R")
     assert page.url == url
 
-    # Accepting leaves the tab without saving.
+    # Accepting leaves the tab, and what was typed is saved all the same (autosave, ADR 0019).
     page.remove_listener("dialog", on_dialog)
     page.once("dialog", lambda dialog: dialog.accept())
     tab(page, "Salarié").click()
     expect_tab_shown(page, "Salarié")
     expect(page.get_by_role("tabpanel")).to_contain_text("Informations salarié(e)")
+    tab(page, "Employeur").click()
+    expect_tab_shown(page, "Employeur")
+    expect(page.get_by_label("Caisse de retraite complémentaire")).to_have_value("AG2R")
 
 
 def test_transmettre_un_dossier_incomplet(employeur_page: Page):
@@ -344,7 +348,7 @@ def test_message_long_s_ouvre_en_entier_au_clic(employeur_page: Page):
     Employeur.objects.filter(dossier__numero=numero).update(categorie_juridique="7210")
     page.get_by_label("Effectif total de l'entreprise").fill("3")
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_role("status")).to_have_text(SAVED)
+    expect(page.get_by_role("status").filter(has_text=SAVED)).to_have_text(SAVED)
 
     message = page.locator("#messages-siret .field-message")
     expect(message).to_have_count(1)
@@ -359,8 +363,9 @@ def test_message_long_s_ouvre_en_entier_au_clic(employeur_page: Page):
     assert Dossier.objects.get(numero=numero).employeur.effectif_total == 3
 
 
-def test_enregistrement_concurrent_affiche_le_message_et_garde_la_saisie(employeur_page: Page):
-    """Someone else saved the dossier meanwhile: the save writes nothing, says so, and keeps the input."""
+def test_enregistrement_concurrent_fusionne_et_garde_la_saisie(employeur_page: Page):
+    """Someone else saved the dossier meanwhile, not this field: the save is merged, not refused (ADR 0019; the
+    refused conflict, the same field changed on both sides: tests/e2e/test_conflit.py)."""
     from django.db.models import F
 
     from dossiers.models import Dossier
@@ -370,9 +375,9 @@ def test_enregistrement_concurrent_affiche_le_message_et_garde_la_saisie(employe
     Dossier.objects.filter(numero=numero).update(version=F("version") + 1)  # a save made elsewhere
     page.get_by_label("Caisse de retraite complémentaire").fill("HUMANIS")
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_role("tabpanel").get_by_role("alert").first).to_contain_text("modifié ailleurs")
+    expect(page.get_by_role("status").filter(has_text=SAVED)).to_have_text(SAVED)
     expect(page.get_by_label("Caisse de retraite complémentaire")).to_have_value("HUMANIS")
-    assert Dossier.objects.get(numero=numero).employeur.caisse_retraite == ""
+    assert Dossier.objects.get(numero=numero).employeur.caisse_retraite == "HUMANIS"
 
 
 def test_generer_le_cerfa_depuis_un_onglet(employeur_page: Page):

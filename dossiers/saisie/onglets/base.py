@@ -25,6 +25,8 @@ class OngletForm(forms.ModelForm):
                 attrs.setdefault("class", "form-check-input")
             else:
                 attrs.setdefault("class", "form-control")
+            if editable:
+                attrs["data-autosave"] = ""  # static/portal/js/autosave.js saves it a moment after the user stops
             if check_url and editable:
                 # A field's check when the user leaves it (the guide: messages "au fil de la saisie").
                 attrs.update(
@@ -36,6 +38,22 @@ class OngletForm(forms.ModelForm):
                         "hx-vals": f'{{"_field": "{name}"}}',
                     }
                 )
+
+    @property
+    def charge(self) -> str:
+        """The signed fingerprints of what this form shows and stores (``saisie/fusion.py``); ``gardes`` overrides
+        those of fields changed elsewhere whose loaded value is still the one on screen."""
+        from dossiers.saisie import fusion
+
+        return fusion.signer(fusion.empreintes(self) | getattr(self, "gardes", {}))
+
+    def restaurer(self, name: str, valeur) -> None:
+        """Put a field's stored value back on the instance (a field left out of a merged write)."""
+        try:
+            field = self.instance._meta.get_field(name)
+        except Exception:  # noqa: BLE001 — not a model field: the subclass's
+            return
+        setattr(self.instance, field.attname, valeur)
 
     def valid_field_names(self) -> list[str]:
         """Model fields whose submitted value is well-formed (and so may be written)."""

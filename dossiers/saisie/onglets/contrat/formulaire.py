@@ -228,6 +228,12 @@ class ContratForm(OngletForm):
             self._errors.pop("nature", None)
         return data
 
+    def restaurer(self, name: str, valeur) -> None:
+        if name == "type_contrat":
+            self.dossier.type_contrat = valeur
+        else:
+            super().restaurer(name, valeur)
+
     def save_valid(self) -> None:
         super().save_valid()
         if "type_contrat" in self.cleaned_data:

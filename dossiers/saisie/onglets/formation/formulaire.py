@@ -103,6 +103,7 @@ class FormationForm(OngletForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.certification_enregistree = self.instance.certification_id
         if not self.enabled("numero_projet_vae"):
             self.fields["numero_projet_vae"].widget.attrs["disabled"] = "disabled"  # greyed until type 8
 
@@ -144,6 +145,11 @@ class FormationForm(OngletForm):
             # The fiche follows the code: typed or chosen in the search, it is linked when the referential has it.
             code = self.cleaned_data["code_rncp"]
             self.instance.certification = Certification.objects.filter(code=code).first() if code else None
+
+    def restaurer(self, name: str, valeur) -> None:
+        super().restaurer(name, valeur)
+        if name == "code_rncp":
+            self.instance.certification_id = self.certification_enregistree
 
     def valid_field_names(self) -> list[str]:
         names = super().valid_field_names()

@@ -171,6 +171,7 @@ class SalarieForm(OngletForm):
             list(Commune.objects.du_code_postal(code_postal).values_list("code", "nom")) if code_postal else []
         )
         self.fields["commune"].choices = self.communes
+        self.commune_enregistree = self.instance.commune
         self.initial["commune"] = self.instance.code_commune  # the select's value is the INSEE code, not the name
         self.fields["commune"].error_messages["invalid_choice"] = (
             "Choisissez la commune parmi celles du code postal saisi."
@@ -250,6 +251,17 @@ class SalarieForm(OngletForm):
                 key = f"tuteur{rang}_{name}"
                 if key in self.cleaned_data:
                     setattr(tuteur, name, self.cleaned_data[key])
+
+    def restaurer(self, name: str, valeur) -> None:
+        if name == "nir":
+            self.instance.nir = valeur or ""
+        elif name == "commune":
+            self.instance.code_commune = valeur or ""
+            self.instance.commune = self.commune_enregistree
+        elif name.startswith("tuteur") and name[6:7].isdigit():
+            setattr(self.dossier.tuteur(int(name[6])), name[8:], valeur)
+        else:
+            super().restaurer(name, valeur)
 
     def valid_field_names(self) -> list[str]:
         names = super().valid_field_names()
