@@ -214,3 +214,16 @@ def test_static_files_keep_their_cache(client):
     response = client.get("/static/portal/js/envoi-unique.js")
     assert response.status_code == 200
     assert "no-store" not in response.get("Cache-Control", "")
+
+
+def test_every_action_button_is_disabled_while_its_request_runs(prestataire, adherent):
+    """hx-disabled-elt on each action (the double click of *Transmettre* is the browser test's)."""
+    brouillon = presaisie(prestataire, adherent, DossierState.BROUILLON_PRESTATAIRE)
+    page = text(client_for(prestataire).get(f"/dossiers/{brouillon.pk}/introduction/"))
+    assert re.search(r'<button[^>]*hx-disabled-elt="this">Finaliser</button>', page)
+    confirmation = text(client_for(prestataire).get(f"/dossiers/{brouillon.pk}/action/finaliser/"))
+    assert 'hx-disabled-elt="#confirmation-confirmer"' in confirmation and 'id="confirmation-confirmer"' in confirmation
+    reprise = presaisie(prestataire, adherent, DossierState.A_REPRENDRE)
+    page = text(client_for(adherent).get(f"/dossiers/{reprise.pk}/introduction/"))
+    assert re.search(r'<button[^>]*hx-disabled-elt="this">Refuser</button>', page)
+    assert re.search(r'<form[^>]*action/accepter_reprise/"[^>]*hx-disabled-elt="find button">', page)
