@@ -266,6 +266,23 @@ def verifier(dossier: Dossier, name: str, *, user) -> None:
         raise TransitionError(f"Vous n'êtes pas autorisé(e) à effectuer l'action « {transition.label} ».")
 
 
+def deja_appliquee(dossier: Dossier, name: str, *, user) -> bool:
+    """A repeat of ``name`` by ``user``: the dossier is in its target because of that user's own firing of it.
+
+    True when the dossier (read now) is in the transition's target state and its last event is that transition by
+    ``user``: a double click, a form sent again, a Back then the same button. The views answer such a repeat as the
+    first success; anything else (another user, another transition since) stays ``verifier``'s French error.
+    """
+    transition = TRANSITIONS[name]
+    dernier = (  # one query: the last event, on the condition that the dossier is in the target state now
+        DossierEvenement.objects.filter(dossier_id=dossier.pk, dossier__state=transition.target)
+        .order_by("-created_at", "-pk")
+        .values_list("transition", "user_id")
+        .first()
+    )
+    return dernier == (name, user.pk)
+
+
 def possibles(dossier: Dossier, user) -> list[Transition]:
     """The transitions ``user`` may fire on ``dossier`` in its current state (the buttons to show)."""
     return [t for t in TRANSITIONS.values() if dossier.state in t.sources and t.allowed(user, dossier)]

@@ -57,6 +57,7 @@ from dossiers.workflow import (
     REFUSER_DOSSIER,
     TRANSITIONS,
     TransitionError,
+    deja_appliquee,
     possibles,
     verifier,
 )
@@ -308,17 +309,29 @@ def _decider(transition: str, dossier: Dossier, user, data: dict) -> str:
     commentaire = data.get("commentaire", "")
     if transition == PRENDRE_EN_INSTRUCTION:
         instruction.prendre_en_instruction(dossier, user, commentaire)
-        return f"Le dossier {dossier.numero} est pris en instruction."
+        return _succes(transition, dossier)
     if transition == DEMANDER_COMPLEMENTS:
         suivi.demander_complements(dossier, user, commentaire, data.get("note_interne", ""))
+        return _succes(transition, dossier)
+    if transition == ACCEPTER_DOSSIER:
+        instruction.accepter(dossier, user, data["montant"], commentaire)
+        return _succes(transition, dossier, montant=data["montant"])
+    instruction.refuser(dossier, user, data["motif"], commentaire)
+    return _succes(transition, dossier)
+
+
+def _succes(transition: str, dossier: Dossier, *, montant=None) -> str:
+    """The message of a decision taken, from the dossier as decided (the same for its repeat by the same user)."""
+    if transition == PRENDRE_EN_INSTRUCTION:
+        return f"Le dossier {dossier.numero} est pris en instruction."
+    if transition == DEMANDER_COMPLEMENTS:
         return (
             f"Le dossier {dossier.numero} est renvoyé à l'adhérent pour compléments (état « A compléter ») : "
             "il le corrige puis le transmet à nouveau."
         )
     if transition == ACCEPTER_DOSSIER:
-        instruction.accepter(dossier, user, data["montant"], commentaire)
-        return f"Le dossier {dossier.numero} est accepté : prise en charge engagée de {euros(data['montant'])}."
-    instruction.refuser(dossier, user, data["motif"], commentaire)
+        montant = dossier.montant_engage if montant is None else montant
+        return f"Le dossier {dossier.numero} est accepté : prise en charge engagée de {euros(montant)}."
     return f"Le dossier {dossier.numero} est refusé (motif : {dossier.get_motif_refus_display()})."
 
 
@@ -722,7 +735,7 @@ class DossierAdmin(LectureSeuleAdmin):
         try:
             verifier(dossier, transition, user=request.user)
         except TransitionError as erreur:
-            self.message_user(request, str(erreur), messages.ERROR)
+            self._refus_ou_repetition(request, dossier, transition, erreur)
             return HttpResponseRedirect(page)
         form_class = FORMULAIRES[transition]
         if request.method == "POST":
@@ -730,8 +743,8 @@ class DossierAdmin(LectureSeuleAdmin):
             if form.is_valid():
                 try:
                     succes = _decider(transition, dossier, request.user, form.cleaned_data)
-                except TransitionError as erreur:
-                    self.message_user(request, str(erreur), messages.ERROR)
+                except TransitionError as erreur:  # decided meanwhile: by this very user (a double submit)?
+                    self._refus_ou_repetition(request, dossier, transition, erreur)
                 else:
                     self.message_user(request, succes, messages.SUCCESS)
                 return HttpResponseRedirect(page)
@@ -758,6 +771,15 @@ class DossierAdmin(LectureSeuleAdmin):
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/dossiers/dossier/decision.html", context)
+
+    def _refus_ou_repetition(self, request, dossier, transition, erreur):
+        """The decision may not be taken: its French error, unless this user has just taken it (a form sent twice,
+        Back then *Confirmer* again): a repeated POST gets the first one's success message, a GET (Back onto the
+        decision's form) goes back to the dossier page silently; either way the page shows the decided dossier."""
+        if not deja_appliquee(dossier, transition, user=request.user):
+            self.message_user(request, str(erreur), messages.ERROR)
+        elif request.method == "POST":
+            self.message_user(request, _succes(transition, Dossier.objects.get(pk=dossier.pk)), messages.SUCCESS)
 
     def avis_piece_view(self, request, object_id, piece_pk):
         """A piece's *Conforme* / *Non conforme* (POST, reason mandatory for the latter); back to the pieces."""

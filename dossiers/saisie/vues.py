@@ -18,7 +18,16 @@ from dossiers.saisie import fusion, lecture, onglets
 from dossiers.saisie.chargement import MSG_NON_MODIFIABLE, MSG_VERSION_PERIMEE
 from dossiers.saisie.chargement import charger as _dossier
 from dossiers.services import SaisieInvalide, dossier_action, dossier_transmettre, onglet_save
-from dossiers.workflow import ACCEPTER_REPRISE, FINALISER, REFUSER_REPRISE, TRANSITIONS, TransitionError, possibles
+from dossiers.workflow import (
+    ACCEPTER_REPRISE,
+    FINALISER,
+    REFUSER_REPRISE,
+    TRANSITIONS,
+    TRANSMETTRE,
+    TransitionError,
+    deja_appliquee,
+    possibles,
+)
 from portal.htmx import render_page_or_partial
 
 
@@ -100,12 +109,18 @@ def _messages_by_field(onglet, anomalies, form=None) -> dict[str, list[dict]]:
     return result
 
 
-def _render(request, dossier, onglet, *, form=None, show_messages=False, alert=None, status=200, puces_seules=False):
+def _render(request, dossier, onglet, *, status=200, **options):
+    context = _contexte(request, dossier, onglet, **options)
+    return render_page_or_partial(request, "dossiers/dossier.html", "swap", context, status=status)
+
+
+def _contexte(request, dossier, onglet, *, form=None, show_messages=False, alert=None, puces_seules=False) -> dict:
+    """What the dossier page shows of ``onglet``: the tab, its messages, its bullets, the buttons the user has now."""
     anomalies = rules.check(dossier)
     if form is None and onglet.disponible:
         form = _form(onglet, dossier, request.user)
     precedent, suivant = onglets.voisins(onglet)
-    context = {
+    return {
         "dossier": dossier,
         "onglet": onglet,
         "form": form,
@@ -123,7 +138,6 @@ def _render(request, dossier, onglet, *, form=None, show_messages=False, alert=N
         # The Synthèse's recap is the dossier's reading (the back office's too), on the same anomalies.
         "recapitulatif": lecture.recapitulatif(dossier, anomalies) if onglet.slug == OngletDossier.SYNTHESE else None,
     }
-    return render_page_or_partial(request, "dossiers/dossier.html", "swap", context, status=status)
 
 
 @login_required
@@ -295,9 +309,14 @@ def transmettre(request, pk):
         context = {"dossier": dossier, "onglets_invalides": error.onglets_invalides}
         return render(request, "dossiers/includes/transmission.html", context, status=422)
     except TransitionError as error:
-        context = {"dossier": dossier, "titre": "Transmettre", "texte": str(error)}
-        return render(request, "dossiers/includes/dialog.html", context, status=409)
-    return render(request, "dossiers/includes/transmission.html", {"dossier": dossier, "transmis": True})
+        if not deja_appliquee(dossier, TRANSMETTRE, user=request.user):
+            context = {"dossier": dossier, "titre": "Transmettre", "texte": str(error)}
+            return render(request, "dossiers/includes/dialog.html", context, status=409)
+        dossier = _dossier(request, pk)  # a repeat (double click): the same answer as the first
+    # The dialog, and out of band the tab read-only without its buttons: the page shows the new state behind it.
+    onglet = onglets.get(request.POST.get("onglet", "")) or _onglet(OngletDossier.SYNTHESE)
+    context = _contexte(request, dossier, onglet) | {"transmis": True}
+    return render(request, "dossiers/dossier.html#transmis", context)
 
 
 MOTIF_MAX = 1000
@@ -324,8 +343,9 @@ def action(request, pk, name):
     try:
         dossier_action(dossier=dossier, name=name, user=request.user, comment=motif)
     except TransitionError as error:
-        context = {"dossier": dossier, "titre": transition.label, "texte": str(error)}
-        return render(request, "dossiers/includes/dialog.html", context, status=409)
+        if not deja_appliquee(dossier, name, user=request.user):  # a repeat (double click): the same success
+            context = {"dossier": dossier, "titre": transition.label, "texte": str(error)}
+            return render(request, "dossiers/includes/dialog.html", context, status=409)
     messages.success(request, config.message.format(numero=dossier.numero))
     if config.destination:
         url = reverse(config.destination)

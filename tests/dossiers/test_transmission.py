@@ -11,7 +11,7 @@ from dossiers.saisie import onglets
 from dossiers.services import SaisieInvalide, dossier_transmettre
 from dossiers.workflow import TransitionError
 from tests.conftest import client_for
-from tests.factories import DossierFactory
+from tests.factories import DossierFactory, UserFactory, attach
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +72,11 @@ def test_transmitting_twice_is_refused(adherent, dossier, monkeypatch):
     dossier_transmettre(dossier=dossier, user=adherent)
     with pytest.raises(TransitionError, match="Transmis"):
         dossier_transmettre(dossier=dossier, user=adherent)
-    response = client_for(adherent).post(f"/dossiers/{dossier.pk}/transmettre/")
+    # The view answers the same user's repeat as a success (tests/dossiers/test_actions_idempotentes.py); anyone
+    # else's is refused.
+    collegue = UserFactory()
+    attach(collegue, dossier.etablissement)
+    response = client_for(collegue).post(f"/dossiers/{dossier.pk}/transmettre/")
     assert response.status_code == 409
 
 
