@@ -4,7 +4,7 @@ A call carries ``Authorization: Bearer <clé>``; the key authenticates an organi
 sees the dossiers ``acces.visibles_organisme`` gives it, exactly what its prestataire users see in the portal:
 another organisation's dossier is a 404. Answers never carry the NIR, the internal notes or who at AKTO decided
 (« AKTO »). Errors are French JSON ``{"detail": …}``: 401 (no key, wrong or revoked), 404, 400 (bad cursor),
-429 (over the rate limit).
+422 (an invalid parameter, which it names), 429 (over the rate limit).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core import signing
 from django.db.models import Q
 from ninja import Field, NinjaAPI, Query, Schema, Swagger
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from dossiers import acces, rules
@@ -28,6 +28,7 @@ MSG_NON_AUTHENTIFIE = "Clé d'API absente, inconnue ou révoquée."
 MSG_LIMITE = "Trop de requêtes : limite de {n} appels par minute atteinte, réessayez dans une minute."
 MSG_CURSEUR = "Curseur invalide."
 MSG_INTROUVABLE = "Dossier introuvable."
+MSG_PARAMETRES = "Paramètres invalides."
 TAILLE_PAGE = 50
 TAILLE_PAGE_MAX = 200
 
@@ -72,6 +73,14 @@ api = NinjaAPI(
 @api.exception_handler(AuthenticationError)
 def _non_authentifie(request, exc):
     return api.create_response(request, {"detail": MSG_NON_AUTHENTIFIE}, status=401)
+
+
+@api.exception_handler(ValidationError)
+def _parametres_invalides(request, exc):
+    erreurs = [
+        {"parametre": ".".join(str(x) for x in e.get("loc", ())[1:]), "message": e.get("msg", "")} for e in exc.errors
+    ]
+    return api.create_response(request, {"detail": MSG_PARAMETRES, "erreurs": erreurs}, status=422)
 
 
 @api.exception_handler(LimiteAtteinte)

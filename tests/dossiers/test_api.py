@@ -229,7 +229,9 @@ def test_the_list_filters_on_state_number_and_modification_date(prestataire, org
     assert numeros(numero=troisieme.numero) == {troisieme.numero}
     depuis = (timezone.now() - timezone.timedelta(days=1)).isoformat()
     assert numeros(modifie_depuis=depuis) == {premier.numero, troisieme.numero}
-    assert appel(cle_en_clair, "/api/v1/dossiers", etat="inconnu")[0] == 422
+    status, body, _ = appel(cle_en_clair, "/api/v1/dossiers", etat="inconnu")
+    assert status == 422 and body["detail"] == "Paramètres invalides."
+    assert [e["parametre"] for e in body["erreurs"]] == ["etat"]
 
 
 def test_the_lists_query_count_does_not_grow_with_the_dossiers_and_no_nir(prestataire, organisme, adherent):
