@@ -4,7 +4,9 @@ office's Django permissions.
 - **See**: ``visibles(queryset, user)``, behind ``Dossier.objects.visible_to(user)``, the only way a view gets
   dossiers (anything outside answers 404). An adhérent sees its establishments' dossiers but the pre-entries not
   yet handed over and those it refused; a prestataire its organisation's pre-entries, whatever became of them;
-  a gestionnaire every dossier (in the back office).
+  a gestionnaire every dossier (in the back office). The API (``dossiers/api``) authenticates an organisation,
+  not a user: ``visibles_organisme`` is what its key sees, the very rule a prestataire user of it sees by.
+- **The API keys**: ``gere_cles_api``: the prestataire users of an organisation create and revoke its keys.
 - **Edit**: ``peut_modifier``. An adhérent edits its drafts (*Brouillon*) and the dossiers AKTO sent back (*A
   compléter*); a pre-entry waiting for it (*A reprendre par l'adhérent*) is read-only until accepted; a
   prestataire edits its pre-entry while it is a *Brouillon prestataire*, and only the tabs it knows (the
@@ -53,14 +55,32 @@ def visibles(queryset, user):
     if user.is_gestionnaire:
         return queryset.all()
     if user.is_prestataire:
-        # A prestataire sees the dossiers its organisation pre-entered, whatever became of them.
-        return queryset.filter(prestataire__in=OrganismeFormation.objects.rattaches_a(user))
+        return visibles_organisme(queryset, OrganismeFormation.objects.rattaches_a(user))
     # The user's establishments are read first (a user has a few, a network a few dozen): the database then gets a
     # list of ids, whose share of the dossiers its statistics estimate, instead of a subquery with an OR, which
     # PostgreSQL guessed at half the table (a scan and a sort of every dossier for a user who sees 400).
     return queryset.filter(etablissement_id__in=etablissements_de(user)).exclude(
         state__in=[DossierState.BROUILLON_PRESTATAIRE, DossierState.REFUSE_PAR_ADHERENT]
     )
+
+
+def visibles_organisme(queryset, organismes):
+    """The dossiers of ``queryset`` that training organisation(s) ``organismes`` (one, or a queryset) may see: those
+    it pre-entered, whatever became of them (a prestataire user, and an API key of the organisation)."""
+    if isinstance(organismes, OrganismeFormation):
+        return queryset.filter(prestataire=organismes)
+    return queryset.filter(prestataire__in=organismes)
+
+
+def gere_cles_api(user, organisme=None):
+    """Whether ``user`` manages the API keys of ``organisme`` (or, without it: the organisations whose keys he
+    manages, a queryset): the active prestataire users attached to it."""
+    if not (user.is_authenticated and user.is_active and user.is_prestataire):
+        return False if organisme is not None else OrganismeFormation.objects.none()
+    organismes = OrganismeFormation.objects.rattaches_a(user)
+    if organisme is None:
+        return organismes
+    return organismes.filter(pk=organisme.pk).exists()
 
 
 def etablissements_de(user) -> list[int]:

@@ -37,6 +37,7 @@ urlpatterns = [
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("", include("dossiers.api.urls")),
     path("referentiels/", include("referentiels.urls")),
     path("", include("notifications.urls")),
     path("", include("dossiers.saisie.urls")),

@@ -1,5 +1,6 @@
 """Dossier models, one module per part: the dossier and its first tabs, the contract, the training."""
 
+from dossiers.models.api import *  # noqa: F403
 from dossiers.models.contrat import *  # noqa: F403
 from dossiers.models.dossier import *  # noqa: F403
 from dossiers.models.export import *  # noqa: F403

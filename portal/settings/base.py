@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "template_partials",
     "simple_history",
     "axes",
+    "ninja",  # the API's docs page from its own static files (Swagger UI), never a CDN (dossiers/api, ADR 0022)
     "portal",
     "referentiels",
     "dossiers",
@@ -49,6 +50,7 @@ MIDDLEWARE = [
     # /sante/ answers before host validation and the HTTPS redirect: the container's healthcheck asks over
     # plain HTTP on 127.0.0.1 (portal/sante.py).
     "portal.sante.SanteMiddleware",
+    "dossiers.api.journal.JournalApiMiddleware",  # one log line per API call, without personal data
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -276,6 +278,9 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# The training organisations' API (dossiers/api): calls per key and per minute, then 429.
+API_LIMITE_PAR_MINUTE = int(os.environ.get("API_LIMITE_PAR_MINUTE", "120"))
 
 # INSEE Sirene API 3.11: without a key (the embedded default) the client is off and the local
 # referential is used; nothing tries the network.

@@ -1,0 +1,247 @@
+"""API v1 of the training organisations: its key authentication and its endpoints (read only, this version).
+
+A call carries ``Authorization: Bearer <clé>``; the key authenticates an organisation (``request.auth``), which
+sees the dossiers ``acces.visibles_organisme`` gives it, exactly what its prestataire users see in the portal:
+another organisation's dossier is a 404. Answers never carry the NIR, the internal notes or who at AKTO decided
+(« AKTO »). Errors are French JSON ``{"detail": …}``: 401 (no key, wrong or revoked), 404, 400 (bad cursor),
+422 (an invalid parameter, which it names), 429 (over the rate limit).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core import signing
+from django.db.models import Q
+from ninja import Field, NinjaAPI, Query, Schema, Swagger
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer
+
+from dossiers import acces, rules
+from dossiers.api import cles
+from dossiers.enums import DossierState
+from dossiers.models import Dossier, DossierEvenement
+from dossiers.saisie.chargement import pour_les_regles
+
+MSG_NON_AUTHENTIFIE = "Clé d'API absente, inconnue ou révoquée."
+MSG_LIMITE = "Trop de requêtes : limite de {n} appels par minute atteinte, réessayez dans une minute."
+MSG_CURSEUR = "Curseur invalide."
+MSG_INTROUVABLE = "Dossier introuvable."
+MSG_PARAMETRES = "Paramètres invalides."
+TAILLE_PAGE = 50
+TAILLE_PAGE_MAX = 200
+
+
+class LimiteAtteinte(Exception):
+    pass
+
+
+class CleOrganisme(HttpBearer):
+    """``Authorization: Bearer ak_<prefixe>.<secret>`` → the key's organisation (``request.auth``)."""
+
+    openapi_description = "Clé d'API de l'organisme de formation, créée dans le portail (page « Clés d'API »)."
+
+    def authenticate(self, request, token):
+        cle = cles.verifier(token)
+        if cle is None:
+            return None
+        request.organisme_api_id = cle.organisme_id  # for the call's log line (dossiers/api/journal.py)
+        if cles.limite_atteinte(cle):
+            raise LimiteAtteinte
+        return cle.organisme
+
+
+api = NinjaAPI(
+    title="API des organismes de formation — contrats de professionnalisation",
+    version="1",
+    description=(
+        "Lecture des dossiers pré-saisis par votre organisme : leur état, leurs anomalies et leur historique. "
+        "Authentification : en-tête `Authorization: Bearer <clé>`, la clé étant créée dans le portail "
+        "(page « Clés d'API »)."
+    ),
+    auth=CleOrganisme(),
+    urls_namespace="api-v1",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    # Without deep links: their anchor inside each operation's button is an interactive element nested in another
+    # (axe: nested-interactive).
+    docs=Swagger(settings={"deepLinking": False}),
+)
+
+
+@api.exception_handler(AuthenticationError)
+def _non_authentifie(request, exc):
+    return api.create_response(request, {"detail": MSG_NON_AUTHENTIFIE}, status=401)
+
+
+@api.exception_handler(ValidationError)
+def _parametres_invalides(request, exc):
+    erreurs = [
+        {"parametre": ".".join(str(x) for x in e.get("loc", ())[1:]), "message": e.get("msg", "")} for e in exc.errors
+    ]
+    return api.create_response(request, {"detail": MSG_PARAMETRES, "erreurs": erreurs}, status=422)
+
+
+@api.exception_handler(LimiteAtteinte)
+def _limite(request, exc):
+    reponse = api.create_response(request, {"detail": MSG_LIMITE.format(n=settings.API_LIMITE_PAR_MINUTE)}, status=429)
+    reponse["Retry-After"] = "60"
+    return reponse
+
+
+# -- schemas ----------------------------------------------------------------------------------------------------
+
+
+class DossierResume(Schema):
+    numero: str
+    etat: str = Field(description="Code de l'état (voir `etat_libelle`)")
+    etat_libelle: str
+    dispositif: str
+    cree_le: dt.datetime
+    modifie_le: dt.datetime
+    transmis_le: dt.datetime | None
+
+
+class PageDossiers(Schema):
+    resultats: list[DossierResume]
+    curseur_suivant: str | None = Field(description="À passer en `curseur` pour la page suivante ; null : fin")
+
+
+class AnomalieSchema(Schema):
+    onglet: str
+    champ: str
+    type: str
+    code: str
+    message: str
+    bloquant: bool
+
+
+class EvenementSchema(Schema):
+    transition: str
+    de: str = Field(description="État avant (vide à la création)")
+    vers: str
+    date: dt.datetime
+    auteur: str = Field(description="« AKTO », « Adhérent » ou « Organisme de formation »")
+
+
+class DossierDetail(DossierResume):
+    anomalies: list[AnomalieSchema]
+    historique: list[EvenementSchema]
+
+
+class Erreur(Schema):
+    detail: str
+
+
+class FiltresDossiers(Schema):
+    etat: DossierState | None = Field(None, description="Code d'un état")
+    numero: str | None = Field(None, description="Numéro exact d'un dossier")
+    modifie_depuis: dt.datetime | None = Field(None, description="Dossiers modifiés à partir de cet instant")
+    curseur: str | None = None
+    taille: int = Field(TAILLE_PAGE, ge=1, le=TAILLE_PAGE_MAX)
+
+
+# -- endpoints --------------------------------------------------------------------------------------------------
+
+
+def _resume(dossier: Dossier) -> dict:
+    return {
+        "numero": dossier.numero,
+        "etat": dossier.state,
+        "etat_libelle": dossier.get_state_display(),
+        "dispositif": dossier.dispositif.code,
+        "cree_le": dossier.created_at,
+        "modifie_le": dossier.updated_at,
+        "transmis_le": dossier.transmis_le,
+    }
+
+
+def _curseur(dossier: Dossier) -> str:
+    return signing.dumps([dossier.updated_at.isoformat(), dossier.pk], salt="api.v1.curseur", compress=True)
+
+
+def _apres(curseur: str) -> Q:
+    try:
+        quand, pk = signing.loads(curseur, salt="api.v1.curseur")
+        quand = dt.datetime.fromisoformat(quand)
+        pk = int(pk)
+    except (signing.BadSignature, ValueError, TypeError):
+        raise HttpError(400, MSG_CURSEUR) from None
+    return Q(updated_at__gt=quand) | Q(updated_at=quand, pk__gt=pk)
+
+
+@api.get(
+    "/dossiers",
+    response={200: PageDossiers, 400: Erreur, 401: Erreur, 429: Erreur},
+    summary="Lister les dossiers de l'organisme",
+    description=(
+        "Les dossiers pré-saisis par l'organisme, du moins récemment modifié au plus récent (ordre stable : "
+        "date de modification puis identifiant), par pages ; `curseur_suivant` donne la page suivante."
+    ),
+)
+def lister_dossiers(request, filtres: Query[FiltresDossiers]):
+    dossiers = acces.visibles_organisme(Dossier.objects.all(), request.auth).select_related("dispositif")
+    if filtres.etat:
+        dossiers = dossiers.filter(state=filtres.etat)
+    if filtres.numero:
+        dossiers = dossiers.filter(numero=filtres.numero)
+    if filtres.modifie_depuis:
+        dossiers = dossiers.filter(updated_at__gte=filtres.modifie_depuis)
+    if filtres.curseur:
+        dossiers = dossiers.filter(_apres(filtres.curseur))
+    page = list(dossiers.order_by("updated_at", "pk")[: filtres.taille + 1])
+    suivant = _curseur(page[filtres.taille - 1]) if len(page) > filtres.taille else None
+    return {"resultats": [_resume(d) for d in page[: filtres.taille]], "curseur_suivant": suivant}
+
+
+def _auteur(evenement: DossierEvenement) -> str:
+    user = evenement.user
+    if user.is_prestataire:
+        return "Organisme de formation"
+    if user.is_adherent:
+        return "Adhérent"
+    return "AKTO"  # a gestionnaire, the system account (the D6325-2 deadline): never a name
+
+
+@api.get(
+    "/dossiers/{numero}",
+    response={200: DossierDetail, 401: Erreur, 404: Erreur, 429: Erreur},
+    summary="Lire un dossier : état, anomalies, historique",
+    description=(
+        "L'état et les dates du dossier, ses anomalies (les mêmes codes et messages que les onglets du portail) "
+        "et son historique (chaque changement d'état)."
+    ),
+)
+def lire_dossier(request, numero: str):
+    dossiers = pour_les_regles(acces.visibles_organisme(Dossier.objects.all(), request.auth))
+    try:
+        dossier = dossiers.get(numero=numero)
+    except Dossier.DoesNotExist:
+        raise HttpError(404, MSG_INTROUVABLE) from None
+    dossier.noter_indices()
+    evenements = DossierEvenement.objects.filter(dossier=dossier).select_related("user").order_by("created_at", "pk")
+    return {
+        **_resume(dossier),
+        "anomalies": [
+            {
+                "onglet": a.onglet,
+                "champ": a.field,
+                "type": a.kind,
+                "code": a.code,
+                "message": a.message,
+                "bloquant": a.bloquant,
+            }
+            for a in rules.check(dossier)
+        ],
+        "historique": [
+            {
+                "transition": e.transition,
+                "de": e.from_state,
+                "vers": e.to_state,
+                "date": e.created_at,
+                "auteur": _auteur(e),
+            }
+            for e in evenements
+        ],
+    }
