@@ -14,6 +14,8 @@ from dossiers import acces
 from dossiers.api import cles as service
 from dossiers.models import CleApi
 
+SESSION_NOUVELLE_CLE = "cle_api_nouvelle"
+
 
 class CleForm(forms.Form):
     nom = forms.CharField(
@@ -42,11 +44,14 @@ def _organismes(request):
 @require_http_methods(["GET", "POST"])
 def cles(request):
     organismes = list(_organismes(request))
-    nouvelle = None
+    # Post/redirect/get: a reload after creating a key must not create a second one. The new key crosses the
+    # redirect in the session and is taken out of it by the page that shows it, once.
+    nouvelle = request.session.pop(SESSION_NOUVELLE_CLE, None) if request.method == "GET" else None
     form = CleForm(request.POST or None, organismes=_organismes(request))
     if request.method == "POST" and form.is_valid():
-        cle, nouvelle = service.creer(form.cleaned_data["organisme"], request.user, form.cleaned_data["nom"])
-        form = CleForm(organismes=_organismes(request))
+        _cle, en_clair = service.creer(form.cleaned_data["organisme"], request.user, form.cleaned_data["nom"])
+        request.session[SESSION_NOUVELLE_CLE] = en_clair
+        return redirect("cles_api")
     liste = CleApi.objects.filter(organisme__in=organismes).select_related("organisme", "cree_par")
     return render(
         request,

@@ -48,8 +48,9 @@ def cle_de(organisme, user) -> str:
 
 def test_the_prestataire_creates_a_key_shown_once_and_only_its_hash_is_stored(prestataire, organisme):
     client = client_for(prestataire)
-    response = client.post("/cles-api/", {"nom": "Mon ERP", "organisme": organisme.pk})
-    assert response.status_code == 200
+    created = client.post("/cles-api/", {"nom": "Mon ERP", "organisme": organisme.pk})
+    assert created.status_code == 302 and created["Location"] == "/cles-api/"  # a reload creates nothing
+    response = client.get("/cles-api/")
     cle = CleApi.objects.get()
     cle_en_clair = response.context["nouvelle"]
     assert cle_en_clair.startswith(f"ak_{cle.prefixe}.") and cle_en_clair in response.content.decode()
@@ -60,6 +61,7 @@ def test_the_prestataire_creates_a_key_shown_once_and_only_its_hash_is_stored(pr
     again = client.get("/cles-api/").content.decode()
     assert "Mon ERP" in again and f"ak_{cle.prefixe}" in again and secret not in again
     assert appel(cle_en_clair, "/api/v1/dossiers")[0] == 200
+    assert "cle_api_nouvelle" not in client.session  # the secret left the session when it was shown
 
 
 def test_the_prestataire_revokes_a_key_which_then_answers_401(prestataire, organisme):
