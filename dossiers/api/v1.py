@@ -47,6 +47,7 @@ class CleOrganisme(HttpBearer):
         if cle is None:
             return None
         request.organisme_api_id = cle.organisme_id  # for the call's log line (dossiers/api/journal.py)
+        request.cle_api = cle  # the writes act as the key's author (``cle.cree_par``)
         if cles.limite_atteinte(cle):
             raise LimiteAtteinte
         return cle.organisme
@@ -214,26 +215,41 @@ def _auteur(evenement: DossierEvenement) -> str:
     ),
 )
 def lire_dossier(request, numero: str):
+    return detail(dossier_de(request, numero))
+
+
+def dossier_de(request, numero: str) -> Dossier:
+    """The dossier ``numero`` of the calling organisation, loaded for the rules; any other is a 404."""
     dossiers = pour_les_regles(acces.visibles_organisme(Dossier.objects.all(), request.auth))
     try:
         dossier = dossiers.get(numero=numero)
     except Dossier.DoesNotExist:
         raise HttpError(404, MSG_INTROUVABLE) from None
     dossier.noter_indices()
+    return dossier
+
+
+def anomalies(dossier: Dossier) -> list[dict]:
+    """``rules.check``'s anomalies as the API gives them: the tabs' codes and French messages."""
+    return [
+        {
+            "onglet": a.onglet,
+            "champ": a.field,
+            "type": a.kind,
+            "code": a.code,
+            "message": a.message,
+            "bloquant": a.bloquant,
+        }
+        for a in rules.check(dossier)
+    ]
+
+
+def detail(dossier: Dossier) -> dict:
+    """A dossier's answer (``DossierDetail``): state, dates, anomalies, history."""
     evenements = DossierEvenement.objects.filter(dossier=dossier).select_related("user").order_by("created_at", "pk")
     return {
         **_resume(dossier),
-        "anomalies": [
-            {
-                "onglet": a.onglet,
-                "champ": a.field,
-                "type": a.kind,
-                "code": a.code,
-                "message": a.message,
-                "bloquant": a.bloquant,
-            }
-            for a in rules.check(dossier)
-        ],
+        "anomalies": anomalies(dossier),
         "historique": [
             {
                 "transition": e.transition,
