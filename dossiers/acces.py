@@ -116,6 +116,7 @@ ETATS_MODIFIABLES = {
 ONGLETS_PRESTATAIRE = frozenset({"introduction", "salarie", "contrat", "formation", "documents"})
 # The employer's attestations on those tabs: only the employer attests (the prestataire sees them unticked).
 ATTESTATIONS_EMPLOYEUR = frozenset({"attestation_tuteur", "attestation_tuteur_qualifie", "attestation_pieces"})
+MSG_CHAMP_RESERVE = "Attestation réservée à l'employeur : il la coche en reprenant la demande."
 
 
 def peut_modifier(user, dossier, onglet: str | None = None) -> bool:

@@ -66,17 +66,30 @@ def employeur_snapshot(etablissement: Etablissement, *, email: str) -> dict:
     }
 
 
-def dossier_create(*, user, etablissement: Etablissement, sous_dispositif, type_contrat: str, type_public: str = ""):
+def dossier_create(
+    *,
+    user,
+    etablissement: Etablissement,
+    sous_dispositif,
+    type_contrat: str,
+    type_public: str = "",
+    organisme: OrganismeFormation | None = None,
+    completer: Callable[[Dossier], object] | None = None,
+):
     """Create a draft with the employer snapshot of ``etablissement``.
 
     An adhérent creates it for an establishment it is attached to; a prestataire pre-enters it, for its
-    training organisation, for any AKTO member establishment. The snapshot comes from Sirene when it
-    answers, else from the local referential; employer data still missing then is left for the user to
-    enter by hand, flagged for the gestionnaire.
+    training organisation (``organisme``, one it is attached to; by default its first), for any AKTO member
+    establishment. The snapshot comes from Sirene when it answers, else from the local referential; employer data
+    still missing then is left for the user to enter by hand, flagged for the gestionnaire. ``completer`` (the API's
+    data) runs in the creation's transaction: if it raises, nothing is created.
     """
     prestataire = None
     if user.is_prestataire:
-        prestataire = OrganismeFormation.objects.rattaches_a(user).order_by("pk").first()
+        organismes = OrganismeFormation.objects.rattaches_a(user)
+        if organisme is not None:
+            organismes = organismes.filter(pk=organisme.pk)
+        prestataire = organismes.order_by("pk").first()
         if prestataire is None:
             raise PermissionRefusee("Votre compte n'est rattaché à aucun organisme de formation.")
     if user.role not in CREATION_TARGET or not (
@@ -85,7 +98,10 @@ def dossier_create(*, user, etablissement: Etablissement, sous_dispositif, type_
         raise PermissionRefusee("Vous n'êtes pas rattaché(e) à cet établissement.")
     sirene = verifier_sirene(etablissement)
     with transaction.atomic():
-        return _create(user, etablissement, sous_dispositif, type_contrat, type_public, sirene.status, prestataire)
+        dossier = _create(user, etablissement, sous_dispositif, type_contrat, type_public, sirene.status, prestataire)
+        if completer is not None:
+            completer(dossier)
+        return dossier
 
 
 def _create(user, etablissement, sous_dispositif, type_contrat, type_public, verification_insee, prestataire=None):

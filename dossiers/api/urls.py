@@ -2,8 +2,10 @@
 
 from django.urls import path
 
-from dossiers.api import vues
+from dossiers.api import saisie, vues
 from dossiers.api.v1 import api
+
+assert saisie.api is api  # its writes (POST, PATCH) are v1's: imported before api.urls is read
 
 urlpatterns = [
     path("api/v1/", api.urls),

@@ -19,7 +19,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from dossiers import acces, rules
-from dossiers.api import cles
+from dossiers.api import cles, erreurs
 from dossiers.enums import DossierState
 from dossiers.models import Dossier, DossierEvenement
 from dossiers.saisie.chargement import pour_les_regles
@@ -78,10 +78,13 @@ def _non_authentifie(request, exc):
 
 @api.exception_handler(ValidationError)
 def _parametres_invalides(request, exc):
-    erreurs = [
+    anomalies = erreurs.du_corps(exc.errors)
+    if anomalies:  # a write's JSON document (dossiers/api/saisie.py): anomalies, as the forms' errors
+        return api.create_response(request, erreurs.reponse(anomalies), status=422)
+    invalides = [
         {"parametre": ".".join(str(x) for x in e.get("loc", ())[1:]), "message": e.get("msg", "")} for e in exc.errors
     ]
-    return api.create_response(request, {"detail": MSG_PARAMETRES, "erreurs": erreurs}, status=422)
+    return api.create_response(request, {"detail": MSG_PARAMETRES, "erreurs": invalides}, status=422)
 
 
 @api.exception_handler(LimiteAtteinte)
@@ -127,6 +130,7 @@ class EvenementSchema(Schema):
 
 
 class DossierDetail(DossierResume):
+    version: int = Field(description="Version du dossier : à renvoyer dans une modification (verrou optimiste)")
     anomalies: list[AnomalieSchema]
     historique: list[EvenementSchema]
 
@@ -249,6 +253,7 @@ def detail(dossier: Dossier) -> dict:
     evenements = DossierEvenement.objects.filter(dossier=dossier).select_related("user").order_by("created_at", "pk")
     return {
         **_resume(dossier),
+        "version": dossier.version,
         "anomalies": anomalies(dossier),
         "historique": [
             {

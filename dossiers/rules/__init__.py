@@ -15,6 +15,11 @@ from dossiers.enums import AnomalieKind, OngletDossier
 MESSAGE_OBLIGATOIRE = "Saisie obligatoire"
 
 
+def code_champ(onglet: str, name: str, suffixe: str) -> str:
+    """A field-level code: ``SALARIE_NIR_OBLIGATOIRE`` (a mandatory field), ``SALARIE_NIR_INVALIDE`` (its format)."""
+    return f"{onglet.upper()}_{name.upper()}_{suffixe}"
+
+
 @dataclass(frozen=True)
 class Anomalie:
     onglet: str
@@ -118,7 +123,7 @@ def obligatoire(
 
     return REGISTRY.register(
         Rule(
-            code=code or f"{onglet.upper()}_{name.upper()}_OBLIGATOIRE",
+            code=code or code_champ(onglet, name, "OBLIGATOIRE"),
             onglet=onglet,
             fields=(name,),
             kind=AnomalieKind.OBLIGATOIRE,

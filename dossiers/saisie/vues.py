@@ -78,7 +78,8 @@ def _onglet(slug) -> onglets.Onglet:
     return onglet
 
 
-def _form(onglet, dossier, user, data=None):
+def formulaire(onglet, dossier, user, data=None):
+    """The tab's form as ``user`` gets it (bound to ``data`` when given): the API's writes bind the same one."""
     form = onglet.form_class(
         data,
         instance=onglet.instance(dossier),
@@ -88,7 +89,7 @@ def _form(onglet, dossier, user, data=None):
     )
     for name in acces.champs_reserves(user) & set(form.fields):
         form.fields[name].disabled = True
-        form.fields[name].help_text = "Attestation réservée à l'employeur : il la coche en reprenant la demande."
+        form.fields[name].help_text = acces.MSG_CHAMP_RESERVE
     return form
 
 
@@ -118,7 +119,7 @@ def _contexte(request, dossier, onglet, *, form=None, show_messages=False, alert
     """What the dossier page shows of ``onglet``: the tab, its messages, its bullets, the buttons the user has now."""
     anomalies = rules.check(dossier)
     if form is None and onglet.disponible:
-        form = _form(onglet, dossier, request.user)
+        form = formulaire(onglet, dossier, request.user)
     precedent, suivant = onglets.voisins(onglet)
     return {
         "dossier": dossier,
@@ -159,7 +160,7 @@ def onglet_view(request, pk, slug):
         return _non_modifiable(request, dossier, onglet, auto)
     charge = fusion.lire(request.POST.get(fusion.CHAMP_CHARGE))
     attente = set(request.POST.getlist(fusion.CHAMP_ATTENTE))
-    form = _form(onglet, dossier, request.user, request.POST)
+    form = formulaire(onglet, dossier, request.user, request.POST)
     form.is_valid()  # Partial save: the well-formed fields are in cleaned_data, the rest keep their errors.
     version = form.cleaned_data.get("version")
     tri = None
@@ -177,7 +178,7 @@ def onglet_view(request, pk, slug):
             dossier = _dossier(request, pk)  # written in between: read again, sort again
             if not acces.peut_modifier(request.user, dossier, onglet.slug):  # transmitted meanwhile…
                 return _non_modifiable(request, dossier, onglet, auto)
-            form = _form(onglet, dossier, request.user, request.POST)
+            form = formulaire(onglet, dossier, request.user, request.POST)
             form.is_valid()
     if not ecrit:
         # Nothing written: the input stays on screen, bound, with the reason.
@@ -194,12 +195,12 @@ def onglet_view(request, pk, slug):
         # The input stays on screen with its messages, under the version just written (the posted one is stale now).
         data = request.POST.copy()
         data["version"] = dossier.version
-        saved_form = _form(onglet, dossier, request.user, data)
+        saved_form = formulaire(onglet, dossier, request.user, data)
         saved_form.is_valid()
         saved_form.gardes = tri.gardes if tri else {}
         saved_form.conflits = conflits
     else:
-        saved_form = _form(onglet, dossier, request.user)
+        saved_form = formulaire(onglet, dossier, request.user)
     if auto:
         return _render_auto(request, dossier, onglet, saved_form)
     if conflits:
@@ -232,7 +233,7 @@ MSG_CONFLIT = (
 
 def _non_modifiable(request, dossier, onglet, auto):
     if auto:
-        form = _form(onglet, dossier, request.user, request.POST)
+        form = formulaire(onglet, dossier, request.user, request.POST)
         form.is_valid()
         return _render_auto(request, dossier, onglet, form, texte=MSG_AUTO_NON_MODIFIABLE)
     return _render(request, dossier, onglet, alert={"kind": "danger", "text": MSG_NON_MODIFIABLE}, status=409)
@@ -284,7 +285,7 @@ def verifier_champ(request, pk, slug):
     if not onglet.disponible:
         raise Http404
     name = request.POST.get("_field", "")
-    form = _form(onglet, dossier, request.user, request.POST)
+    form = formulaire(onglet, dossier, request.user, request.POST)
     if name not in form.fields or name == "version":
         raise Http404
     form.is_valid()  # applies the well-formed values to the in-memory instance only

@@ -56,7 +56,7 @@ def test_same_html_as_the_templates_on_every_tab_of_a_complete_dossier(adherent,
     request = rf.get("/")
     request.user = adherent
     dossier = chargement.charger(request, dossier.pk)
-    form = vues._form(onglets.get(slug), dossier, adherent)
+    form = vues.formulaire(onglets.get(slug), dossier, adherent)
     for name in form.fields:
         gabarits, rapide = _les_deux(form[name])
         assert rapide == gabarits, name

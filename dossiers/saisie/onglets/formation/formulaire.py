@@ -227,10 +227,23 @@ class TypeModuleForm(forms.Form):
     )
 
 
+class OrganismeField(forms.ModelChoiceField):
+    """An organisme by its SIRET. ``connus`` (SIRET → organisme, read beforehand in one query): the API checks a
+    dossier's modules without a query each."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.connus: dict[str, OrganismeFormation] = {}
+
+    def to_python(self, value):
+        connu = self.connus.get(value) if isinstance(value, str) else None
+        return connu if connu is not None else super().to_python(value)
+
+
 class ModuleForm(forms.ModelForm):
     """A module's data; like the tabs, nothing is mandatory here: the rules engine says what is missing."""
 
-    organisme = forms.ModelChoiceField(
+    organisme = OrganismeField(
         queryset=OrganismeFormation.objects.all(),
         to_field_name="siret",
         widget=forms.HiddenInput,
@@ -280,6 +293,13 @@ class ModuleForm(forms.ModelForm):
                 field.widget.attrs.setdefault("class", "form-check-input")
             elif not isinstance(field.widget, (forms.HiddenInput, forms.RadioSelect)):
                 field.widget.attrs.setdefault("class", "form-control")
+
+    def _get_validation_exclusions(self):
+        exclus = super()._get_validation_exclusions()
+        field = self.fields.get("organisme")
+        if isinstance(field, OrganismeField) and self.cleaned_data.get("organisme") in field.connus.values():
+            exclus.add("organisme")  # read in this request (``connus``): its existence is not checked again
+        return exclus
 
     @property
     def externe(self) -> bool:
