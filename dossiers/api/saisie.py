@@ -89,6 +89,10 @@ def _codes(field: forms.Field) -> list[tuple[str, str]]:
     return [(str(k), str(v)) for k, v in field.choices if k not in ("", None)]
 
 
+def _liste(codes) -> str:
+    return ". Codes : " + " ; ".join(f"{k} = {v}" for k, v in codes)
+
+
 def _enum(codes: list[str]):
     def ajouter(schema: dict) -> None:
         for branche in schema.get("anyOf", [schema]):  # the string, not the null of an optional field
@@ -105,7 +109,7 @@ def champ(field: forms.Field, name: str, default=None):
     description = " — ".join(str(t) for t in (field.label, aide, NOTES.get(name)) if t)
     codes = _codes(field)
     if codes:
-        description += ". Codes : " + " ; ".join(f"{k} = {v}" for k, v in codes)
+        description += _liste(codes)
     return Field(default, description=description, json_schema_extra=_enum([k for k, _ in codes]) if codes else None)
 
 
@@ -180,8 +184,7 @@ class CreationDossier(_Sections):
     sous_dispositif: str = Field("CPRO", description="Code du sous-dispositif (CPRO, CPRO_PRODIAT, CPRO_HOPE…)")
     type_public: str = Field(
         "",
-        description="Type de public, pour une entreprise de travail temporaire seulement. Codes : "
-        + " ; ".join(f"{k} = {v}" for k, v in TypePublic.choices),
+        description="Type de public, pour une entreprise de travail temporaire seulement" + _liste(TypePublic.choices),
         json_schema_extra={"enum": ["", *TypePublic.values]},
     )
 
@@ -410,8 +413,9 @@ def _choix(user, donnees: CreationDossier):
     return etablissement, sous_dispositif
 
 
-def _sections(donnees: Schema) -> dict:
-    return donnees.model_dump(include=set(_Sections.model_fields), exclude_unset=True)
+def _sections(donnees: Schema, *en_plus: str) -> dict:
+    """What ``donnees`` sends for the tabs (only what it sends: a PATCH's merge)."""
+    return donnees.model_dump(include={*_Sections.model_fields, *en_plus}, exclude_unset=True)
 
 
 @api.post(
@@ -476,7 +480,7 @@ def modifier_dossier(request, numero: str, donnees: ModificationDossier):
         raise HttpError(409, MSG_NON_MODIFIABLE)
     if donnees.version != dossier.version:
         raise HttpError(409, MSG_PERIME.format(numero=numero))
-    saisie = Saisie(dossier, user, _sections(donnees))
+    saisie = Saisie(dossier, user, _sections(donnees, "type_contrat"))
     if saisie.anomalies:
         return _refus(request, saisie.anomalies)
     if not services.ecrire_sous_verrou(dossier, donnees.version, saisie.ecrire):

@@ -13,13 +13,17 @@ from django.test.utils import CaptureQueriesContext
 
 from dossiers import rules, services
 from dossiers.api import cles
+from dossiers.api.erreurs import MSG_DATE_ISO
 from dossiers.enums import DossierState
 from dossiers.models import Dossier, ModuleFormation
+from dossiers.rules.formation import MAX_MODULES
+from dossiers.saisie.champs import MSG_ENTIER
+from dossiers.saisie.onglets.contrat.formulaire import MSG_TYPE_CONTRAT
 from referentiels.validators import nir_key
 from tests.complet import NIR_13, referentiels
 from tests.conftest import client_for
 from tests.dossiers.test_formation import module_post
-from tests.factories import EtablissementFactory, prestataire_user, sous_dispositif
+from tests.factories import EtablissementFactory, OrganismeFactory, attach, prestataire_user, sous_dispositif
 
 pytestmark = pytest.mark.django_db
 
@@ -426,3 +430,79 @@ def test_the_schema_documents_the_fields_and_the_cerfa_codes(cle):
     assert schemas["SalarieSaisie"]["additionalProperties"] is False
     assert "version" in schemas["DossierDetail"]["required"]
     assert "modules" in schemas["FormationSaisie"]["properties"]
+
+
+# -- the wizard's choices, the fields a dossier does not ask for, the JSON types ----------------------------------
+
+
+def test_a_temporary_work_agency_needs_its_type_de_public_as_in_the_wizard(cle, organisme_module):
+    interim = EtablissementFactory(interim=True)
+    doc = document(interim, organisme_module)
+    status, body, _ = creer(cle, doc)
+    assert status == 422 and [(a["onglet"], a["champ"]) for a in body["anomalies"]] == [("introduction", "type_public")]
+    assert body["anomalies"][0]["message"] == "Veuillez sélectionner un élément."
+    status, body, _ = creer(cle, doc | {"type_public": "interimaire"})
+    assert status == 201, body
+    assert Dossier.objects.get(numero=body["numero"]).type_public == "interimaire"
+
+
+def test_a_closed_sous_dispositif_or_an_unknown_type_de_contrat_is_refused(cle, employeur, organisme_module):
+    doc = document(employeur, organisme_module) | {"sous_dispositif": "APP", "type_contrat": "99"}
+    status, body, _ = creer(cle, doc)
+    assert status == 422 and Dossier.objects.count() == 0
+    assert {a["champ"]: a["message"] for a in body["anomalies"]} == {
+        "sous_dispositif": "Ce sous-dispositif n'est pas ouvert pour cet établissement.",
+        "type_contrat": "Ce choix n'est pas proposé : sélectionnez un élément de la liste.",
+    }
+
+
+def test_fields_the_dossier_does_not_ask_for_are_refused_by_name(cle, employeur, organisme_module):
+    doc = document(employeur, organisme_module)
+    doc["salarie"]["public_specifique"] = "1"  # a temporary work agency's only
+    doc["tuteurs"].append({"nom": "Petit", "est_employeur": True})  # the second tutor has no such question
+    status, body, _ = creer(cle, doc)
+    assert status == 422 and Dossier.objects.count() == 0
+    assert {(a["champ"], a["message"]) for a in body["anomalies"]} == {
+        ("public_specifique", "Ce champ n'est pas demandé pour ce dossier."),
+        ("tuteur2_est_employeur", "Ce champ n'est pas demandé pour ce dossier."),
+    }
+
+
+def test_a_wrong_json_type_gets_a_french_message_under_the_tabs_field(cle, employeur, organisme_module):
+    doc = document(employeur, organisme_module)
+    doc["contrat"]["duree_essai_jours"] = "quatorze"
+    doc["tuteurs"][0]["date_naissance"] = "03/02/1980"
+    doc["formation"]["modules"][0]["heures"] = 12.5
+    status, body, _ = creer(cle, doc)
+    assert status == 422 and Dossier.objects.count() == 0
+    assert {(a["onglet"], a["champ"], a["code"], a["message"]) for a in body["anomalies"]} == {
+        ("contrat", "duree_essai_jours", "CONTRAT_DUREE_ESSAI_JOURS_INVALIDE", MSG_ENTIER),
+        ("salarie", "tuteur1_date_naissance", "SALARIE_TUTEUR1_DATE_NAISSANCE_INVALIDE", MSG_DATE_ISO),
+        ("formation", "module1_heures", "FORMATION_MODULE1_HEURES_INVALIDE", MSG_ENTIER),
+    }
+
+
+def test_too_many_modules_are_refused_with_the_portals_message(cle, employeur, organisme_module):
+    doc = _avec_modules(document(employeur, organisme_module), MAX_MODULES + 1)
+    status, body, _ = creer(cle, doc)
+    assert status == 422 and body["anomalies"][0]["champ"] == "modules"
+    assert body["anomalies"][0]["message"] == f"Un dossier compte au plus {MAX_MODULES} modules de formation."
+
+
+def test_the_dossier_is_the_keys_organisations_when_its_author_has_two(employeur, organisme_module):
+    premier, second = OrganismeFactory(), OrganismeFactory()
+    auteur = prestataire_user(premier)
+    attach(auteur, second)
+    cle_second = cles.creer(second, auteur, "ERP")[1]
+    status, body, _ = creer(cle_second, document(employeur, organisme_module))
+    assert status == 201, body
+    assert Dossier.objects.get(numero=body["numero"]).prestataire == second
+
+
+def test_a_patch_changes_the_type_de_contrat_through_the_contrat_form(cle, cree):
+    version = Dossier.objects.get(pk=cree.pk).version
+    status, body, _ = modifier(cle, cree, {"version": version, "type_contrat": "99"})
+    assert status == 422 and body["anomalies"][0]["message"] == MSG_TYPE_CONTRAT
+    status, body, _ = modifier(cle, cree, {"version": version, "type_contrat": "21"})
+    assert status == 200, body
+    assert Dossier.objects.get(pk=cree.pk).type_contrat == "21"
