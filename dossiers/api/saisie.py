@@ -25,6 +25,7 @@ from django.http import HttpRequest
 from ninja import Field, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict, create_model
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from dossiers import acces, services
 from dossiers.api import erreurs
@@ -328,8 +329,6 @@ class Saisie:
             self._ecrire_modules()
 
     def _ecrire_modules(self):
-        from simple_history.utils import bulk_create_with_history, bulk_update_with_history
-
         if self.modules_supprimes:
             for module in ModuleFormation.objects.filter(pk__in=self.modules_supprimes):
                 module.delete()  # one by one: each deletion has its history row
