@@ -506,3 +506,12 @@ def test_a_patch_changes_the_type_de_contrat_through_the_contrat_form(cle, cree)
     status, body, _ = modifier(cle, cree, {"version": version, "type_contrat": "21"})
     assert status == 200, body
     assert Dossier.objects.get(pk=cree.pk).type_contrat == "21"
+
+
+def test_the_read_gives_the_version_a_patch_sends_back(cle, cree):
+    response = Client().get(f"/api/v1/dossiers/{cree.numero}", headers={"Authorization": f"Bearer {cle}"})
+    version = response.json()["version"]
+    assert version == Dossier.objects.get(pk=cree.pk).version
+    status, body, _ = modifier(cle, cree, {"version": version, "introduction": {"notice_lue": False}})
+    assert status == 200 and body["version"] == version + 1
+    assert "INTRODUCTION_NOTICE_OBLIGATOIRE" in {a["code"] for a in body["anomalies"]}
