@@ -456,6 +456,8 @@ def creer_dossier(request, donnees: CreationDossier):
         )
     except Refuse as refus:
         return _refus(request, refus.anomalies)
+    except services.EtablissementFerme as error:  # Sirene says so: the wizard refuses it too
+        return _refus(request, [erreurs.anomalie("employeur", "siret", str(error))])
     except services.PermissionRefusee as error:
         raise HttpError(403, str(error)) from None
     return Status(201, detail(dossier_de(request, dossier.numero)))

@@ -515,3 +515,22 @@ def test_the_read_gives_the_version_a_patch_sends_back(cle, cree):
     status, body, _ = modifier(cle, cree, {"version": version, "introduction": {"notice_lue": False}})
     assert status == 200 and body["version"] == version + 1
     assert "INTRODUCTION_NOTICE_OBLIGATOIRE" in {a["code"] for a in body["anomalies"]}
+
+
+def test_an_establishment_sirene_says_closed_is_refused_under_its_siret(
+    settings, monkeypatch, cle, employeur, organisme_module
+):
+    from django.core.cache import cache
+
+    from tests.dossiers.test_sirene_creation import FIXTURES, answer
+
+    settings.SIRENE_API_KEY = "cle-de-test"
+    cache.clear()
+    ferme = json.loads((FIXTURES / "etablissement_ferme.json").read_bytes())
+    ferme["etablissement"]["siret"], ferme["etablissement"]["siren"] = employeur.siret, employeur.siret[:9]
+    answer(monkeypatch, 200, json.dumps(ferme).encode())
+    status, body, _ = creer(cle, document(employeur, organisme_module))
+    assert status == 422 and Dossier.objects.count() == 0
+    [anomalie] = body["anomalies"]
+    assert (anomalie["champ"], anomalie["code"]) == ("siret", "EMPLOYEUR_SIRET_INVALIDE")
+    assert "Cet établissement est fermé dans le répertoire Sirene" in anomalie["message"]
