@@ -15,5 +15,7 @@ def test_la_page_de_documentation_affiche_les_operations(page: Page, demo_data):
     page.goto(f"{demo_data.url}/api/v1/docs")
     expect(page.get_by_text("Lister les dossiers de l'organisme")).to_be_visible()
     expect(page.get_by_text("Lire un dossier : état, anomalies, historique")).to_be_visible()
-    expect(page.locator(".opblock-summary-path", has_text="/api/v1/dossiers/{numero}")).to_be_visible()
+    expect(page.locator('.opblock-summary-path[data-path="/api/v1/dossiers/{numero}"]').first).to_be_visible()
+    expect(page.get_by_text("Déposer des pièces")).to_be_visible()
+    expect(page.get_by_text("Finaliser la pré-saisie")).to_be_visible()
     assert erreurs_csp == []
