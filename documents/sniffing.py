@@ -180,10 +180,8 @@ def verifier(fichier) -> Verifie:
         "csv": _csv,
     }[attendu]
     check(fichier, nom, attendu, tete, queue, refus_contenu)
-    if attendu not in ("docx", "xlsx") and ZIP_FIN in queue:
-        raise FichierRefuse(
-            MSG_CACHE.format(nom=nom), "DOCUMENTS_ARCHIVE_CACHEE"
-        )  # a ZIP appended to an image or a PDF (polyglot)
+    if attendu not in ("docx", "xlsx") and ZIP_FIN in queue:  # a ZIP appended to an image or a PDF (polyglot)
+        raise FichierRefuse(MSG_CACHE.format(nom=nom), "DOCUMENTS_ARCHIVE_CACHEE")
     fichier.seek(0)
     return Verifie(nom=nom, extension=ext, kind=attendu, content_type=content_type, taille=taille)
 

@@ -197,6 +197,18 @@ def test_no_file_or_a_type_that_does_not_apply_is_a_422(cle, presaisie):
     assert not PieceJointe.objects.exists()
 
 
+def test_a_stale_version_is_a_409_and_stores_nothing(cle, presaisie):
+    response = Client().post(
+        f"/api/v1/dossiers/{presaisie.numero}/pieces",
+        {"type": "PROGRAMME", "fichiers": [fichier("p.pdf")], "version": presaisie.version - 1},
+        headers=entetes(cle),
+    )
+    assert response.status_code == 409 and json.loads(response.content)["detail"].startswith(
+        "Le dossier a été modifié pendant la requête"
+    )
+    assert not PieceJointe.objects.exists() and stockes(presaisie) == []
+
+
 def test_a_dossier_no_longer_the_organisations_to_edit_is_a_409(cle, presaisie):
     assert deposer(cle, presaisie.numero, "PROGRAMME", fichier("p.pdf"))[0] == 201
     piece = PieceJointe.objects.get()
