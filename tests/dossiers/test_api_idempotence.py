@@ -20,6 +20,7 @@ from dossiers.models import Dossier, DossierEvenement, ModuleFormation, RequeteI
 from dossiers.tasks import purger_requetes_idempotentes
 from notifications.models import Notification
 from tests.complet import NIR_13, dossier_complet
+from tests.conftest import ensure_dispositifs
 from tests.factories import DossierFactory, prestataire_user
 
 pytestmark = pytest.mark.django_db
@@ -245,3 +246,48 @@ def test_keys_are_purged_after_24_hours_by_a_beat_task_and_may_then_be_reused(cl
     RequeteIdempotente.objects.update(cree_le=timezone.now() - dt.timedelta(hours=25))
     again = finaliser(cle, presaisie.numero, "recente")
     assert again.status_code == 409 and "Idempotency-Replayed" not in again  # ran again: no longer editable
+
+
+@pytest.fixture
+def donnees_des_migrations(transactional_db):
+    """A transactional test runs after others whose flush removed the data migrations' rows."""
+    ensure_dispositifs()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_twins_one_runs_the_other_is_a_409(donnees_des_migrations, cle, presaisie, monkeypatch):
+    """The first request is held inside the endpoint (before its transaction) while its twin arrives: the unique
+    constraint's row, committed « en cours », answers the twin 409; the first then finishes alone."""
+    import threading
+
+    from django.db import connections
+
+    from dossiers import services
+
+    original = services.dossier_action
+    dans_l_endpoint, liberee = threading.Event(), threading.Event()
+
+    def retenue(**kwargs):
+        dans_l_endpoint.set()
+        assert liberee.wait(10)
+        return original(**kwargs)
+
+    monkeypatch.setattr("dossiers.services.dossier_action", retenue)
+    reponses = {}
+
+    def premiere():
+        try:
+            reponses["premiere"] = finaliser(cle, presaisie.numero, "cle-1")
+        finally:
+            connections.close_all()
+
+    fil = threading.Thread(target=premiere)
+    fil.start()
+    assert dans_l_endpoint.wait(10)
+    jumelle = finaliser(cle, presaisie.numero, "cle-1")
+    liberee.set()
+    fil.join(10)
+    assert jumelle.status_code == 409 and json.loads(jumelle.content)["detail"] == idempotence.MSG_EN_COURS
+    assert reponses["premiere"].status_code == 200
+    assert evenements(presaisie) == 1
+    assert finaliser(cle, presaisie.numero, "cle-1")["Idempotency-Replayed"] == "true"
