@@ -163,18 +163,19 @@ def pieces_a_remplacer(dossier) -> str:
 
 def verifier_lot(dossier, type_document: TypeDocument, fichiers) -> tuple[list[sniffing.Verifie], list[str]]:
     """Check a selection for one type: every file, then the count (the non-conforming files it replaces aside).
-    Any refusal → nothing is stored."""
+    Any refusal → nothing is stored. The refusals are French messages, each with its ``code`` (``sniffing.Refus``)."""
     erreurs, verifies = [], []
     if not fichiers:
-        return [], ["Choisissez au moins un fichier."]
+        return [], [sniffing.Refus("Choisissez au moins un fichier.", "DOCUMENTS_AUCUN_FICHIER")]
     deja = nombre_par_code(dossier).get(type_document.code, 0) - len(non_conformes(dossier, type_document))
     if deja + len(fichiers) > sniffing.FICHIERS_MAX:
-        erreurs.append(sniffing.MSG_NOMBRE.format(libelle=type_document.libelle, deja=deja, ajout=len(fichiers)))
+        message = sniffing.MSG_NOMBRE.format(libelle=type_document.libelle, deja=deja, ajout=len(fichiers))
+        erreurs.append(sniffing.Refus(message, "DOCUMENTS_NOMBRE_MAX"))
     for fichier in fichiers:
         try:
             verifies.append(sniffing.verifier(fichier))
         except sniffing.FichierRefuse as refus:
-            erreurs.append(refus.message)
+            erreurs.append(sniffing.Refus(refus.message, refus.code))
     return verifies, erreurs
 
 

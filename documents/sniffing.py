@@ -72,11 +72,25 @@ DECOMPRESSE_MAX = 200 * 1024 * 1024  # an Office document inflating beyond this 
 
 
 class FichierRefuse(Exception):
-    """The file is refused: ``message`` (French) is shown under its type; nothing is stored."""
+    """The file is refused: ``message`` (French) is shown under its type; nothing is stored. ``code`` names the
+    reason (the API's anomaly code, ``dossiers/api/pieces.py``)."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, code: str = "DOCUMENTS_FICHIER_REFUSE"):
         super().__init__(message)
         self.message = message
+        self.code = code
+
+
+class Refus(str):
+    """A refusal as ``documents.services.verifier_lot`` lists it: its French message (a ``str``, shown as is) and
+    its ``code``."""
+
+    code: str
+
+    def __new__(cls, message: str, code: str):
+        refus = super().__new__(cls, message)
+        refus.code = code
+        return refus
 
 
 @dataclass(frozen=True)
@@ -102,14 +116,17 @@ def extension(nom: str) -> str:
     """Check the name and return its (accepted) extension, lower case."""
     parts = nom.lower().split(".")
     if not nom or len(parts) < 2 or not parts[0].strip() or nom.startswith("."):
-        raise FichierRefuse((MSG_EXTENSION if "." not in nom else MSG_NOM).format(nom=nom or "sans nom"))
+        modele, code = (
+            (MSG_EXTENSION, "DOCUMENTS_FORMAT_NON_ACCEPTE") if "." not in nom else (MSG_NOM, "DOCUMENTS_NOM_INVALIDE")
+        )
+        raise FichierRefuse(modele.format(nom=nom or "sans nom"), code)
     ext = parts[-1].strip()
     if any(p.strip() in EXTENSIONS_DANGEREUSES for p in parts[1:-1]):
-        raise FichierRefuse(MSG_DOUBLE_EXTENSION.format(nom=nom))
+        raise FichierRefuse(MSG_DOUBLE_EXTENSION.format(nom=nom), "DOCUMENTS_DOUBLE_EXTENSION")
     if ext not in EXTENSIONS:
         if any(p.strip() in EXTENSIONS for p in parts[1:-1]):
-            raise FichierRefuse(MSG_DOUBLE_EXTENSION.format(nom=nom))
-        raise FichierRefuse(MSG_EXTENSION.format(nom=nom))
+            raise FichierRefuse(MSG_DOUBLE_EXTENSION.format(nom=nom), "DOCUMENTS_DOUBLE_EXTENSION")
+        raise FichierRefuse(MSG_EXTENSION.format(nom=nom), "DOCUMENTS_FORMAT_NON_ACCEPTE")
     return ext
 
 
@@ -138,20 +155,20 @@ def verifier(fichier) -> Verifie:
     attendu, content_type, libelle_format = EXTENSIONS[ext]
     taille = fichier.size or 0
     if taille <= 0:
-        raise FichierRefuse(MSG_VIDE.format(nom=nom))
+        raise FichierRefuse(MSG_VIDE.format(nom=nom), "DOCUMENTS_FICHIER_VIDE")
     if taille > getattr(settings, "DOCUMENTS_TAILLE_MAX", TAILLE_MAX):
-        raise FichierRefuse(MSG_TAILLE.format(nom=nom))
+        raise FichierRefuse(MSG_TAILLE.format(nom=nom), "DOCUMENTS_FICHIER_TROP_LOURD")
     tete = _lire(fichier, 0, 8192)
     if not tete.strip(b"\x00 \t\r\n"):
-        raise FichierRefuse(MSG_VIDE.format(nom=nom))
+        raise FichierRefuse(MSG_VIDE.format(nom=nom), "DOCUMENTS_FICHIER_VIDE")
     fichier.seek(0, io.SEEK_END)
     fin = fichier.tell()  # the bytes really received (``size`` is what was announced)
     if fin > getattr(settings, "DOCUMENTS_TAILLE_MAX", TAILLE_MAX):
-        raise FichierRefuse(MSG_TAILLE.format(nom=nom))
+        raise FichierRefuse(MSG_TAILLE.format(nom=nom), "DOCUMENTS_FICHIER_TROP_LOURD")
     queue = _lire(fichier, max(0, fin - 4096), 4096)
     if tete.startswith(SIGNATURES_EXECUTABLES):
-        raise FichierRefuse(MSG_EXECUTABLE.format(nom=nom))
-    refus_contenu = FichierRefuse(MSG_CONTENU.format(nom=nom, format=libelle_format))
+        raise FichierRefuse(MSG_EXECUTABLE.format(nom=nom), "DOCUMENTS_EXECUTABLE")
+    refus_contenu = FichierRefuse(MSG_CONTENU.format(nom=nom, format=libelle_format), "DOCUMENTS_CONTENU_NON_CONFORME")
     check = {
         "pdf": _pdf,
         "jpeg": _jpeg,
@@ -163,8 +180,8 @@ def verifier(fichier) -> Verifie:
         "csv": _csv,
     }[attendu]
     check(fichier, nom, attendu, tete, queue, refus_contenu)
-    if attendu not in ("docx", "xlsx") and ZIP_FIN in queue:
-        raise FichierRefuse(MSG_CACHE.format(nom=nom))  # a ZIP appended to an image or a PDF (polyglot)
+    if attendu not in ("docx", "xlsx") and ZIP_FIN in queue:  # a ZIP appended to an image or a PDF (polyglot)
+        raise FichierRefuse(MSG_CACHE.format(nom=nom), "DOCUMENTS_ARCHIVE_CACHEE")
     fichier.seek(0)
     return Verifie(nom=nom, extension=ext, kind=attendu, content_type=content_type, taille=taille)
 
@@ -173,23 +190,23 @@ def _pdf(fichier, nom, attendu, tete, queue, refus):
     if not tete.startswith(b"%PDF-") or not re.match(rb"%PDF-[12]\.\d", tete):
         raise refus
     if b"%%EOF" not in queue:
-        raise FichierRefuse(MSG_ENDOMMAGE.format(nom=nom))
+        raise FichierRefuse(MSG_ENDOMMAGE.format(nom=nom), "DOCUMENTS_FICHIER_ENDOMMAGE")
     if _parcourir(fichier, PDF_ACTIF):
-        raise FichierRefuse(MSG_PDF_ACTIF.format(nom=nom))
+        raise FichierRefuse(MSG_PDF_ACTIF.format(nom=nom), "DOCUMENTS_PDF_ACTIF")
 
 
 def _jpeg(fichier, nom, attendu, tete, queue, refus):
     if not tete.startswith(b"\xff\xd8\xff"):
         raise refus
     if b"\xff\xd9" not in queue:
-        raise FichierRefuse(MSG_ENDOMMAGE.format(nom=nom))
+        raise FichierRefuse(MSG_ENDOMMAGE.format(nom=nom), "DOCUMENTS_FICHIER_ENDOMMAGE")
 
 
 def _png(fichier, nom, attendu, tete, queue, refus):
     if not tete.startswith(PNG) or tete[12:16] != b"IHDR":
         raise refus
     if b"IEND\xaeB`\x82" not in queue:
-        raise FichierRefuse(MSG_ENDOMMAGE.format(nom=nom))
+        raise FichierRefuse(MSG_ENDOMMAGE.format(nom=nom), "DOCUMENTS_FICHIER_ENDOMMAGE")
 
 
 def _utf16(*noms: str) -> re.Pattern:
@@ -202,12 +219,12 @@ def _ole2(fichier, nom, attendu, tete, queue, refus):
     if not tete.startswith(OLE2):
         raise refus
     if len(tete) < 1536:
-        raise FichierRefuse(MSG_ENDOMMAGE.format(nom=nom))
+        raise FichierRefuse(MSG_ENDOMMAGE.format(nom=nom), "DOCUMENTS_FICHIER_ENDOMMAGE")
     flux = {"doc": _utf16("WordDocument"), "xls": _utf16("Workbook", "Book")}[attendu]
     if not _parcourir(fichier, flux):
         raise refus  # another compound file: an installer (.msi), an Outlook item, a .ppt…
     if _parcourir(fichier, _utf16("_VBA_PROJECT", "Macros")):
-        raise FichierRefuse(MSG_MACROS.format(nom=nom))
+        raise FichierRefuse(MSG_MACROS.format(nom=nom), "DOCUMENTS_MACROS")
 
 
 def _ooxml(fichier, nom, attendu, tete, queue, refus):
@@ -219,13 +236,13 @@ def _ooxml(fichier, nom, attendu, tete, queue, refus):
         with zipfile.ZipFile(fichier) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise FichierRefuse(MSG_ENDOMMAGE.format(nom=nom)) from None
+        raise FichierRefuse(MSG_ENDOMMAGE.format(nom=nom), "DOCUMENTS_FICHIER_ENDOMMAGE") from None
     noms = {i.filename for i in infos}
     dossier = "word/" if attendu == "docx" else "xl/"
     if "[Content_Types].xml" not in noms or not any(n.startswith(dossier) for n in noms):
         raise refus
     if any(n.lower().endswith("vbaproject.bin") for n in noms):
-        raise FichierRefuse(MSG_MACROS.format(nom=nom))
+        raise FichierRefuse(MSG_MACROS.format(nom=nom), "DOCUMENTS_MACROS")
     if sum(i.file_size for i in infos) > DECOMPRESSE_MAX or any(".." in n or n.startswith("/") for n in noms):
         raise refus
 

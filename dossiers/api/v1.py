@@ -19,7 +19,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from dossiers import acces, rules
-from dossiers.api import cles, erreurs
+from dossiers.api import cles, erreurs, idempotence
 from dossiers.enums import DossierState
 from dossiers.models import Dossier, DossierEvenement
 from dossiers.saisie.chargement import pour_les_regles
@@ -266,3 +266,8 @@ def detail(dossier: Dossier) -> dict:
             for e in evenements
         ],
     }
+
+
+# -- every POST takes an Idempotency-Key (dossiers/api/idempotence.py) ------------------------------------------
+
+idempotence.installer(api)

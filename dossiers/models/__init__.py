@@ -6,4 +6,5 @@ from dossiers.models.dossier import *  # noqa: F403
 from dossiers.models.export import *  # noqa: F403
 from dossiers.models.financement import *  # noqa: F403
 from dossiers.models.formation import *  # noqa: F403
+from dossiers.models.idempotence import *  # noqa: F403
 from dossiers.models.instruction import *  # noqa: F403

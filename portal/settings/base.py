@@ -248,6 +248,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=15),
         "options": {"expires": 23 * 3600},
     },
+    # The API's idempotency keys older than 24 hours (dossiers/api/idempotence.py DUREE_CONSERVATION).
+    "purger-requetes-idempotentes": {
+        "task": "dossiers.tasks.purger_requetes_idempotentes",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
+    },
 }
 
 # E-mail: printed on the console by default (embedded run); SMTP settings for a real backend.

@@ -18,4 +18,6 @@ def test_la_page_de_documentation_affiche_les_operations(page: Page, demo_data):
     expect(page.locator(".opblock-get .opblock-summary-path", has_text="/api/v1/dossiers/{numero}")).to_be_visible()
     expect(page.get_by_text("Créer un dossier pré-saisi")).to_be_visible()
     expect(page.get_by_text("Modifier un dossier pré-saisi")).to_be_visible()
+    expect(page.get_by_text("Déposer des pièces")).to_be_visible()
+    expect(page.get_by_text("Finaliser la pré-saisie")).to_be_visible()
     assert erreurs_csp == []
