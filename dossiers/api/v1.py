@@ -261,3 +261,9 @@ def detail(dossier: Dossier) -> dict:
             for e in evenements
         ],
     }
+
+
+# The organisation's webhooks (ADR 0025), their own module.
+from dossiers.api.v1_webhooks import router as webhooks_router  # noqa: E402
+
+api.add_router("", webhooks_router)

@@ -261,7 +261,7 @@ def test_the_openapi_schema_is_served_and_describes_the_endpoints():
     assert response.status_code == 200
     schema = json.loads(response.content)
     assert schema["openapi"].startswith("3.")
-    assert set(schema["paths"]) == {"/api/v1/dossiers", "/api/v1/dossiers/{numero}"}
+    assert {"/api/v1/dossiers", "/api/v1/dossiers/{numero}"} <= set(schema["paths"])  # and the other parts'
     assert "get" in schema["paths"]["/api/v1/dossiers/{numero}"]
     parametres = {p["name"] for p in schema["paths"]["/api/v1/dossiers"]["get"]["parameters"]}
     assert {"etat", "numero", "modifie_depuis", "curseur", "taille"} <= parametres

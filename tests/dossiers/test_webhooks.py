@@ -14,10 +14,12 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.db import connection, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dossiers import acces, webhooks, workflow
+from dossiers.api import cles
 from dossiers.enums import DossierState, StatutLivraison
 from dossiers.models import AbonnementWebhook, Dossier, LivraisonWebhook
 from dossiers.tasks import livrer_webhook, relancer_webhooks
@@ -488,3 +490,66 @@ def test_gestionnaires_read_the_webhooks_in_the_admin_without_the_secret(
     assert "erp.exemple.fr" in abonnement_page
     assert secret not in abonnement_page and abonnement.secret_chiffre not in abonnement_page
     assert client.post(f"/admin/dossiers/abonnementwebhook/{abonnement.pk}/delete/").status_code == 403
+
+
+# -- the same by the API --------------------------------------------------------------------------------------
+
+
+def appel(methode: str, cle: str, url: str, donnees=None):
+    client = Client()
+    response = getattr(client, methode)(
+        url,
+        json.dumps(donnees) if donnees is not None else None,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {cle}"},
+    )
+    return response.status_code, json.loads(response.content or b"null")
+
+
+def test_the_api_registers_lists_and_revokes_the_organisations_webhooks(presaisie, prestataire, organisme):
+    cle = cles.creer(organisme, prestataire, "ERP")[1]
+    statut, corps = appel("post", cle, "/api/v1/webhooks", {"url": "https://erp.exemple.fr/hook"})
+    abonnement = AbonnementWebhook.objects.get()
+    assert statut == 201 and corps["secret"] == abonnement.secret and corps["secret"].startswith("whsec_")
+    assert (corps["id"], corps["url"], corps["actif"]) == (abonnement.pk, "https://erp.exemple.fr/hook", True)
+    assert (abonnement.organisme, abonnement.cree_par) == (organisme, prestataire)  # the key's author
+    statut, liste = appel("get", cle, "/api/v1/webhooks")
+    assert statut == 200 and [a["id"] for a in liste] == [abonnement.pk] and "secret" not in liste[0]
+
+    finaliser(presaisie, prestataire)
+    statut, journal = appel("get", cle, f"/api/v1/webhooks/{abonnement.pk}/livraisons")
+    ligne = LivraisonWebhook.objects.get()
+    assert statut == 200 and journal == [
+        {
+            "id": str(ligne.evenement),
+            "type": "dossier.etat_modifie",
+            "numero": presaisie.numero,
+            "statut": "en_attente",
+            "tentatives": 0,
+            "dernier_code_http": None,
+            "cree_le": journal[0]["cree_le"],
+            "livree_le": None,
+        }
+    ]
+
+    statut, corps = appel("delete", cle, f"/api/v1/webhooks/{abonnement.pk}")
+    assert statut == 200 and corps["actif"] is False and not AbonnementWebhook.objects.get().actif
+
+
+def test_the_api_refuses_a_bad_url_in_french_and_another_organisations_webhook_is_404(prestataire, organisme):
+    cle = cles.creer(organisme, prestataire, "ERP")[1]
+    statut, corps = appel("post", cle, "/api/v1/webhooks", {"url": "http://erp.exemple.fr/hook"})
+    assert statut == 422 and corps["detail"].startswith("L'adresse doit commencer par https://")
+    autre = prestataire_user()
+    sien, _ = abonner(autre.rattachements.get().organisme, autre)
+    assert appel("get", cle, f"/api/v1/webhooks/{sien.pk}/livraisons")[0] == 404
+    assert appel("delete", cle, f"/api/v1/webhooks/{sien.pk}") == (404, {"detail": "Webhook introuvable."})
+    assert appel("get", cle, "/api/v1/webhooks") == (200, [])
+    assert AbonnementWebhook.objects.get().actif
+
+
+def test_the_webhooks_endpoints_are_in_the_openapi_schema():
+    schema = json.loads(Client().get("/api/v1/openapi.json").content)
+    assert set(schema["paths"]["/api/v1/webhooks"]) == {"get", "post"}
+    assert "delete" in schema["paths"]["/api/v1/webhooks/{identifiant}"]
+    assert "get" in schema["paths"]["/api/v1/webhooks/{identifiant}/livraisons"]
