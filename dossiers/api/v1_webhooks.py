@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from dossiers import webhooks
@@ -84,8 +84,8 @@ def enregistrer_webhook(request, donnees: NouvelAbonnement):
     try:
         abonnement, secret = webhooks.abonnement_creer(request.auth, request.cle_api.cree_par, donnees.url.strip())
     except ValidationError as erreur:
-        return 422, {"detail": erreur.messages[0]}
-    return 201, {**_abonnement(abonnement), "secret": secret}
+        return Status(422, {"detail": erreur.messages[0]})
+    return Status(201, {**_abonnement(abonnement), "secret": secret})
 
 
 @router.delete(

@@ -7,64 +7,111 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dossiers', '0024_cles_api'),
-        ('referentiels', '0012_organisme_complement_quartier'),
+        ("dossiers", "0024_cles_api"),
+        ("referentiels", "0012_organisme_complement_quartier"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AbonnementWebhook',
+            name="AbonnementWebhook",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(max_length=500, verbose_name='Adresse de réception')),
-                ('secret_chiffre', models.TextField(editable=False)),
-                ('cree_le', models.DateTimeField(auto_now_add=True, verbose_name='Créé le')),
-                ('revoque_le', models.DateTimeField(blank=True, null=True, verbose_name='Révoqué le')),
-                ('cree_par', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='abonnements_webhook', to='referentiels.organismeformation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("url", models.URLField(max_length=500, verbose_name="Adresse de réception")),
+                ("secret_chiffre", models.TextField(editable=False)),
+                ("cree_le", models.DateTimeField(auto_now_add=True, verbose_name="Créé le")),
+                ("revoque_le", models.DateTimeField(blank=True, null=True, verbose_name="Révoqué le")),
+                (
+                    "cree_par",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "organisme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="abonnements_webhook",
+                        to="referentiels.organismeformation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'abonnement webhook',
-                'verbose_name_plural': 'abonnements webhook',
-                'ordering': ['-cree_le', '-pk'],
+                "verbose_name": "abonnement webhook",
+                "verbose_name_plural": "abonnements webhook",
+                "ordering": ["-cree_le", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='LivraisonWebhook',
+            name="LivraisonWebhook",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('evenement', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="Identifiant de l'événement")),
-                ('type', models.CharField(max_length=40, verbose_name='Type')),
-                ('contenu', models.JSONField(verbose_name='Contenu')),
-                ('statut', models.CharField(choices=[('en_attente', 'En attente'), ('livree', 'Livrée'), ('echec', 'Échec')], default='en_attente', max_length=12, verbose_name='Statut')),
-                ('tentatives', models.PositiveSmallIntegerField(default=0, verbose_name='Tentatives')),
-                ('prochain_essai', models.DateTimeField(blank=True, null=True, verbose_name='Prochain essai')),
-                ('dernier_code_http', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='Dernier code HTTP')),
-                ('derniere_erreur', models.CharField(blank=True, max_length=100, verbose_name='Dernière erreur')),
-                ('cree_le', models.DateTimeField(verbose_name='Créée le')),
-                ('livree_le', models.DateTimeField(blank=True, null=True, verbose_name='Livrée le')),
-                ('abonnement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='livraisons', to='dossiers.abonnementwebhook')),
-                ('dossier', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='dossiers.dossier')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "evenement",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="Identifiant de l'événement"
+                    ),
+                ),
+                ("type", models.CharField(max_length=40, verbose_name="Type")),
+                ("contenu", models.JSONField(verbose_name="Contenu")),
+                (
+                    "statut",
+                    models.CharField(
+                        choices=[("en_attente", "En attente"), ("livree", "Livrée"), ("echec", "Échec")],
+                        default="en_attente",
+                        max_length=12,
+                        verbose_name="Statut",
+                    ),
+                ),
+                ("tentatives", models.PositiveSmallIntegerField(default=0, verbose_name="Tentatives")),
+                ("prochain_essai", models.DateTimeField(blank=True, null=True, verbose_name="Prochain essai")),
+                (
+                    "dernier_code_http",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="Dernier code HTTP"),
+                ),
+                ("derniere_erreur", models.CharField(blank=True, max_length=100, verbose_name="Dernière erreur")),
+                ("cree_le", models.DateTimeField(verbose_name="Créée le")),
+                ("livree_le", models.DateTimeField(blank=True, null=True, verbose_name="Livrée le")),
+                (
+                    "abonnement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="livraisons",
+                        to="dossiers.abonnementwebhook",
+                    ),
+                ),
+                (
+                    "dossier",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="dossiers.dossier",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'livraison webhook',
-                'verbose_name_plural': 'livraisons webhook',
-                'ordering': ['-cree_le', '-pk'],
+                "verbose_name": "livraison webhook",
+                "verbose_name_plural": "livraisons webhook",
+                "ordering": ["-cree_le", "-pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='abonnementwebhook',
-            index=models.Index(condition=models.Q(('revoque_le__isnull', True)), fields=['organisme'], name='webhook_actifs'),
+            model_name="abonnementwebhook",
+            index=models.Index(
+                condition=models.Q(("revoque_le__isnull", True)), fields=["organisme"], name="webhook_actifs"
+            ),
         ),
         migrations.AddIndex(
-            model_name='livraisonwebhook',
-            index=models.Index(fields=['abonnement', '-cree_le'], name='webhook_journal'),
+            model_name="livraisonwebhook",
+            index=models.Index(fields=["abonnement", "-cree_le"], name="webhook_journal"),
         ),
         migrations.AddIndex(
-            model_name='livraisonwebhook',
-            index=models.Index(condition=models.Q(('statut', 'en_attente')), fields=['prochain_essai'], name='webhook_a_relancer'),
+            model_name="livraisonwebhook",
+            index=models.Index(
+                condition=models.Q(("statut", "en_attente")), fields=["prochain_essai"], name="webhook_a_relancer"
+            ),
         ),
     ]

@@ -72,9 +72,7 @@ class LivraisonWebhook(models.Model):
     evenement = models.UUIDField("Identifiant de l'événement", default=uuid.uuid4, unique=True, editable=False)
     abonnement = models.ForeignKey(AbonnementWebhook, on_delete=models.CASCADE, related_name="livraisons")
     # The log outlives a deleted draft (SET_NULL): its number stays in ``contenu``.
-    dossier = models.ForeignKey(
-        "dossiers.Dossier", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
-    )
+    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     type = models.CharField("Type", max_length=40)
     contenu = models.JSONField("Contenu")
     statut = models.CharField(
