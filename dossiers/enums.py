@@ -249,3 +249,11 @@ class EtatExport(models.TextChoices):
     @classmethod
     def termines(cls):
         return [cls.PRET, cls.ECHEC]
+
+
+class StatutLivraison(models.TextChoices):
+    """A webhook delivery (``dossiers.models.LivraisonWebhook``): waiting (first try or retry), delivered, given up."""
+
+    EN_ATTENTE = "en_attente", "En attente"
+    LIVREE = "livree", "Livrée"
+    ECHEC = "echec", "Échec"

@@ -3,7 +3,7 @@
 Views never assign ``state``; they call a service that calls ``fire`` and catch ``TransitionError``
 to show its French message. Each change writes a ``DossierEvenement`` (who, when, from, to, comment)
 and, in the same transaction, the notifications it causes (``notifications.services.notifier``: an outbox
-whose e-mails leave after commit).
+whose e-mails leave after commit) and the pre-entering organisation's webhook events (``dossiers.webhooks``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from dossiers import acces
+from dossiers import acces, webhooks
 from dossiers.enums import DossierState
 from dossiers.models import Dossier, DossierEvenement
 from portal.models import Role
@@ -249,6 +249,8 @@ def fire(dossier: Dossier, name: str, *, user, comment: str = "", valeurs: dict 
             commentaire=comment,
             dossier_evenement=event,
         )
+    # The organisation's webhooks (its outbox rows), in the same transaction: rolled back with the transition.
+    webhooks.publier_transition(locked, event)
     dossier.state, dossier.version = transition.target, locked.version + 1
     for field, value in valeurs.items():
         setattr(dossier, field, value)

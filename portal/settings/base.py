@@ -235,6 +235,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # The webhook events still pending (Redis was down, a receiver failed: 1, 2, 4… minutes), dossiers/webhooks.py.
+    "relancer-webhooks": {
+        "task": "dossiers.tasks.relancer_webhooks",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     # The back office's exports older than a week, and their files (dossiers.models.export.DUREE_CONSERVATION).
     "nettoyer-exports": {
         "task": "dossiers.tasks.nettoyer_exports",
@@ -287,6 +293,8 @@ LOGGING = {
 
 # The training organisations' API (dossiers/api): calls per key and per minute, then 429.
 API_LIMITE_PAR_MINUTE = int(os.environ.get("API_LIMITE_PAR_MINUTE", "120"))
+# Webhooks are https only; http to this machine (127.0.0.1, localhost) only where this is on (dev and test settings).
+API_WEBHOOKS_HTTP_LOCAL = env_bool("API_WEBHOOKS_HTTP_LOCAL", False)
 
 # INSEE Sirene API 3.11: without a key (the embedded default) the client is off and the local
 # referential is used; nothing tries the network.

@@ -53,3 +53,6 @@ if HTTPS and (
         "Les clés d'exemple de docker-compose.yml ne servent qu'en local (HTTPS=false) : "
         "définissez SECRET_KEY, PERSONAL_DATA_KEY et PERSONAL_DATA_HASH_KEY."
     )
+
+# Webhooks over plain http to this machine: only the local shape served without TLS may allow them.
+API_WEBHOOKS_HTTP_LOCAL = env_bool("API_WEBHOOKS_HTTP_LOCAL", False) and not HTTPS

@@ -33,3 +33,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # WhiteNoise finds the static files where they are (no collectstatic before the tests).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Webhooks to a receiver on this machine over plain http (dossiers/webhooks.py valider_url).
+API_WEBHOOKS_HTTP_LOCAL = True
