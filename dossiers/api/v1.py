@@ -10,6 +10,7 @@ another organisation's dossier is a 404. Answers never carry the NIR, the intern
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.core import signing
@@ -17,6 +18,7 @@ from django.db.models import Q
 from ninja import Field, NinjaAPI, Query, Schema, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
+from pydantic import field_validator
 
 from dossiers import acces, rules
 from dossiers.api import cles
@@ -31,6 +33,7 @@ MSG_INTROUVABLE = "Dossier introuvable."
 MSG_PARAMETRES = "Paramètres invalides."
 TAILLE_PAGE = 50
 TAILLE_PAGE_MAX = 200
+INSTANT_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
 
 
 class LimiteAtteinte(Exception):
@@ -79,7 +82,11 @@ def _non_authentifie(request, exc):
 @api.exception_handler(ValidationError)
 def _parametres_invalides(request, exc):
     erreurs = [
-        {"parametre": ".".join(str(x) for x in e.get("loc", ())[1:]), "message": e.get("msg", "")} for e in exc.errors
+        {
+            "parametre": ".".join(str(x) for x in e.get("loc", ())[1:]),
+            "message": e.get("msg", "").removeprefix("Value error, "),  # our validators' messages, French
+        }
+        for e in exc.errors
     ]
     return api.create_response(request, {"detail": MSG_PARAMETRES, "erreurs": erreurs}, status=422)
 
@@ -135,12 +142,36 @@ class Erreur(Schema):
     detail: str
 
 
+class ErreurParametre(Schema):
+    parametre: str
+    message: str
+
+
+class ErreurParametres(Erreur):
+    erreurs: list[ErreurParametre]
+
+
 class FiltresDossiers(Schema):
     etat: DossierState | None = Field(None, description="Code d'un état")
     numero: str | None = Field(None, description="Numéro exact d'un dossier")
     modifie_depuis: dt.datetime | None = Field(None, description="Dossiers modifiés à partir de cet instant")
     curseur: str | None = None
     taille: int = Field(TAILLE_PAGE, ge=1, le=TAILLE_PAGE_MAX)
+
+    @field_validator("modifie_depuis", mode="before")
+    @classmethod
+    def _instant_utc(cls, valeur):
+        # RFC 3339 as the schema says (`date-time`: with its offset; not a number of seconds, which pydantic would
+        # take), then in UTC as the database compares it: an instant whose UTC is outside years 1–9999, or an offset
+        # PostgreSQL refuses, would otherwise be a 500.
+        if valeur is None:
+            return None
+        if not isinstance(valeur, str) or not INSTANT_RFC3339.fullmatch(valeur):
+            raise ValueError("Date et heure attendues au format RFC 3339, par exemple 2026-09-01T08:00:00+02:00")
+        try:
+            return dt.datetime.fromisoformat(valeur.upper()).astimezone(dt.timezone.utc)
+        except (OverflowError, ValueError):
+            raise ValueError("Date et heure invalides ou hors des limites acceptées") from None
 
 
 # -- endpoints --------------------------------------------------------------------------------------------------
@@ -174,7 +205,7 @@ def _apres(curseur: str) -> Q:
 
 @api.get(
     "/dossiers",
-    response={200: PageDossiers, 400: Erreur, 401: Erreur, 429: Erreur},
+    response={200: PageDossiers, 400: Erreur, 401: Erreur, 422: ErreurParametres, 429: Erreur},
     summary="Lister les dossiers de l'organisme",
     description=(
         "Les dossiers pré-saisis par l'organisme, du moins récemment modifié au plus récent (ordre stable : "
