@@ -105,6 +105,9 @@ def test_lire_gives_the_dossier_and_a_404_raises_with_the_french_detail(live_ser
         with pytest.raises(client_api.ErreurApi) as erreur:
             api.lire(numero)
         assert erreur.value.statut == 404 and erreur.value.detail == "Dossier introuvable."
+    with pytest.raises(client_api.ErreurApi) as erreur:
+        api.lire("CP/../inconnu")  # quoted whole: no endpoint's path, the API's JSON 404 all the same
+    assert erreur.value.statut == 404 and erreur.value.detail == "Ressource introuvable."
 
 
 def test_a_wrong_key_raises_the_401_at_once(live_server, cle):

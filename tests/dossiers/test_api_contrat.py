@@ -70,6 +70,16 @@ def test_the_schema_declares_the_422_of_an_invalid_parameter():
     assert set(schema["components"]["schemas"][reference]["properties"]) == {"detail", "erreurs"}
 
 
+@pytest.mark.parametrize(
+    "chemin", ["/api/v1/dossiers/CP%2F2026", "/api/v2/dossiers", "/api/v1/dossiers/CP1/inconnu", "/api/"]
+)
+def test_a_path_under_api_that_is_no_endpoint_is_a_json_404(chemin):
+    for methode in ("get", "post"):
+        response = getattr(Client(), methode)(chemin)
+        assert response.status_code == 404 and response["Content-Type"] == "application/json"
+        assert json.loads(response.content) == {"detail": "Ressource introuvable."}
+
+
 # -- manage.py creer_cle_api ------------------------------------------------------------------------------------
 
 
