@@ -383,3 +383,66 @@ def test_the_receiver_restarted_still_dedupes_from_its_file(serveur_recepteur, t
     relance, _ = serveur_recepteur()
     assert poster(relance, corps, signer(corps), "e-1") == (200, {"detail": "Déjà reçu."})
     assert len((tmp_path / "evenements.jsonl").read_text(encoding="utf-8").splitlines()) == 1
+
+
+# -- the demo document: a complete dossier for the rules engine ------------------------------------------------
+
+
+def test_the_demo_document_is_a_complete_dossier_of_the_demo_portal_for_the_rules(db):
+    """dossier_demo.json's values, written as the tabs store them into a dossier of the demo establishment: no
+    blocking anomaly in the tabs the organisation enters (Salarié, Contrat, Formation) but the employer's
+    attestations, which the adhérent ticks — so that `demo` finalises and the adhérent can transmit."""
+    import datetime as dt
+    import io
+    from decimal import Decimal
+
+    from django.core.management import call_command
+
+    from dossiers import rules
+    from dossiers.acces import ATTESTATIONS_EMPLOYEUR
+    from dossiers.models import ModuleFormation
+    from portal.models import User
+    from referentiels.models import Certification, Etablissement, OrganismeFormation
+    from tests.complet import referentiels
+
+    referentiels()  # parameters, Lyon and its postal code (as the demo's load_referentiels)
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("import_rncp", stdout=io.StringIO())  # the referential's extract, which `make demo` loads
+    document = client_api.document_demo(debut=dt.date.today() + dt.timedelta(days=3))
+    prestataire = User.objects.get(email="prestataire@demo.test")
+    organisme = OrganismeFormation.objects.get(siret=document["formation"]["modules"][0]["organisme"])
+    assert prestataire.rattachements.get().organisme == organisme
+    dossier = DossierFactory(
+        etablissement=Etablissement.objects.get(siret=document["siret"]),
+        created_by=prestataire,
+        prestataire=organisme,
+        brouillon_prestataire=True,
+        type_contrat=document["type_contrat"],
+    )
+
+    def ecrire(instance, valeurs, dates=(), **autres):
+        for nom, valeur in valeurs.items():
+            if nom in dates:
+                valeur = dt.date.fromisoformat(valeur)
+            setattr(instance, nom, valeur)
+        for nom, valeur in autres.items():
+            setattr(instance, nom, valeur)
+        instance.save()
+
+    salarie = dict(document["salarie"])
+    ecrire(dossier.salarie, salarie | {"commune": "Lyon"}, ("date_naissance",), code_commune=salarie["commune"])
+    ecrire(dossier.tuteur(1), document["tuteurs"][0], ("date_naissance",))
+    contrat = document["contrat"] | {"salaire_brut": Decimal(document["contrat"]["salaire_brut"])}
+    ecrire(dossier.contrat, contrat, ("date_debut", "date_fin", "date_conclusion"))
+    formation = {k: v for k, v in document["formation"].items() if k != "modules"}
+    certification = Certification.objects.get(code=formation["code_rncp"])
+    ecrire(dossier.formation, formation, ("date_debut_cycle", "date_fin_examens"), certification=certification)
+    for ordre, module in enumerate(document["formation"]["modules"], start=1):
+        valeurs = module | {"organisme": OrganismeFormation.objects.get(siret=module["organisme"])}
+        ecrire(ModuleFormation(formation=dossier.formation, ordre=ordre), valeurs, ("date_debut", "date_fin"))
+    bloquantes = [
+        (a.onglet, a.field, a.code, a.message)
+        for a in rules.check(dossier.__class__.objects.get(pk=dossier.pk))
+        if a.bloquant and a.onglet in ("salarie", "contrat", "formation") and a.field not in ATTESTATIONS_EMPLOYEUR
+    ]
+    assert bloquantes == []
