@@ -162,16 +162,20 @@ class FiltresDossiers(Schema):
     @classmethod
     def _instant_utc(cls, valeur):
         # RFC 3339 as the schema says (`date-time`: with its offset; not a number of seconds, which pydantic would
-        # take), then in UTC as the database compares it: an instant whose UTC is outside years 1–9999, or an offset
-        # PostgreSQL refuses, would otherwise be a 500.
+        # take), then in UTC as the database compares it: an offset PostgreSQL refuses, or an instant whose UTC is
+        # outside years 1–9999 (valid for the schema: it is clamped), would otherwise be a 500.
         if valeur is None:
             return None
         if not isinstance(valeur, str) or not INSTANT_RFC3339.fullmatch(valeur):
             raise ValueError("Date et heure attendues au format RFC 3339, par exemple 2026-09-01T08:00:00+02:00")
         try:
-            return dt.datetime.fromisoformat(valeur.upper()).astimezone(dt.timezone.utc)
-        except (OverflowError, ValueError):
-            raise ValueError("Date et heure invalides ou hors des limites acceptées") from None
+            instant = dt.datetime.fromisoformat(valeur.upper())
+        except ValueError:
+            raise ValueError("Date et heure invalides") from None
+        try:
+            return instant.astimezone(dt.timezone.utc)
+        except OverflowError:  # before year 1 or after 9999 once in UTC: since the beginning, or since never
+            return (dt.datetime.min if instant.year == 1 else dt.datetime.max).replace(tzinfo=dt.timezone.utc)
 
 
 # -- endpoints --------------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.test import Client
 
 from dossiers.api import cles
 from dossiers.models import CleApi
-from tests.factories import OrganismeFactory, prestataire_user
+from tests.factories import DossierFactory, OrganismeFactory, prestataire_user
 
 pytestmark = pytest.mark.django_db
 
@@ -32,22 +32,26 @@ def cle(db):
 
 
 @pytest.mark.parametrize(
-    "valeur",
+    "valeur, tous",
     [
-        "0001-01-01T00:00:00+05:00",  # before year 1 in UTC: Python's OverflowError
-        "9999-12-31T23:59:59-05:00",  # after year 9999 in UTC
-        "0364-08-03T10:07:59-18:11",  # accepted by Python, an offset PostgreSQL refuses: now in UTC, a 200
+        ("0001-01-01T00:00:00+05:00", True),  # before year 1 in UTC (Python's OverflowError): since the beginning
+        ("9999-12-31T23:59:59-05:00", False),  # after year 9999 in UTC: since never
+        ("0364-08-03T10:07:59-18:11", True),  # accepted by Python, an offset PostgreSQL refuses: now in UTC
     ],
 )
-def test_modifie_depuis_at_the_edges_of_time_is_never_a_server_error(cle, valeur):
+def test_modifie_depuis_at_the_edges_of_time_is_never_a_server_error(db, valeur, tous):
+    prestataire = prestataire_user()
+    organisme = prestataire.rattachements.get().organisme
+    dossier = DossierFactory(created_by=prestataire, prestataire=organisme, brouillon_prestataire=True)
+    cle = cles.creer(organisme, prestataire, "Logiciel")[1]
     status, body = liste(cle, modifie_depuis=valeur)
-    if valeur.startswith("0364"):
-        assert status == 200 and body["resultats"] == []
-    else:
-        assert status == 422 and body["detail"] == "Paramètres invalides."
-        assert body["erreurs"] == [
-            {"parametre": "modifie_depuis", "message": "Date et heure invalides ou hors des limites acceptées"}
-        ]
+    assert status == 200 and [d["numero"] for d in body["resultats"]] == ([dossier.numero] if tous else [])
+
+
+def test_modifie_depuis_that_is_no_date_is_a_422_naming_it(cle):
+    status, body = liste(cle, modifie_depuis="2026-02-30T08:00:00Z")
+    assert status == 422 and body["detail"] == "Paramètres invalides."
+    assert body["erreurs"] == [{"parametre": "modifie_depuis", "message": "Date et heure invalides"}]
 
 
 @pytest.mark.parametrize("valeur", ["0.5", "1700000000", "2026-09-01", "2026-09-01T08:00:00"])
