@@ -289,6 +289,45 @@ def test_the_demo_document_moves_its_dates_to_a_contract_to_come():
     assert set(document) == {"siret", "type_contrat", "type_public", "salarie", "tuteurs", "contrat", "formation"}
 
 
+def test_the_demo_creates_completes_uploads_and_finalises_through_the_api_only(bouchon, capsys):
+    anomalie = {"onglet": "formation", "champ": "code_rncp", "bloquant": True}
+    serveur = bouchon(
+        (
+            201,
+            {"numero": "CP2026000042", "etat_libelle": "Brouillon prestataire", "version": 1, "anomalies": [anomalie]},
+        ),
+        (200, {"numero": "CP2026000042", "version": 2, "anomalies": []}),
+        (201, {"pieces": [{"id": 1, "nom": "programme.pdf"}], "anomalies": []}),
+        (201, {"pieces": [{"id": 2, "nom": "convention.pdf"}], "anomalies": []}),
+        (200, {"numero": "CP2026000042", "etat_libelle": "A reprendre par l'adhérent"}),
+    )
+    assert client_api.main(["--base", serveur.url, "--cle", "ak_x.y", "demo"]) == 0
+    appels = [(m, c) for m, c, _, _ in serveur.requetes]
+    assert appels == [
+        ("POST", "/api/v1/dossiers"),
+        ("PATCH", "/api/v1/dossiers/CP2026000042"),
+        ("POST", "/api/v1/dossiers/CP2026000042/pieces"),
+        ("POST", "/api/v1/dossiers/CP2026000042/pieces"),
+        ("POST", "/api/v1/dossiers/CP2026000042/finaliser"),
+    ]
+    cree, complete = (json.loads(serveur.requetes[i][3]) for i in (0, 1))
+    document = client_api.document_demo()
+    assert cree == {k: v for k, v in document.items() if k != "formation"}
+    assert complete == {"formation": document["formation"], "version": 1}
+    cles_idempotence = {r[2]["Idempotency-Key"] for r in serveur.requetes if r[0] == "POST"}
+    assert len(cles_idempotence) == 4  # one per operation
+    sortie = capsys.readouterr().out
+    assert "Créé : CP2026000042" in sortie and "Finalisé : CP2026000042 (A reprendre par l'adhérent)" in sortie
+
+
+def test_the_command_line_lists_and_prints_the_french_error(live_server, prestataire, organisme, cle, capsys):
+    (dossier,) = _dossiers(organisme, prestataire, 1)
+    assert client_api.main(["--base", live_server.url, "--cle", cle, "lister"]) == 0
+    assert capsys.readouterr().out.startswith(f"{dossier.numero}\tBrouillon prestataire\t")
+    assert client_api.main(["--base", live_server.url, "--cle", cle, "lire", "CP2099999999"]) == 1
+    assert capsys.readouterr().err == "Erreur 404 : Dossier introuvable.\n"
+
+
 # -- webhooks: the signature and the receiver -------------------------------------------------------------------
 
 SECRET = "whsec_essai"
