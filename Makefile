@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast bench bench-volume charge lint migrate demo clean paquets essai-production
+.PHONY: run test test-fast bench bench-volume charge lint migrate demo clean paquets essai-production essai-api
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ test-fast: paquets $(STAMP)
 # The production shape (gunicorn, portal.settings.prod, collected static files) visited over HTTP; as in CI.
 essai-production: $(STAMP)
 	scripts/essai-production
+
+# The API's contract tests: schemathesis against the live schema of that same shape, bounded (about 2 min); as in CI.
+essai-api: $(STAMP)
+	scripts/essai-api
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

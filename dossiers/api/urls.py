@@ -1,6 +1,6 @@
 """URLs of the API (``/api/v1/``: endpoints, ``openapi.json``, ``docs``) and of its portal pages (keys, webhooks)."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 # saisie registers the writes (POST, PATCH of /dossiers, /dossiers/{numero}) on v1's api itself: a router of its own
 # could not share those paths with the reads.
@@ -14,6 +14,9 @@ api.add_router("", v1_webhooks.router)  # the organisation's webhooks (ADR 0025)
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    # Any other path under /api/ (a number with a « / », a version that does not exist): the API's JSON 404, not
+    # the portal's HTML page.
+    re_path(r"^api/", vues.introuvable),
     path("cles-api/", vues.cles, name="cles_api"),
     path("cles-api/<int:pk>/revoquer/", vues.revoquer, name="cle_api_revoquer"),
     path("webhooks/", vues_webhooks.abonnements, name="webhooks"),

@@ -10,6 +10,7 @@ another organisation's dossier is a 404. Answers never carry the NIR, the intern
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.core import signing
@@ -17,6 +18,7 @@ from django.db.models import Q
 from ninja import Field, NinjaAPI, Query, Schema, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
+from pydantic import field_validator
 
 from dossiers import acces, rules
 from dossiers.api import cles, erreurs, idempotence
@@ -31,6 +33,7 @@ MSG_INTROUVABLE = "Dossier introuvable."
 MSG_PARAMETRES = "Paramètres invalides."
 TAILLE_PAGE = 50
 TAILLE_PAGE_MAX = 200
+INSTANT_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
 
 
 class LimiteAtteinte(Exception):
@@ -82,7 +85,11 @@ def _parametres_invalides(request, exc):
     if anomalies:  # a write's JSON document (dossiers/api/saisie.py): anomalies, as the forms' errors
         return api.create_response(request, erreurs.reponse(anomalies), status=422)
     invalides = [
-        {"parametre": ".".join(str(x) for x in e.get("loc", ())[1:]), "message": e.get("msg", "")} for e in exc.errors
+        {
+            "parametre": ".".join(str(x) for x in e.get("loc", ())[1:]),
+            "message": e.get("msg", "").removeprefix("Value error, "),  # our validators' messages, French
+        }
+        for e in exc.errors
     ]
     return api.create_response(request, {"detail": MSG_PARAMETRES, "erreurs": invalides}, status=422)
 
@@ -139,12 +146,40 @@ class Erreur(Schema):
     detail: str
 
 
+class ErreurParametre(Schema):
+    parametre: str
+    message: str
+
+
+class ErreurParametres(Erreur):
+    erreurs: list[ErreurParametre]
+
+
 class FiltresDossiers(Schema):
     etat: DossierState | None = Field(None, description="Code d'un état")
     numero: str | None = Field(None, description="Numéro exact d'un dossier")
     modifie_depuis: dt.datetime | None = Field(None, description="Dossiers modifiés à partir de cet instant")
     curseur: str | None = None
     taille: int = Field(TAILLE_PAGE, ge=1, le=TAILLE_PAGE_MAX)
+
+    @field_validator("modifie_depuis", mode="before")
+    @classmethod
+    def _instant_utc(cls, valeur):
+        # RFC 3339 as the schema says (`date-time`: with its offset; not a number of seconds, which pydantic would
+        # take), then in UTC as the database compares it: an offset PostgreSQL refuses, or an instant whose UTC is
+        # outside years 1–9999 (valid for the schema: it is clamped), would otherwise be a 500.
+        if valeur is None:
+            return None
+        if not isinstance(valeur, str) or not INSTANT_RFC3339.fullmatch(valeur):
+            raise ValueError("Date et heure attendues au format RFC 3339, par exemple 2026-09-01T08:00:00+02:00")
+        try:
+            instant = dt.datetime.fromisoformat(valeur.upper())
+        except ValueError:
+            raise ValueError("Date et heure invalides") from None
+        try:
+            return instant.astimezone(dt.timezone.utc)
+        except OverflowError:  # before year 1 or after 9999 once in UTC: since the beginning, or since never
+            return (dt.datetime.min if instant.year == 1 else dt.datetime.max).replace(tzinfo=dt.timezone.utc)
 
 
 # -- endpoints --------------------------------------------------------------------------------------------------
@@ -178,7 +213,7 @@ def _apres(curseur: str) -> Q:
 
 @api.get(
     "/dossiers",
-    response={200: PageDossiers, 400: Erreur, 401: Erreur, 429: Erreur},
+    response={200: PageDossiers, 400: Erreur, 401: Erreur, 422: ErreurParametres, 429: Erreur},
     summary="Lister les dossiers de l'organisme",
     description=(
         "Les dossiers pré-saisis par l'organisme, du moins récemment modifié au plus récent (ordre stable : "

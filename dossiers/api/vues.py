@@ -5,9 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dossiers import acces
@@ -67,3 +68,9 @@ def revoquer(request, pk):
     service.revoquer(cle)
     messages.success(request, f"La clé « {cle.nom} » est révoquée : elle ne donne plus accès à l'API.")
     return redirect("cles_api")
+
+
+@csrf_exempt
+def introuvable(request, *args, **kwargs):
+    """A path under /api/ that is no endpoint: a French JSON 404 like the API's own (any method)."""
+    return JsonResponse({"detail": "Ressource introuvable."}, status=404)
