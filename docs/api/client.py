@@ -17,6 +17,7 @@ And on the command line (``--base`` and ``--cle`` or the PORTAIL_API_BASE / PORT
 
     python docs/api/client.py lister
     python docs/api/client.py lire CP2026000042
+    python docs/api/client.py webhook http://127.0.0.1:8765/   # registers the receiver, prints its secret once
     python docs/api/client.py demo          # pre-enters docs/api/dossier_demo.json: create, complete, pieces, finalise
 
 Reliability: every POST carries a fresh ``Idempotency-Key`` (uuid4) and is retried, with the SAME key, after a
@@ -140,6 +141,11 @@ class ClientApi:
     def finaliser(self, numero: str) -> dict:
         """*Finaliser*: hand the dossier over to the employer (state *A reprendre par l'adhérent*)."""
         return self._appel("POST", f"/dossiers/{_segment(numero)}/finaliser")
+
+    def abonner_webhook(self, url: str) -> dict:
+        """Register ``url`` for the ``dossier.etat_modifie`` events: ``{"id", "url", …, "secret"}``, the signing
+        secret given in this answer only (give it to the receiver, see recepteur.py)."""
+        return self._appel("POST", "/webhooks", corps={"url": url})
 
     # -- the HTTP call -------------------------------------------------------------------------------------------
 
@@ -307,6 +313,8 @@ def main(argv: list[str] | None = None) -> int:
     lister.add_argument("--etat")
     lire = commandes.add_parser("lire", help="un dossier")
     lire.add_argument("numero")
+    abonner = commandes.add_parser("webhook", help="enregistrer l'adresse du récepteur (affiche le secret, une fois)")
+    abonner.add_argument("url")
     pre = commandes.add_parser("demo", help="pré-saisir le dossier de démonstration (dossier_demo.json)")
     pre.add_argument("--document", type=Path, default=ICI / "dossier_demo.json")
     arguments = parser.parse_args(argv)
@@ -317,6 +325,11 @@ def main(argv: list[str] | None = None) -> int:
         if arguments.commande == "lister":
             for dossier in api.lister(etat=arguments.etat):
                 print(f"{dossier['numero']}\t{dossier['etat_libelle']}\t{dossier['modifie_le']}")
+        elif arguments.commande == "webhook":
+            abonnement = api.abonner_webhook(arguments.url)
+            print(f"Webhook {abonnement['id']} enregistré pour {abonnement['url']}.", file=sys.stderr)
+            print("Son secret (il ne sera plus affiché) :", file=sys.stderr)
+            print(abonnement["secret"])
         elif arguments.commande == "lire":
             print(json.dumps(api.lire(arguments.numero), ensure_ascii=False, indent=2))
         else:

@@ -44,11 +44,16 @@ def revoquer(cle: CleApi) -> None:
 
 
 def verifier(valeur: str) -> CleApi | None:
-    """The active key ``valeur`` is, or None (unknown, wrong secret, revoked)."""
+    """The active key ``valeur`` is, or None (unknown, wrong secret, revoked, or its author's account deactivated:
+    the writes act as the author, and a deactivated account acts no more, by key as by session)."""
     if not valeur or not valeur.startswith(PREFIXE_MARQUE) or "." not in valeur:
         return None
     prefixe, _, secret = valeur[len(PREFIXE_MARQUE) :].partition(".")
-    cle = CleApi.objects.select_related("organisme").filter(prefixe=prefixe, revoquee_le__isnull=True).first()
+    cle = (
+        CleApi.objects.select_related("organisme", "cree_par")
+        .filter(prefixe=prefixe, revoquee_le__isnull=True, cree_par__is_active=True)
+        .first()
+    )
     if cle is None or not hmac.compare_digest(cle.empreinte, empreinte(secret)):
         return None
     maintenant = timezone.now()

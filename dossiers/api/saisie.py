@@ -198,7 +198,13 @@ class ModificationDossier(_Sections):
 
 
 class Refus(Erreur):
-    anomalies: list[AnomalieSchema] = Field(description="Les erreurs de format, sous le nom du champ de l'onglet")
+    anomalies: list[AnomalieSchema] = Field(
+        [],
+        description=(
+            "Les erreurs de format, sous le nom du champ de l'onglet (vide pour un refus qui ne porte sur aucun "
+            "champ : une Idempotency-Key déjà utilisée pour une autre requête)"
+        ),
+    )
 
 
 # -- binding the forms -----------------------------------------------------------------------------------------

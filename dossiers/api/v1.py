@@ -31,6 +31,7 @@ MSG_LIMITE = "Trop de requêtes : limite de {n} appels par minute atteinte, rée
 MSG_CURSEUR = "Curseur invalide."
 MSG_INTROUVABLE = "Dossier introuvable."
 MSG_PARAMETRES = "Paramètres invalides."
+MSG_CORPS_ILLISIBLE = "Corps de la requête illisible : un document JSON en UTF-8 est attendu."
 TAILLE_PAGE = 50
 TAILLE_PAGE_MAX = 200
 INSTANT_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
@@ -60,9 +61,11 @@ api = NinjaAPI(
     title="API des organismes de formation — contrats de professionnalisation",
     version="1",
     description=(
-        "Lecture des dossiers pré-saisis par votre organisme : leur état, leurs anomalies et leur historique. "
-        "Authentification : en-tête `Authorization: Bearer <clé>`, la clé étant créée dans le portail "
-        "(page « Clés d'API »)."
+        "Pré-saisie des dossiers par votre organisme (création, complément, pièces, *Finaliser*) et leur suivi : "
+        "état, anomalies (les mêmes codes et messages que les onglets du portail) et historique ; webhooks signés "
+        "à chaque changement d'état. Authentification : en-tête `Authorization: Bearer <clé>`, la clé étant créée "
+        "dans le portail (page « Clés d'API ») ; chaque `POST` accepte un en-tête `Idempotency-Key`. Les erreurs "
+        'sont du JSON en français : `{"detail": …}`, avec `anomalies` ou `erreurs` pour un refus (422).'
     ),
     auth=CleOrganisme(),
     urls_namespace="api-v1",
@@ -92,6 +95,16 @@ def _parametres_invalides(request, exc):
         for e in exc.errors
     ]
     return api.create_response(request, {"detail": MSG_PARAMETRES, "erreurs": invalides}, status=422)
+
+
+@api.exception_handler(HttpError)
+def _erreur_http(request, exc):
+    """ninja's own errors in French too: a body it cannot parse (not JSON, not UTF-8) is its 400 « Cannot parse
+    request body »; ours carry their French message."""
+    message = str(exc)
+    if exc.status_code == 400 and message.startswith("Cannot parse request body"):
+        message = MSG_CORPS_ILLISIBLE
+    return api.create_response(request, {"detail": message}, status=exc.status_code)
 
 
 @api.exception_handler(LimiteAtteinte)
@@ -152,7 +165,9 @@ class ErreurParametre(Schema):
 
 
 class ErreurParametres(Erreur):
-    erreurs: list[ErreurParametre]
+    erreurs: list[ErreurParametre] = Field(
+        [], description="Un par paramètre invalide (vide pour un refus qui ne porte sur aucun : l'Idempotency-Key)"
+    )
 
 
 class FiltresDossiers(Schema):
@@ -301,6 +316,36 @@ def detail(dossier: Dossier) -> dict:
             for e in evenements
         ],
     }
+
+
+# -- the answers every operation may give, in the schema once ---------------------------------------------------
+
+
+def documenter_erreurs(schema: dict) -> dict:
+    """Every operation may answer 401 and 429; one with parameters, 422 (an invalid parameter:
+    ``_parametres_invalides``); one with a body, 400 (an unreadable body: ``_erreur_http``). Declared here once."""
+    erreur = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Erreur"}}}}
+    parametres = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErreurParametres"}}}}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            reponses = operation.setdefault("responses", {})
+            reponses.setdefault(401, {"description": MSG_NON_AUTHENTIFIE} | erreur)
+            reponses.setdefault(429, {"description": "Limite d'appels par minute atteinte"} | erreur)
+            if operation.get("parameters"):
+                reponses.setdefault(422, {"description": MSG_PARAMETRES} | parametres)
+            if "requestBody" in operation:
+                reponses.setdefault(400, {"description": MSG_CORPS_ILLISIBLE} | erreur)
+    return schema  # ErreurParametres is in the components: the list declares it
+
+
+_schema_sans_erreurs = api.get_openapi_schema
+
+
+def _schema_avec_erreurs(*args, **kwargs):
+    return documenter_erreurs(_schema_sans_erreurs(*args, **kwargs))
+
+
+api.get_openapi_schema = _schema_avec_erreurs
 
 
 # -- every POST takes an Idempotency-Key (dossiers/api/idempotence.py) ------------------------------------------

@@ -75,6 +75,25 @@ def test_the_prestataire_revokes_a_key_which_then_answers_401(prestataire, organ
     assert status == 401 and body == {"detail": "Clé d'API absente, inconnue ou révoquée."}
 
 
+def test_a_key_stops_working_when_its_authors_account_is_deactivated(prestataire, organisme):
+    """The writes act as the key's author: a deactivated account acts no more, by key as by session."""
+    cle_en_clair = cle_de(organisme, prestataire)
+    assert appel(cle_en_clair, "/api/v1/dossiers")[0] == 200
+    prestataire.is_active = False
+    prestataire.save(update_fields=["is_active"])
+    status, body, _ = appel(cle_en_clair, "/api/v1/dossiers")
+    assert status == 401 and body == {"detail": "Clé d'API absente, inconnue ou révoquée."}
+    assert (
+        Client()
+        .post(
+            f"/api/v1/dossiers/CP{timezone.now():%Y}000001/finaliser",
+            headers={"Authorization": f"Bearer {cle_en_clair}"},
+        )
+        .status_code
+        == 401
+    )
+
+
 def test_only_the_organisations_prestataire_users_see_and_revoke_its_keys(prestataire, organisme, adherent):
     cle_de(organisme, prestataire)
     cle = CleApi.objects.get()

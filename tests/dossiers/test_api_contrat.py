@@ -130,3 +130,30 @@ def test_the_command_refuses_an_unknown_organisation_and_an_empty_name():
     with pytest.raises(CommandError, match="nom de la clé est obligatoire"):
         creer_cle("--organisme", prestataire.rattachements.get().organisme.siret, "--nom", "  ")
     assert not CleApi.objects.exists()
+
+
+# -- the errors every operation may give (v1.documenter_erreurs, v1._erreur_http) ---------------------------------
+
+
+def test_every_operation_declares_the_errors_it_may_give():
+    """What schemathesis found: an integer path parameter given a word is a 422 the DELETE did not declare; a body
+    that is not JSON is ninja's 400. Declared once for all, so an endpoint added tomorrow declares them too."""
+    schema = json.loads(Client().get("/api/v1/openapi.json").content)
+    for chemin, operations in schema["paths"].items():
+        for methode, operation in operations.items():
+            reponses = set(operation["responses"])
+            assert {"401", "429"} <= reponses, (methode, chemin)
+            if operation.get("parameters"):
+                assert "422" in reponses, (methode, chemin)
+            if "requestBody" in operation:
+                assert "400" in reponses, (methode, chemin)
+    assert "422" in schema["paths"]["/api/v1/webhooks/{identifiant}"]["delete"]["responses"]
+
+
+@pytest.mark.parametrize("corps", [b"\x00", b"{pas du json", "é".encode("latin-1")])
+def test_a_body_that_cannot_be_read_is_a_400_in_french(cle, corps):
+    response = Client().post(
+        "/api/v1/dossiers", corps, content_type="application/json", headers={"Authorization": f"Bearer {cle}"}
+    )
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Corps de la requête illisible : un document JSON en UTF-8 est attendu."}
