@@ -29,7 +29,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from dossiers import acces, services
 from dossiers.api import erreurs
-from dossiers.api.v1 import AnomalieSchema, DossierDetail, Erreur, api, detail, dossier_de
+from dossiers.api.v1 import ETIQUETTE, AnomalieSchema, DossierDetail, Erreur, api, detail, dossier_de
 from dossiers.enums import TypePublic
 from dossiers.models import Dossier, ModuleFormation, SousDispositif, Tuteur
 from dossiers.rules.formation import MAX_MODULES
@@ -425,6 +425,7 @@ def _sections(donnees: Schema, *en_plus: str) -> dict:
 
 @api.post(
     "/dossiers",
+    tags=[ETIQUETTE],
     response={201: DossierDetail, 401: Erreur, 403: Erreur, 422: Refus, 429: Erreur},
     summary="Créer un dossier pré-saisi",
     description=(
@@ -471,6 +472,7 @@ def creer_dossier(request, donnees: CreationDossier):
 
 @api.patch(
     "/dossiers/{numero}",
+    tags=[ETIQUETTE],
     response={200: DossierDetail, 401: Erreur, 403: Erreur, 404: Erreur, 409: Erreur, 422: Refus, 429: Erreur},
     summary="Modifier un dossier pré-saisi",
     description=(

@@ -33,6 +33,7 @@ MSG_INTROUVABLE = "Dossier introuvable."
 MSG_PARAMETRES = "Paramètres invalides."
 MSG_CORPS_ILLISIBLE = "Corps de la requête illisible : un document JSON en UTF-8 est attendu."
 TAILLE_PAGE = 50
+ETIQUETTE = "Dossiers"  # the operations on the dossiers themselves, in the docs page
 TAILLE_PAGE_MAX = 200
 INSTANT_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
 
@@ -228,6 +229,7 @@ def _apres(curseur: str) -> Q:
 
 @api.get(
     "/dossiers",
+    tags=[ETIQUETTE],
     response={200: PageDossiers, 400: Erreur, 401: Erreur, 422: ErreurParametres, 429: Erreur},
     summary="Lister les dossiers de l'organisme",
     description=(
@@ -261,6 +263,7 @@ def _auteur(evenement: DossierEvenement) -> str:
 
 @api.get(
     "/dossiers/{numero}",
+    tags=[ETIQUETTE],
     response={200: DossierDetail, 401: Erreur, 404: Erreur, 429: Erreur},
     summary="Lire un dossier : état, anomalies, historique",
     description=(

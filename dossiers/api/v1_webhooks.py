@@ -13,7 +13,7 @@ from ninja.errors import HttpError
 from dossiers import webhooks
 from dossiers.models import AbonnementWebhook
 
-router = Router(tags=["webhooks"])
+router = Router(tags=["Webhooks"])
 
 MSG_INTROUVABLE = "Webhook introuvable."
 TAILLE_JOURNAL = 50
