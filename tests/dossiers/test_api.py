@@ -22,16 +22,6 @@ from tests.factories import DossierFactory, prestataire_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def prestataire(db):
-    return prestataire_user()
-
-
-@pytest.fixture
-def organisme(prestataire):
-    return prestataire.rattachements.get().organisme
-
-
 def appel(cle: str | None, url: str, **params) -> tuple[int, dict, str]:
     headers = {"Authorization": f"Bearer {cle}"} if cle is not None else {}
     response = Client().get(url, params, headers=headers)

@@ -37,21 +37,6 @@ def stockage_neuf(settings):
 
 
 @pytest.fixture
-def prestataire(db):
-    return prestataire_user()
-
-
-@pytest.fixture
-def organisme(prestataire):
-    return prestataire.rattachements.get().organisme
-
-
-@pytest.fixture
-def cle(organisme, prestataire):
-    return cles.creer(organisme, prestataire, "Logiciel")[1]
-
-
-@pytest.fixture
 def presaisie(prestataire, organisme, adherent):
     dossier = DossierFactory(
         etablissement=adherent.rattachements.get().etablissement,

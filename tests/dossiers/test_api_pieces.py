@@ -13,7 +13,6 @@ from django.test import Client
 from documents import sniffing
 from documents.models import PieceJointe
 from dossiers import rules
-from dossiers.api import cles
 from dossiers.enums import DossierState
 from dossiers.models import Dossier, DossierEvenement, ModuleFormation
 from dossiers.saisie.chargement import MSG_NON_MODIFIABLE
@@ -33,21 +32,6 @@ def stockage_neuf(settings):
         "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-
-
-@pytest.fixture
-def prestataire(db):
-    return prestataire_user()
-
-
-@pytest.fixture
-def organisme(prestataire):
-    return prestataire.rattachements.get().organisme
-
-
-@pytest.fixture
-def cle(organisme, prestataire):
-    return cles.creer(organisme, prestataire, "Logiciel")[1]
 
 
 @pytest.fixture

@@ -33,16 +33,6 @@ ONGLETS_PRESTATAIRE = {"introduction", "salarie", "contrat", "formation"}
 
 
 @pytest.fixture
-def prestataire(db):
-    return prestataire_user()
-
-
-@pytest.fixture
-def cle(prestataire):
-    return cles.creer(prestataire.rattachements.get().organisme, prestataire, "Logiciel")[1]
-
-
-@pytest.fixture
 def employeur(db):
     return EtablissementFactory()
 

@@ -42,16 +42,6 @@ NIR = f"{NIR_13}{nir_key(NIR_13):02d}"
 
 
 @pytest.fixture
-def prestataire(db):
-    return prestataire_user()
-
-
-@pytest.fixture
-def organisme(prestataire):
-    return prestataire.rattachements.get().organisme
-
-
-@pytest.fixture
 def adherent_et_etablissement(db):
     adherent, etablissement = UserFactory(), EtablissementFactory()
     attach(adherent, etablissement)
