@@ -16,6 +16,19 @@ class OngletDossier(models.TextChoices):
     DOCUMENTS = "documents", "Documents"
 
 
+class OngletReconversion(models.TextChoices):
+    """The tabs of the période de reconversion that the contrat de professionnalisation has not."""
+
+    ACCORD = "accord", "Accord"
+
+
+class CodeDispositif(models.TextChoices):
+    """The codes of the implemented dispositifs (``Dispositif.code``, data): they key the tabs and the rules."""
+
+    CONTRAT_PRO = "CPRO", "Contrat de professionnalisation"
+    RECONVERSION = "PROA", "Reconversion ou promotion par alternance"
+
+
 class DossierState(models.TextChoices):
     BROUILLON_PRESTATAIRE = "brouillon_prestataire", "Brouillon prestataire"
     A_REPRENDRE = "a_reprendre", "A reprendre par l'adhérent"

@@ -209,9 +209,9 @@ class OngletLu:
 def lecture(dossier, anomalies: list[rules.Anomalie] | None = None) -> list[OngletLu]:
     """Every available tab of ``dossier`` as sections of (label, value) lines, with the engine's anomalies."""
     anomalies = rules.check(dossier) if anomalies is None else anomalies
-    puces = {p.onglet.slug: p for p in onglets.puces(anomalies)}
+    puces = {p.onglet.slug: p for p in onglets.puces_du_dossier(dossier, anomalies)}
     result = []
-    for onglet in onglets.ONGLETS:
+    for onglet in onglets.du_dossier(dossier):
         if not onglet.disponible:
             continue
         form = _form(dossier, onglet.slug)
@@ -325,9 +325,11 @@ def _adresse(partie) -> str:
 def recapitulatif(dossier, anomalies: list[rules.Anomalie] | None = None) -> dict:
     """The Synthèse's recap: the main lines of each tab, its bullet, the training modules, the other tabs."""
     anomalies = rules.check(dossier) if anomalies is None else anomalies
-    puces = {p.onglet.slug: p for p in onglets.puces(anomalies)}
+    puces = {p.onglet.slug: p for p in onglets.puces_du_dossier(dossier, anomalies)}
     sections = []
     for slug, champs in RECAPITULATIF.items():
+        if slug not in puces:
+            continue  # a tab the dossier's dispositif has not
         form = _form(dossier, slug)
         lignes = [(ligne.libelle, ligne.valeur) for c in champs if (ligne := _ligne(dossier, form, c)) is not None]
         sections.append({"slug": slug, "titre": onglets.get(slug).label, "puce": puces[slug], "lignes": lignes})

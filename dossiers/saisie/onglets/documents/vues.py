@@ -54,7 +54,9 @@ def contexte_bloc(dossier, *, afficher=(), erreurs=None, choix=False, alert=None
 def _bloc(request, dossier, *, status=200, ecrit=False, **kwargs):
     context = contexte_bloc(dossier, ecrit=ecrit, **kwargs)
     if ecrit:
-        context.update({"puces": onglets.puces(rules.check(dossier)), "onglet": onglets.get("documents")})
+        context.update(
+            {"puces": onglets.puces_du_dossier(dossier, rules.check(dossier)), "onglet": onglets.get("documents")}
+        )
     return render(request, "documents/bloc.html", context, status=status)
 
 
