@@ -260,4 +260,14 @@ def onglets_invalides(dossier, anomalies: Iterable[Anomalie] | None = None) -> l
 
 
 # Rule modules register on import, in the tabs' order.
-from dossiers.rules import contrat, documents, employeur, financement, formation, introduction, salarie, synthese  # noqa: E402, F401
+from dossiers.rules import (  # noqa: E402, F401
+    accord,
+    contrat,
+    documents,
+    employeur,
+    financement,
+    formation,
+    introduction,
+    salarie,
+    synthese,
+)

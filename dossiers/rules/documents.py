@@ -65,6 +65,7 @@ for _type in CATALOGUE:
             condition=_obligatoire(_type.code),
             exigences=_type.exigences,
             source=_type.source,
-            dispositifs=PARTAGEE,  # which types a dossier needs is the catalogue's (by sous-dispositif)
+            # Which types a dossier needs is the catalogue's (by sous-dispositif); a type names its dispositifs.
+            dispositifs=_type.dispositifs or PARTAGEE,
         )
     )

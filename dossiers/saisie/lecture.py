@@ -142,6 +142,17 @@ SECTIONS: dict[str, list[tuple[str, list[C]]]] = {
             ],
         )
     ],
+    # The période de reconversion's written agreement (a field its sous-dispositif has not is left out).
+    "accord": [
+        ("Période et formation", [C("date_debut"), C("date_fin"), C("duree_formation_heures"), C("accord_collectif")]),
+        ("Objet", [C("objet"), C("intitule_qualification"), C("hors_temps_travail"), C("accord_ecrit_salarie")]),
+        ("Co-financement CPF", [C("cpf_montant"), C("cpf_heures")]),
+        (
+            "Entreprise d'accueil",
+            [C("accueil_siret"), C("accueil_raison_sociale"), C("accueil_nature_contrat"), C("accueil_duree_mois")],
+        ),
+        ("Pro-A", [C("salarie_en_cdi"), C("date_avenant")]),
+    ],
     "formation": [
         (
             "",
@@ -282,6 +293,7 @@ RECAPITULATIF: dict[str, list[C]] = {
         C("duree_hebdo_minutes"),
         C("salaire_brut"),
     ],
+    "accord": [C("date_debut"), C("date_fin"), C("duree_formation_heures"), C("objet"), C("accueil_raison_sociale")],
     "formation": [
         C("intitule"),
         C("diplome_vise"),

@@ -137,6 +137,7 @@ def _contexte(request, dossier, onglet, *, form=None, show_messages=False, alert
         "non_enregistre": bool(form is not None and form.is_bound and (form.errors or alert)),
         "modifiable": acces.peut_modifier(request.user, dossier, onglet.slug),
         "actions": actions_possibles(request.user, dossier),
+        "document_de_synthese": onglets.document_de_synthese(dossier),  # the CERFA, or the dispositif's summary
         # The Synthèse's recap is the dossier's reading (the back office's too), on the same anomalies.
         "recapitulatif": lecture.recapitulatif(dossier, anomalies) if onglet.slug == OngletDossier.SYNTHESE else None,
     }

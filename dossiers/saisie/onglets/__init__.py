@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from dossiers import rules
 from dossiers.enums import CodeDispositif, OngletDossier, OngletReconversion
+from dossiers.saisie.onglets.accord.formulaire import AccordForm, accord_de
 from dossiers.saisie.onglets.base import OngletForm
 from dossiers.saisie.onglets.contrat.formulaire import ContratForm
 from dossiers.saisie.onglets.documents.formulaire import ONGLET_DOCUMENTS
@@ -50,6 +51,7 @@ FORMULAIRES: dict[str, tuple] = {
     OngletDossier.FINANCEMENT: (FinancementForm, financement_de),
     OngletDossier.SYNTHESE: (SyntheseForm, synthese_de),
     OngletDossier.DOCUMENTS: ONGLET_DOCUMENTS,
+    OngletReconversion.ACCORD: (AccordForm, accord_de),
 }
 # Every tab the portal knows, once (a dispositif lists the slugs it has).
 BY_SLUG: dict[str, Onglet] = {
@@ -58,10 +60,40 @@ BY_SLUG: dict[str, Onglet] = {
 # The tabs of each dispositif, by its code: data, the one place that says which tabs a dossier has.
 PAR_DISPOSITIF: dict[str, tuple[str, ...]] = {
     CodeDispositif.CONTRAT_PRO: tuple(OngletDossier.values),
+    # The période de reconversion: the shared blocks, and its written agreement in place of the CERFA's contract.
+    CodeDispositif.RECONVERSION: (
+        OngletDossier.INTRODUCTION,
+        OngletDossier.EMPLOYEUR,
+        OngletDossier.SALARIE,
+        OngletReconversion.ACCORD,
+        OngletDossier.FORMATION,
+        OngletDossier.SYNTHESE,
+        OngletDossier.DOCUMENTS,
+    ),
 }
-# The contrat de professionnalisation's tabs (the default dispositif).
-ONGLETS: list[Onglet] = [BY_SLUG[slug] for slug in PAR_DISPOSITIF[CodeDispositif.CONTRAT_PRO]]
-TOUS: list[Onglet] = list(BY_SLUG.values())
+# Every tab, in the order of the contrat de professionnalisation's then the others' (a dossier's: ``du_dossier``).
+ONGLETS: list[Onglet] = list(BY_SLUG.values())
+TOUS = ONGLETS
+
+
+@dataclass(frozen=True)
+class DocumentDeSynthese:
+    """The PDF a dispositif's dossier prints (*Générer le CERFA* for the contrat pro)."""
+
+    url: str  # URL name, argument the dossier's pk
+    libelle: str
+    preparer: str = ""  # URL name of the htmx render with progress (the CERFA's), if any
+
+
+DOCUMENTS_DE_SYNTHESE: dict[str, DocumentDeSynthese] = {
+    CodeDispositif.CONTRAT_PRO: DocumentDeSynthese("dossier_cerfa", "Générer le CERFA", "dossier_cerfa_preparer"),
+    # No CERFA 12434 for an agreement (RULES.md §2.12): its summary PDF.
+    CodeDispositif.RECONVERSION: DocumentDeSynthese("dossier_recapitulatif", "Générer le récapitulatif"),
+}
+
+
+def document_de_synthese(dossier) -> DocumentDeSynthese:
+    return DOCUMENTS_DE_SYNTHESE[rules.code_dispositif(dossier)]
 
 
 def du_dossier(dossier) -> list[Onglet]:
@@ -78,7 +110,9 @@ def get(slug: str, dossier=None) -> Onglet | None:
 
 
 def voisins(onglet: Onglet, dossier=None) -> tuple[Onglet | None, Onglet | None]:
-    liste = du_dossier(dossier) if dossier is not None else ONGLETS
+    liste = (
+        du_dossier(dossier) if dossier is not None else [BY_SLUG[s] for s in PAR_DISPOSITIF[CodeDispositif.CONTRAT_PRO]]
+    )
     i = liste.index(onglet)
     return (liste[i - 1] if i > 0 else None, liste[i + 1] if i + 1 < len(liste) else None)
 

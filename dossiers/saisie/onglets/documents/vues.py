@@ -163,7 +163,7 @@ def cerfa_preparer(request, pk):
     """
     from dossiers import cerfa as cerfa_pdf
 
-    dossier = _dossier(request, pk)
+    dossier = _du_cerfa(_dossier(request, pk))
     cerfa_pdf.pdf(dossier)
     return render(request, "documents/cerfa_pret.html", {"dossier": dossier, "brouillon": cerfa_pdf.filigrane(dossier)})
 
@@ -176,8 +176,32 @@ def cerfa(request, pk):
 
     from dossiers import cerfa as cerfa_pdf
 
-    dossier = _dossier(request, pk)
+    dossier = _du_cerfa(_dossier(request, pk))
     response = HttpResponse(cerfa_pdf.pdf(dossier), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{cerfa_pdf.nom_fichier(dossier)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _du_cerfa(dossier):
+    """The CERFA is the contrat pro's summary document: another dispositif's dossier has none (404)."""
+    if onglets.document_de_synthese(dossier).url != "dossier_cerfa":
+        raise Http404
+    return dossier
+
+
+@login_required
+@require_GET
+def recapitulatif(request, pk):
+    """*Générer le récapitulatif*: the summary PDF of a dossier whose dispositif has no CERFA, opened inline."""
+    from django.http import HttpResponse
+
+    from dossiers.saisie import recapitulatif as recapitulatif_pdf
+
+    dossier = _dossier(request, pk)
+    if onglets.document_de_synthese(dossier).url != "dossier_recapitulatif":
+        raise Http404
+    response = HttpResponse(recapitulatif_pdf.pdf(dossier), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{recapitulatif_pdf.nom_fichier(dossier)}"'
     response["Cache-Control"] = "private, no-store"
     return response
