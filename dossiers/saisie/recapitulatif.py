@@ -4,12 +4,16 @@ CERFA engine's ``pdf_de_html``). Drafts not valid yet carry the watermark, as th
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET
 
 from documents.cerfa.mise_en_page import FAMILLE, POLICE
 from documents.cerfa.rendu import pdf_de_html
 from dossiers.cerfa import filigrane
-from dossiers.saisie import lecture
+from dossiers.saisie import lecture, onglets
+from dossiers.saisie.chargement import charger
 
 TEMPLATE = "dossiers/pdf/recapitulatif.html"
 
@@ -34,3 +38,16 @@ def pdf(dossier) -> bytes:
 
 def nom_fichier(dossier) -> str:
     return f"recapitulatif_{dossier.numero or dossier.pk}.pdf"
+
+
+@login_required
+@require_GET
+def vue(request, pk):
+    """*Générer le récapitulatif*: the summary PDF of a dossier whose dispositif has no CERFA, opened inline."""
+    dossier = charger(request, pk)
+    if onglets.document_de_synthese(dossier).url != "dossier_recapitulatif":
+        raise Http404
+    response = HttpResponse(pdf(dossier), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{nom_fichier(dossier)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -7,7 +7,6 @@ from dossiers.saisie.onglets.documents import vues as views
 urlpatterns = [
     path("dossiers/<int:pk>/cerfa.pdf", views.cerfa, name="dossier_cerfa"),
     path("dossiers/<int:pk>/cerfa/preparer/", views.cerfa_preparer, name="dossier_cerfa_preparer"),
-    path("dossiers/<int:pk>/recapitulatif.pdf", views.recapitulatif, name="dossier_recapitulatif"),
     path("dossiers/<int:pk>/documents/pieces/", views.bloc, name="documents_bloc"),
     path("dossiers/<int:pk>/documents/pieces/<slug:code>/deposer/", views.deposer, name="documents_deposer"),
     path("dossiers/<int:pk>/documents/pieces/<int:piece_pk>/supprimer/", views.supprimer, name="documents_supprimer"),

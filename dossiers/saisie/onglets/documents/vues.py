@@ -188,20 +188,3 @@ def _du_cerfa(dossier):
     if onglets.document_de_synthese(dossier).url != "dossier_cerfa":
         raise Http404
     return dossier
-
-
-@login_required
-@require_GET
-def recapitulatif(request, pk):
-    """*Générer le récapitulatif*: the summary PDF of a dossier whose dispositif has no CERFA, opened inline."""
-    from django.http import HttpResponse
-
-    from dossiers.saisie import recapitulatif as recapitulatif_pdf
-
-    dossier = _dossier(request, pk)
-    if onglets.document_de_synthese(dossier).url != "dossier_recapitulatif":
-        raise Http404
-    response = HttpResponse(recapitulatif_pdf.pdf(dossier), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{recapitulatif_pdf.nom_fichier(dossier)}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
