@@ -83,12 +83,17 @@ class DocumentDeSynthese:
     url: str  # URL name, argument the dossier's pk
     libelle: str
     preparer: str = ""  # URL name of the htmx render with progress (the CERFA's), if any
+    titre: str = ""  # the dossier page's heading
 
 
 DOCUMENTS_DE_SYNTHESE: dict[str, DocumentDeSynthese] = {
-    CodeDispositif.CONTRAT_PRO: DocumentDeSynthese("dossier_cerfa", "Générer le CERFA", "dossier_cerfa_preparer"),
+    CodeDispositif.CONTRAT_PRO: DocumentDeSynthese(
+        "dossier_cerfa", "Générer le CERFA", "dossier_cerfa_preparer", titre="Nouveau contrat de professionnalisation"
+    ),
     # No CERFA 12434 for an agreement (RULES.md §2.12): its summary PDF.
-    CodeDispositif.RECONVERSION: DocumentDeSynthese("dossier_recapitulatif", "Générer le récapitulatif"),
+    CodeDispositif.RECONVERSION: DocumentDeSynthese(
+        "dossier_recapitulatif", "Générer le récapitulatif", titre="Reconversion ou promotion par alternance"
+    ),
 }
 
 
