@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from documents import services, sniffing, stockage
 from documents.models import PieceJointe
+from documents.types import Obligation
 from dossiers import rules
 from dossiers import services as dossiers_services
 from dossiers.saisie import onglets
@@ -36,8 +37,10 @@ def contexte_bloc(dossier, *, afficher=(), erreurs=None, choix=False, alert=None
         "sections": sections,
         "charges": charges,
         "total": total,
-        # Before any training module the required pieces are unknown: no « ✓ 0/0 » (issue 20).
-        "sans_module": not services.types_formation(dossier),
+        # Before any training module the pieces that depend on it are unknown: no « ✓ 0/0 » (issue 20). A dossier
+        # whose types do not depend on the training (a période de reconversion's) has its counter at once.
+        "sans_module": not services.types_formation(dossier)
+        and any(t.obligation in (Obligation.EXTERNE, Obligation.INTERNE) for t in services.types_du_dossier(dossier)),
         "ajoutables": [t for t in services.types_du_dossier(dossier) if t.ajout_libre and t.code not in montres],
         "afficher": ",".join(sorted(afficher)),
         "en_ajout": bool(afficher) or choix,
