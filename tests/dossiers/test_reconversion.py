@@ -10,7 +10,7 @@ from dossiers import rules
 from dossiers.models import AccordReconversion, Dossier, SousDispositif
 from dossiers.saisie import onglets
 from tests.conftest import client_for
-from tests.dossiers.test_wizard import by_label, choices, walk
+from tests.dossiers.test_wizard import by_label, walk
 from tests.factories import DossierFactory
 
 pytestmark = pytest.mark.django_db
@@ -186,28 +186,28 @@ def test_its_summary_is_the_agreements_pdf_not_the_cerfa(adherent):
 
 
 def test_funding_estimate_hours_times_the_dated_forfait_or_the_branchs():
+    import io
     from decimal import Decimal
 
-    from dossiers.calculs.reconversion import CODE_FORFAIT, estimation
-    from referentiels.models import ParametreRegle
+    from django.core.management import call_command
+
+    from dossiers.calculs.reconversion import estimation
+    from referentiels.models import ForfaitPriseEnCharge
 
     dossier = reconversion(duree_formation_heures=300, date_debut=dt.date(2026, 3, 1))
+    inconnu = estimation(dossier.accord, dossier.employeur.idcc)  # parameters not loaded: said, no amount
+    assert (inconnu.forfait, inconnu.prise_en_charge_texte) == (None, "—") and "conseiller AKTO" in inconnu.origine
+    call_command("load_parametres", stdout=io.StringIO())
     defaut = estimation(dossier.accord, dossier.employeur.idcc)
     assert (defaut.forfait, defaut.prise_en_charge) == (Decimal("9.15"), Decimal("2745.00"))
     assert "D6332-89" in defaut.origine
-    ParametreRegle.objects.create(
-        code=f"{CODE_FORFAIT}__{dossier.employeur.idcc}", date_effet=dt.date(2026, 1, 1), valeur=Decimal("12.00")
+    ForfaitPriseEnCharge.objects.create(
+        idcc=dossier.employeur.idcc, public="reconv", date_effet=dt.date(2026, 1, 1), montant_horaire=12
     )
     branche = estimation(dossier.accord, dossier.employeur.idcc)
     assert (branche.forfait, branche.prise_en_charge) == (Decimal("12.00"), Decimal("3600.00"))
     assert f"IDCC {dossier.employeur.idcc}" in branche.origine
     assert estimation(dossier.accord, "9999").forfait == Decimal("9.15")
-
-
-def test_the_wizard_offers_it_only_to_the_branches_it_is_open_for(adherent):
-    client = client_for(adherent)
-    offerts = choices(client.get("/nouvelle-demande/", follow=True)).values()
-    assert "Reconversion ou promotion par alternance" not in offerts  # IDCC 1979: not opened (data)
-    adherent.rattachements.get().etablissement.__class__.objects.update(idcc="3043")
-    offerts = choices(client.get("/nouvelle-demande/", follow=True)).values()
-    assert "Reconversion ou promotion par alternance" in offerts
+    # Before the branch's row took effect: the default.
+    dossier.accord.date_debut = dt.date(2025, 12, 1)
+    assert estimation(dossier.accord, dossier.employeur.idcc).forfait == Decimal("9.15")

@@ -71,9 +71,9 @@ PAR_DISPOSITIF: dict[str, tuple[str, ...]] = {
         OngletDossier.DOCUMENTS,
     ),
 }
-# Every tab, in the order of the contrat de professionnalisation's then the others' (a dossier's: ``du_dossier``).
-ONGLETS: list[Onglet] = list(BY_SLUG.values())
-TOUS = ONGLETS
+# The contrat de professionnalisation's tabs (the default dispositif); every tab the portal knows: ``TOUS``.
+ONGLETS: list[Onglet] = [BY_SLUG[slug] for slug in PAR_DISPOSITIF[CodeDispositif.CONTRAT_PRO]]
+TOUS: list[Onglet] = list(BY_SLUG.values())
 
 
 @dataclass(frozen=True)
@@ -115,9 +115,7 @@ def get(slug: str, dossier=None) -> Onglet | None:
 
 
 def voisins(onglet: Onglet, dossier=None) -> tuple[Onglet | None, Onglet | None]:
-    liste = (
-        du_dossier(dossier) if dossier is not None else [BY_SLUG[s] for s in PAR_DISPOSITIF[CodeDispositif.CONTRAT_PRO]]
-    )
+    liste = du_dossier(dossier) if dossier is not None else ONGLETS
     i = liste.index(onglet)
     return (liste[i - 1] if i > 0 else None, liste[i + 1] if i + 1 < len(liste) else None)
 
