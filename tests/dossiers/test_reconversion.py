@@ -10,7 +10,7 @@ from dossiers import rules
 from dossiers.models import AccordReconversion, Dossier, SousDispositif
 from dossiers.saisie import onglets
 from tests.conftest import client_for
-from tests.dossiers.test_wizard import by_label, walk
+from tests.dossiers.test_wizard import by_label, choices, walk
 from tests.factories import DossierFactory
 
 pytestmark = pytest.mark.django_db
@@ -211,3 +211,12 @@ def test_funding_estimate_hours_times_the_dated_forfait_or_the_branchs():
     # Before the branch's row took effect: the default.
     dossier.accord.date_debut = dt.date(2025, 12, 1)
     assert estimation(dossier.accord, dossier.employeur.idcc).forfait == Decimal("9.15")
+
+
+def test_the_wizard_offers_it_only_to_the_branches_it_is_open_for(adherent):
+    client = client_for(adherent)
+    offerts = choices(client.get("/nouvelle-demande/", follow=True)).values()
+    assert "Reconversion ou promotion par alternance" not in offerts  # IDCC 1979: not opened (data)
+    adherent.rattachements.get().etablissement.__class__.objects.update(idcc="3043")
+    offerts = choices(client.get("/nouvelle-demande/", follow=True)).values()
+    assert "Reconversion ou promotion par alternance" in offerts
