@@ -58,6 +58,7 @@ def test_an_external_reconversion_is_transmitted_and_accepted(adherent, gestionn
     assert stored.state == DossierState.TRANSMIS
 
     back = client_for(gestionnaire)
+    assert "REC_EXT" in back.get("/admin/dossiers/dossier/").content.decode()  # the back office's: the sous-dispositif
     page = html.unescape(back.get(f"/admin/dossiers/dossier/{dossier.pk}/change/").content.decode())
     assert "Période de reconversion externe" in page and "ATLANTIQUE PROPRETE SERVICES" in page
     assert "Accord" in page
@@ -66,3 +67,5 @@ def test_an_external_reconversion_is_transmitted_and_accepted(adherent, gestionn
     assert back.get(f"{base}/accepter_dossier/").status_code == 200
     assert back.post(f"{base}/accepter_dossier/", {"montant": "3 660,00"}).status_code == 302
     assert Dossier.objects.get(pk=dossier.pk).state == DossierState.ACCEPTE
+    # The adhérent's list shows its Dep code (the dispositif's).
+    assert "<td>PROA</td>" in client.get("/dossiers/").content.decode()

@@ -9,6 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.test_accessibilite import browser_context_args, releve  # noqa: F401 (fixtures: axe needs them)
 from tests.e2e.test_back_office import decider, etat, login_gestionnaire
 from tests.e2e.test_contrat_formation import save_tab, settled
 from tests.e2e.test_journeys import (
@@ -157,3 +158,17 @@ def test_interne_et_pro_a_ont_leur_accord(page: Page, donnees, sous_dispositif, 
         save_tab(page)
         expect(page.locator("#field-date_avenant")).to_contain_text("remplacée par la période de reconversion")
     expect(tab(page, "Contrat")).to_have_count(0)
+
+
+def test_l_accord_et_ses_messages_sans_violation_grave(page: Page, donnees, releve):  # noqa: F811
+    """axe on the new tab, empty then with its messages after a save (the externe: every part of it)."""
+    live, _ = donnees
+    login(page, live.url, MULTI.email)
+    creer(page, "Période de reconversion externe")
+    open_tab(page, "Accord")
+    releve(page, "Accord")
+    page.get_by_label("Durée totale de la formation (heures)").fill("100")
+    save_tab(page)
+    expect(page.locator("#field-duree_formation_heures")).to_contain_text("de 150 à 450 heures")
+    releve(page, "Accord : messages")
+    releve.verifier()
