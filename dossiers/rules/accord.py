@@ -37,7 +37,7 @@ def _pro_a(dossier) -> bool:
 
 
 for _name in ("date_debut", "date_fin", "duree_formation_heures", "objet", "intitule_qualification"):
-    obligatoire("accord", _name, dispositifs=RECONVERSION, exigences=("REC-01",) if _name == "objet" else ())
+    obligatoire("accord", _name, dispositifs=RECONVERSION, exigences=("REC-01", "PROA-01") if _name == "objet" else ())
 obligatoire("accord", "hors_temps_travail", dispositifs=RECONVERSION, exigences=("PROA-08",))
 obligatoire(
     "accord",

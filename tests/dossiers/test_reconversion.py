@@ -220,3 +220,12 @@ def test_the_wizard_offers_it_only_to_the_branches_it_is_open_for(adherent):
     adherent.rattachements.get().etablissement.__class__.objects.update(idcc="3043")
     offerts = choices(client.get("/nouvelle-demande/", follow=True)).values()
     assert "Reconversion ou promotion par alternance" in offerts
+
+
+def test_its_rules_are_on_the_rules_page_with_their_requirements(adherent):
+    client = client_for(adherent)
+    page = client.get("/regles/?exigence=REC-03").content.decode()
+    assert "ACCORD_DUREE_FORMATION_HEURES" in page and "ACCORD_DUREE_MOIS" in page
+    assert "Reconversion ou promotion par alternance" in page and "L6324-4" in page
+    assert "ACCORD_PROA_AVENANT_AVANT_2026" in client.get("/regles/?onglet=accord").content.decode()
+    assert "REC-04" in client.get("/regles/?exigence=REC-04").content.decode()  # not applicable, with why
