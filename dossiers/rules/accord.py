@@ -4,12 +4,14 @@ They apply to the dispositif « Reconversion ou promotion par alternance » only
 """
 
 import datetime as dt
+from fractions import Fraction
 
 from django.utils import timezone
 
 from dossiers.models import AccordReconversion
 from dossiers.rules import RECONVERSION, obligatoire, regle, source
 from dossiers.rules.contrat import ajoute_mois
+from dossiers.rules.formation import HEURES_MINIMUM, TAUX_MAXIMUM, TAUX_MINIMUM, heures_periode, mois_entre
 
 source("accord", AccordReconversion.du_dossier)
 
@@ -193,3 +195,72 @@ def avenant_trop_recent(dossier):
 def proa_niveau_trop_haut(dossier):
     """Pro-A : le salarié a un diplôme de niveau licence ou plus."""
     return _pro_a(dossier) and (dossier.salarie.diplome_plus_eleve or "")[:1] in ("1", "2")
+
+
+# PROA-05: a Pro-A's durations are the contrat pro's (D6324-1): the contrat pro's calculations, not a copy.
+PROA_MOIS_MIN, PROA_MOIS_MAX = 6, 36  # L6325-11, L6325-12: 6 to 12 months, up to 36 by branch agreement
+SOURCE_PROA_05 = "Code du travail, art. D6324-1, L6325-11 à L6325-14 (rédaction antérieure au 01/01/2026)"
+
+
+def taux_pro_a(dossier) -> Fraction | None:
+    """The training hours over the avenant's period counted as a contract's (``formation.heures_periode``)."""
+    accord = _accord(dossier)
+    heures = heures_periode(accord.date_debut, accord.date_fin)
+    if not heures or accord.duree_formation_heures is None:
+        return None
+    return Fraction(accord.duree_formation_heures) / heures
+
+
+@regle(
+    "ACCORD_PROA_DUREE_MOIS",
+    "accord",
+    fields=["date_fin"],
+    reads=["date_debut", "date_fin"],
+    message="La Pro-A dure de 6 à 12 mois, jusqu'à 36 mois lorsqu'un accord de branche le prévoit.",
+    source=SOURCE_PROA_05,
+    exigences=("PROA-05",),
+    dispositifs=RECONVERSION,
+)
+def proa_duree_hors_limites(dossier):
+    """Pro-A : durée de l'action hors de 6 à 36 mois (comme le contrat de professionnalisation)."""
+    accord = _accord(dossier)
+    return _pro_a(dossier) and (
+        accord.date_fin < accord.date_debut
+        or not PROA_MOIS_MIN <= mois_entre(accord.date_debut, accord.date_fin) <= PROA_MOIS_MAX
+    )
+
+
+@regle(
+    "ACCORD_PROA_FORMATION_150_HEURES_15_POURCENT",
+    "accord",
+    fields=["duree_formation_heures"],
+    reads=["duree_formation_heures", "date_debut", "date_fin"],
+    message="La formation d'une Pro-A compte au moins 150 heures et 15 % de la durée de l'action.",
+    source=SOURCE_PROA_05,
+    exigences=("PROA-05",),
+    dispositifs=RECONVERSION,
+)
+def proa_formation_insuffisante(dossier):
+    """Pro-A : moins de 150 heures ou moins de 15 % de la durée (mois × 35 h × 52 / 12, le paramètre daté)."""
+    if not _pro_a(dossier):
+        return False
+    taux = taux_pro_a(dossier)
+    return _accord(dossier).duree_formation_heures < HEURES_MINIMUM or (taux is not None and taux < TAUX_MINIMUM)
+
+
+@regle(
+    "ACCORD_PROA_FORMATION_25_POURCENT",
+    "accord",
+    fields=["duree_formation_heures"],
+    reads=["duree_formation_heures", "date_debut", "date_fin"],
+    message="La formation dépasse 25 % de la durée de l'action : ce n'est possible que si un accord de branche le "
+    "prévoit.",
+    alerte=True,
+    source=SOURCE_PROA_05,
+    exigences=("PROA-05",),
+    dispositifs=RECONVERSION,
+)
+def proa_formation_au_dela_de_25_pourcent(dossier):
+    """Pro-A : au-delà de 25 % de la durée de l'action, un accord de branche est nécessaire (alerte)."""
+    taux = taux_pro_a(dossier) if _pro_a(dossier) else None
+    return taux is not None and taux > TAUX_MAXIMUM

@@ -229,3 +229,34 @@ def test_its_rules_are_on_the_rules_page_with_their_requirements(adherent):
     assert "Reconversion ou promotion par alternance" in page and "L6324-4" in page
     assert "ACCORD_PROA_AVENANT_AVANT_2026" in client.get("/regles/?onglet=accord").content.decode()
     assert "REC-04" in client.get("/regles/?exigence=REC-04").content.decode()  # not applicable, with why
+
+
+@pytest.mark.parametrize(
+    ("fin", "heures", "codes_attendus"),
+    [
+        # 01/03/2026 → 28/02/2027: 12 months, 1 820 h: 15 % = 273 h, 25 % = 455 h.
+        (dt.date(2027, 2, 28), 273, set()),
+        (dt.date(2027, 2, 28), 272, {"ACCORD_PROA_FORMATION_150_HEURES_15_POURCENT"}),
+        (dt.date(2027, 2, 28), 455, set()),
+        (dt.date(2027, 2, 28), 456, {"ACCORD_PROA_FORMATION_25_POURCENT"}),
+        (dt.date(2026, 8, 31), 150, set()),  # 6 months: 910 h, 15 % = 136,5 h; 150 h minimum
+        (dt.date(2026, 8, 31), 149, {"ACCORD_PROA_FORMATION_150_HEURES_15_POURCENT"}),
+        (dt.date(2026, 8, 30), 150, {"ACCORD_PROA_DUREE_MOIS"}),  # a day short of 6 months
+        (dt.date(2029, 2, 28), 1000, set()),  # 36 months
+        (dt.date(2029, 3, 1), 1000, {"ACCORD_PROA_DUREE_MOIS"}),
+    ],
+)
+def test_pro_a_durations_as_the_contrat_pro(fin, heures, codes_attendus):
+    import io
+
+    from django.core.management import call_command
+
+    call_command("load_parametres", stdout=io.StringIO())
+    proa = {
+        "ACCORD_PROA_DUREE_MOIS",
+        "ACCORD_PROA_FORMATION_150_HEURES_15_POURCENT",
+        "ACCORD_PROA_FORMATION_25_POURCENT",
+    }
+    accord = {"date_debut": dt.date(2026, 3, 1), "date_fin": fin, "duree_formation_heures": heures}
+    assert codes(reconversion("PROA_AVT", **accord)) & proa == codes_attendus
+    assert not codes(reconversion("REC_INT", **accord)) & proa  # the période de reconversion has its own (REC-03)
