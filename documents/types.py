@@ -29,6 +29,7 @@ class TypeDef:
     types_contrat: str = ""  # contract types (CERFA C3) separated by commas; empty: every type
     exigences: tuple[str, ...] = ()  # the RULES.md ids of the type's rule (shown on /regles/)
     source: str = ""  # the legal basis of the obligation
+    dispositifs: tuple[str, ...] = ()  # the codes of the dispositifs whose dossiers may need it; empty: every one
 
 
 # The guide's 2/2 screenshot (external training) counts *Programme* and *Convention signée des 2 parties ou
@@ -70,6 +71,47 @@ CATALOGUE: tuple[TypeDef, ...] = (
     TypeDef("ATTESTATION_FORMATEUR_INTERNE", "Attestation de capacité du formateur interne", 30, Obligation.INTERNE),
     TypeDef("ANNEXE_PEDAGOGIQUE", "Annexe pédagogique ou budget prévisionnel", 40, Obligation.INTERNE),
     TypeDef("BILAN_POSITIONNEMENT", "Bilan de positionnement", 50, Obligation.JAMAIS),
+    # The période de reconversion's (R6324-1, RULES.md REC-05), and the Pro-A's avenant (L6324-6, PROA-06).
+    TypeDef(
+        "ACCORD_RECONVERSION",
+        "Accord écrit de la période de reconversion",
+        60,
+        Obligation.TOUJOURS,
+        sous_dispositifs="REC_INT,REC_EXT",
+        dispositifs=("PROA",),
+        exigences=("REC-05",),
+        source="Code du travail, art. R6324-1",
+    ),
+    TypeDef(
+        "AVENANT_PROA",
+        "Avenant au contrat de travail (Pro-A)",
+        61,
+        Obligation.TOUJOURS,
+        sous_dispositifs="PROA_AVT",
+        dispositifs=("PROA",),
+        exigences=("PROA-06",),
+        source="Code du travail, art. L6324-6 (rédaction antérieure au 01/01/2026)",
+    ),
+    TypeDef(
+        "CONVENTION_FORMATION",
+        "Convention de formation",
+        62,
+        Obligation.TOUJOURS,
+        sous_dispositifs="REC_INT,REC_EXT,PROA_AVT",
+        dispositifs=("PROA",),
+        exigences=("REC-05",),
+        source="Code du travail, art. R6324-1, L6353-1",
+    ),
+    TypeDef(
+        "CONTRAT_ACCUEIL",
+        "Contrat de travail de l'entreprise d'accueil",
+        63,
+        Obligation.TOUJOURS,
+        sous_dispositifs="REC_EXT",
+        dispositifs=("PROA",),
+        exigences=("REC-05",),
+        source="Code du travail, art. R6324-1",
+    ),
     TypeDef("AUTRE", "Autre", 90, Obligation.JAMAIS, ajout_libre=True),
 )
 BY_CODE = {t.code: t for t in CATALOGUE}

@@ -113,7 +113,7 @@ ETATS_MODIFIABLES = {
     Role.ADHERENT: frozenset({DossierState.BROUILLON, DossierState.A_COMPLETER}),
     Role.PRESTATAIRE: frozenset({DossierState.BROUILLON_PRESTATAIRE}),
 }
-ONGLETS_PRESTATAIRE = frozenset({"introduction", "salarie", "contrat", "formation", "documents"})
+ONGLETS_PRESTATAIRE = frozenset({"introduction", "salarie", "contrat", "accord", "formation", "documents"})
 # The employer's attestations on those tabs: only the employer attests (the prestataire sees them unticked).
 ATTESTATIONS_EMPLOYEUR = frozenset({"attestation_tuteur", "attestation_tuteur_qualifie", "attestation_pieces"})
 MSG_CHAMP_RESERVE = "Attestation réservée à l'employeur : il la coche en reprenant la demande."

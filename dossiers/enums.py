@@ -16,6 +16,19 @@ class OngletDossier(models.TextChoices):
     DOCUMENTS = "documents", "Documents"
 
 
+class OngletReconversion(models.TextChoices):
+    """The tabs of the période de reconversion that the contrat de professionnalisation has not."""
+
+    ACCORD = "accord", "Accord"
+
+
+class CodeDispositif(models.TextChoices):
+    """The codes of the implemented dispositifs (``Dispositif.code``, data): they key the tabs and the rules."""
+
+    CONTRAT_PRO = "CPRO", "Contrat de professionnalisation"
+    RECONVERSION = "PROA", "Reconversion ou promotion par alternance"
+
+
 class DossierState(models.TextChoices):
     BROUILLON_PRESTATAIRE = "brouillon_prestataire", "Brouillon prestataire"
     A_REPRENDRE = "a_reprendre", "A reprendre par l'adhérent"
@@ -257,3 +270,19 @@ class StatutLivraison(models.TextChoices):
     EN_ATTENTE = "en_attente", "En attente"
     LIVREE = "livree", "Livrée"
     ECHEC = "echec", "Échec"
+
+
+class ObjetReconversion(models.TextChoices):
+    """The qualification a période de reconversion aims at (L6324-1: L6314-1 1° or 3°, blocs, socle CléA)."""
+
+    RNCP = "rncp", "Certification enregistrée au RNCP"
+    CQP = "cqp", "Certificat de qualification professionnelle (CQP)"
+    BLOCS = "blocs", "Blocs de compétences"
+    CLEA = "clea", "Socle de connaissances et de compétences (CléA)"
+
+
+class NatureContratAccueil(models.TextChoices):
+    """The host company's contract in an external période de reconversion (L6324-3, L1242-3 5°)."""
+
+    CDI = "cdi", "CDI"
+    CDD = "cdd", "CDD"

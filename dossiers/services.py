@@ -8,8 +8,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from dossiers.enums import CodeDispositif
 from dossiers.models import (
     CHAMPS_INSEE_SAISISSABLES,
+    AccordReconversion,
     Contrat,
     Dossier,
     Employeur,
@@ -133,6 +135,8 @@ def _create(user, etablissement, sous_dispositif, type_contrat, type_public, ver
     Formation.objects.create(dossier=dossier)
     Financement.objects.create(dossier=dossier)
     Synthese.objects.create(dossier=dossier)
+    if dossier.dispositif.code == CodeDispositif.RECONVERSION:
+        AccordReconversion.objects.create(dossier=dossier)  # the « Accord » tab's row
     record_creation(dossier, user=user)
     return dossier
 

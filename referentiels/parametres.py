@@ -155,10 +155,14 @@ def forfait_horaire(date, idcc: str | None = None, renforce: bool = False) -> De
     return ligne.montant_horaire
 
 
-def forfait_en_vigueur(date, idcc: str | None = None, renforce: bool = False) -> ForfaitPriseEnCharge | None:
-    """The row ``forfait_horaire`` reads: the branch's (``idcc``) in force on ``date`` if any, else the legal one."""
+def forfait_en_vigueur(
+    date, idcc: str | None = None, renforce: bool = False, *, public: str = ""
+) -> ForfaitPriseEnCharge | None:
+    """The row ``forfait_horaire`` reads: the branch's (``idcc``) in force on ``date`` if any, else the legal one.
+
+    ``public``: another public's forfaits (``PublicForfait.RECONVERSION``: the période de reconversion's)."""
     jour = _as_date(date)
-    public = PublicForfait.RENFORCE if renforce else PublicForfait.STANDARD
+    public = public or (PublicForfait.RENFORCE if renforce else PublicForfait.STANDARD)
     forfaits = [r for r in lignes(ForfaitPriseEnCharge) if r.public == public and r.date_effet <= jour]
     branche = str(idcc).strip() if idcc else ""
     return (branche and _en_vigueur(r for r in forfaits if r.idcc == branche)) or _en_vigueur(

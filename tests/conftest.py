@@ -112,16 +112,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
     from django.apps import apps
 
     with django_db_blocker.unblock():
-        importlib.import_module("dossiers.migrations.0003_dispositifs").load(apps, None)
+        importlib.import_module("dossiers.migrations.0028_reconversion_dispositif").load_tous(apps, None)
 
 
 # The data migrations whose rows a flush removes, with their (idempotent) loader and a model telling
 # whether the rows are there.
 DATA_MIGRATIONS = [
-    ("dossiers.migrations.0003_dispositifs", "load", "dossiers.Dispositif"),
+    ("dossiers.migrations.0028_reconversion_dispositif", "load_tous", "dossiers.Dispositif"),
     ("referentiels.migrations.0004_parametre_regle", "charger_parametres_regles", "referentiels.ParametreRegle"),
     ("dossiers.migrations.0009_financement", "charger", "dossiers.TypeContribution"),
-    ("documents.migrations.0003_convention_tripartite", "load_tous", "documents.TypeDocument"),
+    ("documents.migrations.0006_types_reconversion", "load_tous", "documents.TypeDocument"),
 ]
 
 

@@ -86,6 +86,12 @@ def _weasyprint(source: str) -> bytes:
     return data
 
 
+def pdf_de_html(source: str) -> bytes:
+    """Any document of the portal rendered as the CERFA is: offline, with the shipped font only (the agreement's
+    summary of a période de reconversion)."""
+    return _weasyprint(source)
+
+
 def polices(data: bytes) -> set[str]:
     """The base names of the fonts a PDF uses (subset prefixes removed)."""
     from pypdf import PdfReader

@@ -60,6 +60,7 @@ MSG_AUTEUR = (
     "(page « Clés d'API »)."
 )
 MSG_ONGLET = "Cet onglet n'est pas saisi par l'organisme de formation."
+MSG_ONGLET_ABSENT = "Ce dispositif n'a pas cet onglet."
 MSG_MODULES = f"Un dossier compte au plus {MAX_MODULES} modules de formation."
 
 # -- the schema, derived from the forms ----------------------------------------------------------------------------
@@ -262,7 +263,10 @@ class Saisie:
         self.anomalies.append(erreurs.anomalie(onglet, champ, message))
 
     def _onglet(self, slug: str, envoyes: dict):
-        onglet = onglets.get(slug)
+        onglet = onglets.get(slug, self.dossier)
+        if onglet is None:  # a section of another dispositif's tab
+            self._erreur(slug, "", MSG_ONGLET_ABSENT)
+            return
         if not acces.peut_modifier(self.user, self.dossier, slug):
             self._erreur(slug, "", MSG_ONGLET)
             return

@@ -128,7 +128,9 @@ def modifications(dossier: Dossier, evenements) -> Modifications:
         return Modifications(depuis=depuis, historique_posterieur=True)
     return Modifications(
         depuis=depuis,
-        onglets=[OngletModifie(o.slug, o.label, lignes[o.slug]) for o in onglets.ONGLETS if lignes.get(o.slug)],
+        onglets=[
+            OngletModifie(o.slug, o.label, lignes[o.slug]) for o in onglets.du_dossier(dossier) if lignes.get(o.slug)
+        ],
     )
 
 

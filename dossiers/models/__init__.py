@@ -8,4 +8,5 @@ from dossiers.models.financement import *  # noqa: F403
 from dossiers.models.formation import *  # noqa: F403
 from dossiers.models.idempotence import *  # noqa: F403
 from dossiers.models.instruction import *  # noqa: F403
+from dossiers.models.reconversion import *  # noqa: F403
 from dossiers.models.webhooks import *  # noqa: F403

@@ -3,6 +3,9 @@
 ``check(dossier)`` is a pure function of the dossier (saved or held in memory with unsaved
 values) returning ``Anomalie`` rows. Tab bullets, messages under fields, *Transmettre* and the
 CERFA all read this one result. Rule modules (one per tab) register their rules on import.
+
+Each rule says which dispositifs it applies to (``dispositifs=``, the codes of ``enums.CodeDispositif``; by default
+the contrat de professionnalisation's); ``check`` runs only those of the dossier's dispositif.
 """
 
 from __future__ import annotations
@@ -10,9 +13,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from dossiers.enums import AnomalieKind, OngletDossier
+from dossiers.enums import AnomalieKind, CodeDispositif, OngletDossier, OngletReconversion
 
 MESSAGE_OBLIGATOIRE = "Saisie obligatoire"
+
+CONTRAT_PRO = (CodeDispositif.CONTRAT_PRO.value,)  # the default: the ~150 rules of the contrat de professionnalisation
+RECONVERSION = (CodeDispositif.RECONVERSION.value,)
+PARTAGEE = (*CONTRAT_PRO, *RECONVERSION)  # a rule both dispositifs share (Employeur, identity, Documents, Synthèse)
+
+
+def code_dispositif(dossier) -> str:
+    """The code of the dossier's dispositif (loaded with it: ``chargement.PARTIES``); a dossier without one yet is a
+    contrat de professionnalisation."""
+    dispositif = getattr(dossier, "dispositif", None) if getattr(dossier, "dispositif_id", None) else None
+    return dispositif.code if dispositif is not None else CodeDispositif.CONTRAT_PRO.value
 
 
 def code_champ(onglet: str, name: str, suffixe: str) -> str:
@@ -55,6 +69,7 @@ class Rule:
     exigences: tuple[str, ...] = ()  # the RULES.md ids this rule implements, e.g. ("DUR-03",)
     # The message for this dossier, when it says more than ``message``.
     message_de: Callable[[object], str] | None = None
+    dispositifs: tuple[str, ...] = CONTRAT_PRO  # the codes of the dispositifs it applies to
 
     @property
     def severite(self) -> str:
@@ -111,10 +126,12 @@ def obligatoire(
     coche: bool = False,
     exigences: Iterable[str] = (),
     source: str = "",
+    dispositifs: tuple[str, ...] = CONTRAT_PRO,
 ):
     """A mandatory field; with ``when``, mandatory only under that condition; ``coche``: a box to tick.
 
-    ``exigences``: the RULES.md ids the obligation implements (TUT-01, X-10…); ``source``: its legal basis.
+    ``exigences``: the RULES.md ids the obligation implements (TUT-01, X-10…); ``source``: its legal basis;
+    ``dispositifs``: the codes of the dispositifs it applies to.
     """
 
     def missing(d):
@@ -133,6 +150,7 @@ def obligatoire(
             condition=when,
             exigences=tuple(exigences),
             source=source,
+            dispositifs=tuple(dispositifs),
         )
     )
 
@@ -149,6 +167,7 @@ def regle(
     source: str = "",
     exigences: Iterable[str] = (),
     message_de: Callable[[object], str] | None = None,
+    dispositifs: tuple[str, ...] = CONTRAT_PRO,
 ):
     """Decorator declaring a business rule: the function returns True when the rule is broken.
 
@@ -174,6 +193,7 @@ def regle(
                 source=source,
                 exigences=tuple(exigences),
                 message_de=message_de,
+                dispositifs=tuple(dispositifs),
             )
         )
         return violated
@@ -191,20 +211,26 @@ def lu_une_fois(dossier, nom: str, cle: tuple, lire: Callable[[], object], *, re
     return lu[1]
 
 
+def regles_du_dossier(dossier) -> list[Rule]:
+    """The rules of the dossier's dispositif, in declaration order."""
+    code = code_dispositif(dossier)
+    return [rule for rule in REGISTRY.rules if code in rule.dispositifs]
+
+
 def check(dossier) -> list[Anomalie]:
     """Every anomaly of the dossier, in declaration order."""
-    return [a for rule in REGISTRY.rules for a in rule.anomalies(dossier)]
+    return [a for rule in regles_du_dossier(dossier) for a in rule.anomalies(dossier)]
 
 
 def check_onglet(dossier, onglet: str) -> list[Anomalie]:
-    return [a for rule in REGISTRY.rules if rule.onglet == onglet for a in rule.anomalies(dossier)]
+    return [a for rule in regles_du_dossier(dossier) if rule.onglet == onglet for a in rule.anomalies(dossier)]
 
 
 def mandatory_fields(onglet: str, dossier=None) -> set[str]:
     """Fields mandatory on a tab (shown with a leading *): always, or, given the dossier, right now."""
     return {
         rule.fields[0]
-        for rule in REGISTRY.rules
+        for rule in (REGISTRY.rules if dossier is None else regles_du_dossier(dossier))
         if rule.onglet == onglet
         and rule.kind == AnomalieKind.OBLIGATOIRE
         and (not rule.conditional or (dossier is not None and rule.condition(dossier)))
@@ -230,8 +256,18 @@ def onglets_invalides(dossier, anomalies: Iterable[Anomalie] | None = None) -> l
     """The labels of the tabs that still have a blocking anomaly, in the tabs' order: what *Transmettre* refuses
     and what keeps the CERFA's draft watermark. Empty: the dossier is valid."""
     en_anomalie = onglets_en_anomalie(check(dossier) if anomalies is None else anomalies)
-    return [o.label for o in OngletDossier if o.value in en_anomalie]
+    return [o.label for o in (*OngletDossier, *OngletReconversion) if o.value in en_anomalie]
 
 
 # Rule modules register on import, in the tabs' order.
-from dossiers.rules import contrat, documents, employeur, financement, formation, introduction, salarie, synthese  # noqa: E402, F401
+from dossiers.rules import (  # noqa: E402, F401
+    accord,
+    contrat,
+    documents,
+    employeur,
+    financement,
+    formation,
+    introduction,
+    salarie,
+    synthese,
+)

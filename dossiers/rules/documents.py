@@ -11,7 +11,7 @@ from documents import services
 from documents.models import etat_documents
 from documents.types import CATALOGUE
 from dossiers.enums import AnomalieKind
-from dossiers.rules import REGISTRY, Rule, obligatoire, source
+from dossiers.rules import PARTAGEE, REGISTRY, Rule, obligatoire, source
 
 
 class DocumentsVue:
@@ -32,7 +32,9 @@ class DocumentsVue:
 
 source("documents", DocumentsVue)
 
-obligatoire("documents", "attestation_pieces", coche=True, code="DOCUMENTS_ATTESTATION_OBLIGATOIRE")
+obligatoire(
+    "documents", "attestation_pieces", coche=True, code="DOCUMENTS_ATTESTATION_OBLIGATOIRE", dispositifs=PARTAGEE
+)
 
 
 def _obligatoire(code):
@@ -63,5 +65,7 @@ for _type in CATALOGUE:
             condition=_obligatoire(_type.code),
             exigences=_type.exigences,
             source=_type.source,
+            # Which types a dossier needs is the catalogue's (by sous-dispositif); a type names its dispositifs.
+            dispositifs=_type.dispositifs or PARTAGEE,
         )
     )

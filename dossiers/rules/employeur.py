@@ -1,14 +1,14 @@
 """Rules of the Employeur tab (RULES.md §1.3.1, §2.1)."""
 
 from dossiers.models import CHAMPS_INSEE_SAISISSABLES
-from dossiers.rules import obligatoire, regle, source
+from dossiers.rules import PARTAGEE, obligatoire, regle, source
 
 source("employeur", lambda dossier: dossier.employeur)
 
-obligatoire("employeur", "email", code="EMPLOYEUR_EMAIL_OBLIGATOIRE")
-obligatoire("employeur", "effectif_total", code="EMPLOYEUR_EFFECTIF_OBLIGATOIRE")
-obligatoire("employeur", "caisse_retraite", code="EMPLOYEUR_CAISSE_RETRAITE_OBLIGATOIRE")
-obligatoire("employeur", "organisme_prevoyance", code="EMPLOYEUR_PREVOYANCE_OBLIGATOIRE")
+obligatoire("employeur", "email", code="EMPLOYEUR_EMAIL_OBLIGATOIRE", dispositifs=PARTAGEE)
+obligatoire("employeur", "effectif_total", code="EMPLOYEUR_EFFECTIF_OBLIGATOIRE", dispositifs=PARTAGEE)
+obligatoire("employeur", "caisse_retraite", code="EMPLOYEUR_CAISSE_RETRAITE_OBLIGATOIRE", dispositifs=PARTAGEE)
+obligatoire("employeur", "organisme_prevoyance", code="EMPLOYEUR_PREVOYANCE_OBLIGATOIRE", dispositifs=PARTAGEE)
 
 # Degraded mode: INSEE data that Sirene could not give is entered by hand, and then mandatory.
 for _name in CHAMPS_INSEE_SAISISSABLES:
@@ -18,6 +18,7 @@ for _name in CHAMPS_INSEE_SAISISSABLES:
         code=f"EMPLOYEUR_{_name.upper()}_SAISIE_MANUELLE_OBLIGATOIRE",
         when=lambda dossier, name=_name: name in dossier.employeur.saisie_manuelle,
         exigences=("X-02",) if _name == "naf" else (),  # X-02: E12 (NAF) required for a company
+        dispositifs=PARTAGEE,
     )
 
 

@@ -49,9 +49,39 @@ HORS_REGISTRE: dict[str, Ailleurs] = {
         "Le SIRET de l'employeur est celui d'un établissement rattaché, contrôlé à son entrée dans le référentiel ; "
         "le NAF vient de Sirene, et sa saisie est obligatoire quand Sirene ne le donne pas.",
     ),
+    # The période de reconversion (RULES.md §2.12).
+    "REC-06": Ailleurs(
+        "dossiers.instruction.decisions.veiller_delais",
+        "La décision dans les 20 jours de la réception (R6324-2) : le délai de décision du back office, le même que "
+        "celui du contrat de professionnalisation (D6325-2), court de la transmission.",
+    ),
+    "REC-08": Ailleurs(
+        "dossiers.calculs.reconversion.estimation",
+        "Le forfait par défaut de 9,15 €/h (D6332-89), daté, ou celui de la branche : l'estimation de l'onglet "
+        "Accord ; la prise en charge moyenne (5 000 €) et la part des reconversions externes sont du pilotage de "
+        "l'OPCO, hors du dossier.",
+    ),
+    "PROA-09": Ailleurs(
+        "dossiers.calculs.reconversion.estimation",
+        "Le forfait de la branche, à défaut 9,15 €/h (D6332-89, rédaction antérieure) : l'estimation de l'onglet "
+        "Accord d'une Pro-A.",
+    ),
 }
 
 NON_APPLICABLES: dict[str, str] = {
+    "REC-04": (
+        "Les droits CPF du salarié ne sont pas connus du portail (ils sont sur Mon Compte Formation) : le "
+        "co-financement CPF est saisi (montant, heures) dans l'onglet Accord, la limite de la moitié des droits en "
+        "reconversion interne est vérifiée par le gestionnaire AKTO."
+    ),
+    "REC-07": (
+        "L'interruption d'une période de reconversion est déclarée après la décision de prise en charge, hors de "
+        "la saisie de la demande : aucun écran du portail ne la reçoit encore."
+    ),
+    "PROA-04": (
+        "La liste des certifications ouvertes à la Pro-A par accord de branche étendu n'est pas un référentiel du "
+        "portail : la qualification visée est saisie dans l'onglet Accord et vérifiée par le gestionnaire AKTO."
+    ),
     "X-01": (
         "Particulier-employeur (E2 = oui) : le portail sert des entreprises adhérentes identifiées par un SIRET "
         "rattaché ; un particulier-employeur ne peut pas y créer de dossier, le CERFA imprime toujours E2 = non."

@@ -81,7 +81,12 @@ def heures_contrat(dossier) -> Fraction | None:
     The weekly hours (35) are the parameter ``FOR05_HORAIRE_HEBDOMADAIRE`` in force on the start date (C9).
     """
     contrat = getattr(dossier, "contrat", None)
-    debut, fin = getattr(contrat, "date_debut", None), getattr(contrat, "date_fin", None)
+    return heures_periode(getattr(contrat, "date_debut", None), getattr(contrat, "date_fin", None))
+
+
+def heures_periode(debut: dt.date | None, fin: dt.date | None) -> Fraction | None:
+    """A period's duration in hours (months × the weekly hours in force on ``debut`` × 52 / 12), or None while
+    either date is missing (a Pro-A's, PROA-05, is counted as a contract's)."""
     if not debut or not fin or fin < debut:
         return None
     horaire = Fraction(parametre(PARAM_HORAIRE_HEBDOMADAIRE, debut))

@@ -21,7 +21,7 @@ from dossiers.calculs.identite import (
 )
 from dossiers.enums import DossierState, MinimumSocial, Sexe, SituationAvantContrat
 from dossiers.models import Tuteur
-from dossiers.rules import lu_une_fois, obligatoire, regle, source
+from dossiers.rules import CONTRAT_PRO, PARTAGEE, lu_une_fois, obligatoire, regle, source
 from referentiels.validators import NirParts, decompose_nir
 
 
@@ -51,6 +51,8 @@ def travail_temporaire_ou_geiq(dossier) -> bool:
 
 # --- Mandatory fields, and those mandatory exactly when their condition holds ----------------------
 
+# The identity every dispositif needs (a période de reconversion's salarié too); the rest is the contrat pro's CERFA.
+_IDENTITE = {"nom_naissance", "prenom", "date_naissance", "sexe", "nir_temporaire", "diplome_plus_eleve"}
 for _name in [
     "nom_naissance",
     "prenom",
@@ -67,10 +69,16 @@ for _name in [
     "code_postal",
     "commune",
 ]:
-    obligatoire("salarie", _name)
+    obligatoire("salarie", _name, dispositifs=PARTAGEE if _name in _IDENTITE else CONTRAT_PRO)
 
-obligatoire("salarie", "nir", when=lambda d: _salarie(d).nir_temporaire is False, exigences=("NIR-02",))
-obligatoire("salarie", "ntt", when=lambda d: _salarie(d).nir_temporaire is True)
+obligatoire(
+    "salarie",
+    "nir",
+    when=lambda d: _salarie(d).nir_temporaire is False,
+    exigences=("NIR-02",),
+    dispositifs=PARTAGEE,
+)
+obligatoire("salarie", "ntt", when=lambda d: _salarie(d).nir_temporaire is True, dispositifs=PARTAGEE)
 obligatoire("salarie", "equivalence_jeunes", when=lambda d: _salarie(d).rqth is False)
 obligatoire("salarie", "extension_boe", when=lambda d: _salarie(d).rqth is False)
 obligatoire("salarie", "public_specifique", when=lambda d: d.employeur.travail_temporaire)

@@ -31,6 +31,7 @@ PARTIES = (
     "formation__certification",
     "financement",
     "synthese",
+    "accord",
     "etat_documents",
     "sous_dispositif",
     "dispositif",

@@ -142,6 +142,17 @@ SECTIONS: dict[str, list[tuple[str, list[C]]]] = {
             ],
         )
     ],
+    # The période de reconversion's written agreement (a field its sous-dispositif has not is left out).
+    "accord": [
+        ("Période et formation", [C("date_debut"), C("date_fin"), C("duree_formation_heures"), C("accord_collectif")]),
+        ("Objet", [C("objet"), C("intitule_qualification"), C("hors_temps_travail"), C("accord_ecrit_salarie")]),
+        ("Co-financement CPF", [C("cpf_montant"), C("cpf_heures")]),
+        (
+            "Entreprise d'accueil",
+            [C("accueil_siret"), C("accueil_raison_sociale"), C("accueil_nature_contrat"), C("accueil_duree_mois")],
+        ),
+        ("Pro-A", [C("salarie_en_cdi"), C("date_avenant")]),
+    ],
     "formation": [
         (
             "",
@@ -209,9 +220,9 @@ class OngletLu:
 def lecture(dossier, anomalies: list[rules.Anomalie] | None = None) -> list[OngletLu]:
     """Every available tab of ``dossier`` as sections of (label, value) lines, with the engine's anomalies."""
     anomalies = rules.check(dossier) if anomalies is None else anomalies
-    puces = {p.onglet.slug: p for p in onglets.puces(anomalies)}
+    puces = {p.onglet.slug: p for p in onglets.puces_du_dossier(dossier, anomalies)}
     result = []
-    for onglet in onglets.ONGLETS:
+    for onglet in onglets.du_dossier(dossier):
         if not onglet.disponible:
             continue
         form = _form(dossier, onglet.slug)
@@ -282,6 +293,7 @@ RECAPITULATIF: dict[str, list[C]] = {
         C("duree_hebdo_minutes"),
         C("salaire_brut"),
     ],
+    "accord": [C("date_debut"), C("date_fin"), C("duree_formation_heures"), C("objet"), C("accueil_raison_sociale")],
     "formation": [
         C("intitule"),
         C("diplome_vise"),
@@ -325,9 +337,11 @@ def _adresse(partie) -> str:
 def recapitulatif(dossier, anomalies: list[rules.Anomalie] | None = None) -> dict:
     """The Synthèse's recap: the main lines of each tab, its bullet, the training modules, the other tabs."""
     anomalies = rules.check(dossier) if anomalies is None else anomalies
-    puces = {p.onglet.slug: p for p in onglets.puces(anomalies)}
+    puces = {p.onglet.slug: p for p in onglets.puces_du_dossier(dossier, anomalies)}
     sections = []
     for slug, champs in RECAPITULATIF.items():
+        if slug not in puces:
+            continue  # a tab the dossier's dispositif has not
         form = _form(dossier, slug)
         lignes = [(ligne.libelle, ligne.valeur) for c in champs if (ligne := _ligne(dossier, form, c)) is not None]
         sections.append({"slug": slug, "titre": onglets.get(slug).label, "puce": puces[slug], "lignes": lignes})

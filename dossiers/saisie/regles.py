@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from dossiers import rules
+from dossiers.enums import CodeDispositif
 from dossiers.rules import exigences as _exigences
 from dossiers.saisie import onglets
 
@@ -33,6 +34,7 @@ def _display(rule) -> dict:
         "description": rule.description,
         "source": rule.source,
         "exigences": rule.exigences,
+        "dispositifs": ", ".join(CodeDispositif(code).label for code in rule.dispositifs),
     }
 
 
@@ -42,14 +44,14 @@ def liste_regles(request):
     exigence = request.GET.get("exigence", "").strip().upper()
     exigence = exigence if exigence in toutes else ""
     onglet_choisi = request.GET.get("onglet", "")
-    onglet_choisi = onglet_choisi if any(o.slug == onglet_choisi for o in onglets.ONGLETS) else ""
+    onglet_choisi = onglet_choisi if any(o.slug == onglet_choisi for o in onglets.TOUS) else ""
 
     def retenue(rule) -> bool:
         return _listed(rule) and (not exigence or exigence in rule.exigences)
 
     par_onglet = [
         (onglet, [_display(r) for r in rules.REGISTRY.rules if r.onglet == onglet.slug and retenue(r)])
-        for onglet in onglets.ONGLETS
+        for onglet in onglets.TOUS
         if not onglet_choisi or onglet.slug == onglet_choisi
     ]
     ailleurs = [(k, v) for k, v in sorted(_exigences.HORS_REGISTRE.items()) if not exigence or k == exigence]
@@ -61,7 +63,7 @@ def liste_regles(request):
             "par_onglet": [(o, rs) for o, rs in par_onglet if rs],
             "exigences": toutes,
             "exigence": exigence,
-            "onglets": onglets.ONGLETS,
+            "onglets": onglets.TOUS,
             "onglet_choisi": onglet_choisi,
             "filtre_inconnu": bool(request.GET.get("exigence", "").strip()) and not exigence,
             "ailleurs": ailleurs if not onglet_choisi else [],

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from dossiers.saisie import cgu, listes, regles
+from dossiers.saisie import cgu, listes, recapitulatif, regles
 from dossiers.saisie import vues as onglets
 from dossiers.saisie.assistant import vues as wizard
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("dossiers/", listes.liste, {"page": "dossiers"}, name="dossiers"),
     path("brouillons/", listes.liste, {"page": "brouillons"}, name="brouillons"),
     path("dossiers/<int:pk>/", onglets.dossier_detail, name="dossier_detail"),
+    path("dossiers/<int:pk>/recapitulatif.pdf", recapitulatif.vue, name="dossier_recapitulatif"),
     path("dossiers/<int:pk>/transmettre/", onglets.transmettre, name="dossier_transmettre"),
     path("dossiers/<int:pk>/action/<slug:name>/", onglets.action, name="dossier_action"),
     path("dossiers/<int:pk>/formation/modules/", include("dossiers.saisie.onglets.formation.vues")),

@@ -71,8 +71,9 @@ def actions_possibles(user, dossier) -> set[str]:
     return {t.name for t in possibles(dossier, user)}
 
 
-def _onglet(slug) -> onglets.Onglet:
-    onglet = onglets.get(slug)
+def _onglet(slug, dossier) -> onglets.Onglet:
+    """The tab ``slug`` of the dossier's dispositif: another dispositif's tab is a 404."""
+    onglet = onglets.get(slug, dossier)
     if onglet is None:
         raise Http404
     return onglet
@@ -120,12 +121,12 @@ def _contexte(request, dossier, onglet, *, form=None, show_messages=False, alert
     anomalies = rules.check(dossier)
     if form is None and onglet.disponible:
         form = formulaire(onglet, dossier, request.user)
-    precedent, suivant = onglets.voisins(onglet)
+    precedent, suivant = onglets.voisins(onglet, dossier)
     return {
         "dossier": dossier,
         "onglet": onglet,
         "form": form,
-        "puces": onglets.puces(anomalies),
+        "puces": onglets.puces_du_dossier(dossier, anomalies),
         "puces_seules": puces_seules,  # a save: the tab bar stays, only its bullets change
         "messages_champs": _messages_by_field(onglet, anomalies if show_messages else [], form),
         "conflits": getattr(form, "conflits", {}),
@@ -136,6 +137,7 @@ def _contexte(request, dossier, onglet, *, form=None, show_messages=False, alert
         "non_enregistre": bool(form is not None and form.is_bound and (form.errors or alert)),
         "modifiable": acces.peut_modifier(request.user, dossier, onglet.slug),
         "actions": actions_possibles(request.user, dossier),
+        "document_de_synthese": onglets.document_de_synthese(dossier),  # the CERFA, or the dispositif's summary
         # The Synthèse's recap is the dossier's reading (the back office's too), on the same anomalies.
         "recapitulatif": lecture.recapitulatif(dossier, anomalies) if onglet.slug == OngletDossier.SYNTHESE else None,
     }
@@ -150,7 +152,7 @@ def dossier_detail(request, pk):
 @login_required
 def onglet_view(request, pk, slug):
     dossier = _dossier(request, pk)
-    onglet = _onglet(slug)
+    onglet = _onglet(slug, dossier)
     if request.method != "POST":
         return _render(request, dossier, onglet)
     if not onglet.disponible:
@@ -260,7 +262,7 @@ def _render_auto(request, dossier, onglet, form, *, texte=""):
         "form": form,
         "texte": texte,
         "echec": texte.startswith("Non enregistré"),
-        "puces": onglets.puces(anomalies),
+        "puces": onglets.puces_du_dossier(dossier, anomalies),
         "messages_champs": _messages_by_field(onglet, anomalies, form),
         "conflits": conflits,
         # Nothing written (a stale page, a dossier no longer editable): every field stays to save.
@@ -281,7 +283,7 @@ def heure() -> str:
 def verifier_champ(request, pk, slug):
     """A field's messages as the user leaves it, computed on the unsaved input by the same engine."""
     dossier = _dossier(request, pk)
-    onglet = _onglet(slug)
+    onglet = _onglet(slug, dossier)
     if not onglet.disponible:
         raise Http404
     name = request.POST.get("_field", "")
@@ -315,7 +317,7 @@ def transmettre(request, pk):
             return render(request, "dossiers/includes/dialog.html", context, status=409)
         dossier = _dossier(request, pk)  # a repeat (double click): the same answer as the first
     # The dialog, and out of band the tab read-only without its buttons: the page shows the new state behind it.
-    onglet = onglets.get(request.POST.get("onglet", "")) or _onglet(OngletDossier.SYNTHESE)
+    onglet = onglets.get(request.POST.get("onglet", ""), dossier) or _onglet(OngletDossier.SYNTHESE, dossier)
     context = _contexte(request, dossier, onglet) | {"transmis": True}
     return render(request, "dossiers/dossier.html#transmis", context)
 
@@ -352,7 +354,7 @@ def action(request, pk, name):
         url = reverse(config.destination)
     else:
         slug = request.POST.get("onglet", "")
-        url = reverse("dossier_onglet", args=[dossier.pk, slug if onglets.get(slug) else "introduction"])
+        url = reverse("dossier_onglet", args=[dossier.pk, slug if onglets.get(slug, dossier) else "introduction"])
     if request.htmx:
         return HttpResponse(status=204, headers={"HX-Redirect": url})
     return redirect(url)

@@ -30,6 +30,7 @@ class Territoire(models.TextChoices):
 class PublicForfait(models.TextChoices):
     STANDARD = "standard", "Standard"
     RENFORCE = "renforce", "Renforcé (public de l'article L6325-1-1 ou parcours d'insertion en GEIQ)"
+    RECONVERSION = "reconv", "Période de reconversion ou Pro-A (article D6332-89)"
 
 
 class Smic(models.Model):

@@ -104,7 +104,7 @@ def test_a_type_restricted_to_a_sous_dispositif_and_an_always_mandatory_type():
 
 
 def test_the_rules_are_listed_with_stable_codes():
-    declares = {r.code for r in rules.REGISTRY.rules if r.onglet == "documents"}
+    declares = {r.code for r in rules.REGISTRY.rules if r.onglet == "documents" and "CPRO" in r.dispositifs}
     assert declares == EXTERNES | INTERNES | {
         "DOCUMENTS_ATTESTATION_OBLIGATOIRE",
         "DOCUMENTS_BILAN_POSITIONNEMENT_OBLIGATOIRE",

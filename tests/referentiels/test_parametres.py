@@ -102,10 +102,10 @@ def test_smic_mensuel_computed_when_left_empty():
 
 def test_load_parametres_is_idempotent_and_restores_the_file_values():
     counts = (Smic.objects.count(), ForfaitPriseEnCharge.objects.count())
-    assert counts == (6, 2)
-    assert "0 créés, 0 modifiés, 8 inchangés" in load()
+    assert counts == (6, 3)  # the forfaits: contrat pro standard and renforcé, période de reconversion
+    assert "0 créés, 0 modifiés, 9 inchangés" in load()
     Smic.objects.filter(date_effet="2026-01-01", territoire="metropole").update(horaire=Decimal("1.00"))
-    assert "0 créés, 1 modifiés, 7 inchangés" in load()
+    assert "0 créés, 1 modifiés, 8 inchangés" in load()
     assert smic_horaire(date(2026, 1, 1)) == Decimal("12.02")
     assert (Smic.objects.count(), ForfaitPriseEnCharge.objects.count()) == counts
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from dossiers.enums import TypeContrat, TypePublic
+from dossiers.enums import CodeDispositif, TypeContrat, TypePublic
 from dossiers.models import Dispositif, SousDispositif
 from referentiels.models import Entreprise, Etablissement
 
@@ -39,6 +39,9 @@ STEPS = [
     Step("type_contrat", "Pour quel type de contrat ou d'avenant ?"),
 ]
 BY_SLUG = {s.slug: s for s in STEPS}
+# The steps of some dispositifs only, by code: a période de reconversion is an agreement, not a CERFA contract type
+# (its sous-dispositif says internal, external or Pro-A).
+ETAPES_DU_DISPOSITIF = {"type_contrat": {CodeDispositif.CONTRAT_PRO}}
 
 
 RECHERCHE_MAX = 20  # a prestataire searches among every AKTO member: the first matches only
@@ -77,6 +80,9 @@ def applies(step: str, user, data) -> bool:
     if step == "public":
         etablissement = etablissement_choisi(user, data)
         return bool(etablissement and etablissement.travail_temporaire)
+    if step in ETAPES_DU_DISPOSITIF:
+        code = Dispositif.objects.filter(pk=data.get("dispositif") or None).values_list("code", flat=True).first()
+        return code is None or code in ETAPES_DU_DISPOSITIF[step]
     return True
 
 

@@ -94,7 +94,7 @@ def _create(request, data):
             user=request.user,
             etablissement=etablissement,
             sous_dispositif=sous_dispositif,
-            type_contrat=data["type_contrat"],
+            type_contrat=data.get("type_contrat", ""),
             type_public=data.get("public", ""),
         )
     except PermissionRefusee as error:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from documents import services, sniffing, stockage
 from documents.models import PieceJointe
+from documents.types import Obligation
 from dossiers import rules
 from dossiers import services as dossiers_services
 from dossiers.saisie import onglets
@@ -36,8 +37,10 @@ def contexte_bloc(dossier, *, afficher=(), erreurs=None, choix=False, alert=None
         "sections": sections,
         "charges": charges,
         "total": total,
-        # Before any training module the required pieces are unknown: no « ✓ 0/0 » (issue 20).
-        "sans_module": not services.types_formation(dossier),
+        # Before any training module the pieces that depend on it are unknown: no « ✓ 0/0 » (issue 20). A dossier
+        # whose types do not depend on the training (a période de reconversion's) has its counter at once.
+        "sans_module": not services.types_formation(dossier)
+        and any(t.obligation in (Obligation.EXTERNE, Obligation.INTERNE) for t in services.types_du_dossier(dossier)),
         "ajoutables": [t for t in services.types_du_dossier(dossier) if t.ajout_libre and t.code not in montres],
         "afficher": ",".join(sorted(afficher)),
         "en_ajout": bool(afficher) or choix,
@@ -54,7 +57,9 @@ def contexte_bloc(dossier, *, afficher=(), erreurs=None, choix=False, alert=None
 def _bloc(request, dossier, *, status=200, ecrit=False, **kwargs):
     context = contexte_bloc(dossier, ecrit=ecrit, **kwargs)
     if ecrit:
-        context.update({"puces": onglets.puces(rules.check(dossier)), "onglet": onglets.get("documents")})
+        context.update(
+            {"puces": onglets.puces_du_dossier(dossier, rules.check(dossier)), "onglet": onglets.get("documents")}
+        )
     return render(request, "documents/bloc.html", context, status=status)
 
 
@@ -161,7 +166,7 @@ def cerfa_preparer(request, pk):
     """
     from dossiers import cerfa as cerfa_pdf
 
-    dossier = _dossier(request, pk)
+    dossier = _du_cerfa(_dossier(request, pk))
     cerfa_pdf.pdf(dossier)
     return render(request, "documents/cerfa_pret.html", {"dossier": dossier, "brouillon": cerfa_pdf.filigrane(dossier)})
 
@@ -174,8 +179,15 @@ def cerfa(request, pk):
 
     from dossiers import cerfa as cerfa_pdf
 
-    dossier = _dossier(request, pk)
+    dossier = _du_cerfa(_dossier(request, pk))
     response = HttpResponse(cerfa_pdf.pdf(dossier), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{cerfa_pdf.nom_fichier(dossier)}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _du_cerfa(dossier):
+    """The CERFA is the contrat pro's summary document: another dispositif's dossier has none (404)."""
+    if onglets.document_de_synthese(dossier).url != "dossier_cerfa":
+        raise Http404
+    return dossier

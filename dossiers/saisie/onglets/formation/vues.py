@@ -64,7 +64,9 @@ def _bloc(request, dossier, *, mode="", form=None, type_form=None, module=None, 
         "ecrit": ecrit,
     }
     if ecrit:
-        context.update({"puces": onglets.puces(rules.check(dossier)), "onglet": onglets.get("formation")})
+        context.update(
+            {"puces": onglets.puces_du_dossier(dossier, rules.check(dossier)), "onglet": onglets.get("formation")}
+        )
     return render(request, "dossiers/modules/bloc.html", context, status=status)
 
 
