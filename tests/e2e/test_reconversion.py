@@ -70,7 +70,13 @@ def remplir_accord(page: Page, debut: dt.date) -> None:
     page.get_by_role("group", name=re.compile("hors temps de travail")).get_by_label("Non").check()
 
 
-def test_periode_de_reconversion_externe_creee_transmise_et_acceptee(page: Page, donnees, tmp_path, browser):  # noqa: F811
+def test_periode_de_reconversion_externe_creee_transmise_et_acceptee(
+    page: Page,
+    donnees,  # noqa: F811 (the fixture)
+    tmp_path,
+    browser,
+    screens_dir,
+):
     from dossiers.enums import DossierState
     from dossiers.models import Dossier
 
@@ -94,6 +100,7 @@ def test_periode_de_reconversion_externe_creee_transmise_et_acceptee(page: Page,
     save_tab(page)
     expect(bullet(page, "Accord")).to_have_attribute("data-status", "valid")
     expect(page.locator("#estimation")).to_contain_text("3\u202f660,00")  # 400 h × 9,15 €
+    page.screenshot(path=str(screens_dir / "reconversion-accord.png"), full_page=True)
 
     open_tab(page, "Documents")
     fichier = tmp_path / "accord.pdf"
