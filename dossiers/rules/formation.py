@@ -13,8 +13,9 @@ import datetime as dt
 import re
 from fractions import Fraction
 
-from dossiers.enums import Diplome, PrefixeIntituleVae, TypeModule, TypeQualification
-from dossiers.rules import obligatoire, regle, source
+from dossiers.enums import Diplome, ObjetReconversion, PrefixeIntituleVae, TypeModule, TypeQualification
+from dossiers.models import AccordReconversion
+from dossiers.rules import CONTRAT_PRO, PARTAGEE, RECONVERSION, obligatoire, regle, source
 from referentiels.parametres import parametre
 
 MAX_MODULES = 10
@@ -104,6 +105,11 @@ def taux_formation(dossier) -> Fraction | None:
 
 # --- Mandatory fields --------------------------------------------------------------------------
 
+# The période de reconversion's Formation tab shares the training itself (intitulé, total hours, cycle's dates,
+# modules, the organisms' NDA and Qualiopi, the RNCP code's check); the CERFA's own fields (type de qualification,
+# diplôme visé, apprentissage, spécialité NSF, enseignements), its types' rules and the durations against the
+# contract (FOR-02…FOR-05: the Accord's own REC-03) are the contrat pro's.
+_PARTAGES = {"intitule", "duree_totale_heures", "date_debut_cycle", "date_fin_examens", "modules"}
 for _name in [
     "type_qualification",
     "diplome_vise",
@@ -116,7 +122,7 @@ for _name in [
     "date_fin_examens",
     "modules",
 ]:
-    obligatoire("formation", _name)
+    obligatoire("formation", _name, dispositifs=PARTAGEE if _name in _PARTAGES else CONTRAT_PRO)
 
 # CERT-01 / X-18: a qualification of type 1 is registered at the RNCP: its code is required.
 obligatoire(
@@ -211,6 +217,7 @@ def intitule_prefixe(dossier):
     alerte=True,
     source="Code du travail, art. L6113-5",
     exigences=("CERT-01",),
+    dispositifs=PARTAGEE,
 )
 def rncp_inconnu(dossier):
     """CERT-01 : le code RNCP saisi doit exister au répertoire national."""
@@ -226,6 +233,7 @@ def rncp_inconnu(dossier):
     alerte=True,
     source="Code du travail, art. L6113-5",
     exigences=("CERT-01",),
+    dispositifs=PARTAGEE,
 )
 def rncp_inactif(dossier):
     """CERT-01 : la certification devrait être active ; sinon AKTO relance, le remplaçant actif est proposé."""
@@ -354,6 +362,7 @@ def enseignements_inferieurs_total(dossier):
     reads=["date_debut_cycle", "date_fin_examens"],
     message="La date de fin des épreuves ou examens doit être postérieure à la date de début du cycle de formation.",
     source=SOURCE_CERFA,
+    dispositifs=PARTAGEE,
 )
 def dates_cycle(dossier):
     """F16 après F15."""
@@ -368,6 +377,7 @@ def dates_cycle(dossier):
     reads=["duree_totale_heures", "modules"],
     message=MSG_DISTANCE,
     source=SOURCE_CERFA,
+    dispositifs=PARTAGEE,
 )
 def distance_totale(dossier):
     """Le guide : la durée à distance de tous les modules ne dépasse pas la durée totale de formation (égale :
@@ -396,10 +406,17 @@ def _declare_module_rules(n: int) -> None:
     existe = lambda d: module(d) is not None  # noqa: E731
     externe, interne = _est(n, TypeModule.EXTERNE), _est(n, TypeModule.INTERNE)
     for name in ["date_debut", "date_fin", "heures", "modalite"]:
-        obligatoire("formation", f"module{n}_{name}", when=existe)
-    obligatoire("formation", f"module{n}_organisme", when=externe, exigences=("X-17",), source=SOURCE_CERFA)
-    obligatoire("formation", f"module{n}_apprentissage_controle", when=externe)
-    obligatoire("formation", f"module{n}_service_interne", when=interne)
+        obligatoire("formation", f"module{n}_{name}", when=existe, dispositifs=PARTAGEE)
+    obligatoire(
+        "formation",
+        f"module{n}_organisme",
+        when=externe,
+        exigences=("X-17",),
+        source=SOURCE_CERFA,
+        dispositifs=PARTAGEE,
+    )
+    obligatoire("formation", f"module{n}_apprentissage_controle", when=externe)  # CERFA's: the contrat pro's
+    obligatoire("formation", f"module{n}_service_interne", when=interne, dispositifs=PARTAGEE)
     # X-16: F3 ticked iff the service is internal.
     obligatoire(
         "formation",
@@ -409,6 +426,7 @@ def _declare_module_rules(n: int) -> None:
         code=f"FORMATION_X16_MODULE{n}_ATTESTATION_INTERNE",
         exigences=("X-16",),
         source=SOURCE_CERFA,
+        dispositifs=PARTAGEE,
     )
 
     @regle(
@@ -418,6 +436,7 @@ def _declare_module_rules(n: int) -> None:
         reads=[f"module{n}_heures_distance", f"module{n}_heures"],
         message=MSG_DISTANCE,
         source=SOURCE_CERFA,
+        dispositifs=PARTAGEE,
     )
     def distance(dossier):
         """Le guide : la durée à distance d'un module ne dépasse pas sa durée de formation (égale acceptée)."""
@@ -431,6 +450,7 @@ def _declare_module_rules(n: int) -> None:
         reads=[f"module{n}_date_debut", f"module{n}_date_fin"],
         message="La date de fin du module doit être postérieure à sa date de début.",
         source=SOURCE_CERFA,
+        dispositifs=PARTAGEE,
     )
     def dates(dossier):
         """La date de fin d'un module suit sa date de début."""
@@ -446,6 +466,7 @@ def _declare_module_rules(n: int) -> None:
         "organisme qui en dispose.",
         source="Code du travail, art. L6351-1",
         exigences=("X-17",),
+        dispositifs=PARTAGEE,
     )
     def nda(dossier):
         """X-17 : un organisme de formation externe a un numéro de déclaration d'activité (F5)."""
@@ -461,6 +482,7 @@ def _declare_module_rules(n: int) -> None:
         alerte=True,
         source=SOURCE_QUALIOPI,
         exigences=("FOR-08", "X-17"),
+        dispositifs=PARTAGEE,
     )
     def qualiopi(dossier):
         """FOR-08 : un organisme financé par un OPCO est certifié Qualiopi."""
@@ -469,3 +491,61 @@ def _declare_module_rules(n: int) -> None:
 
 for _n in range(1, MAX_MODULES + 1):
     _declare_module_rules(_n)
+
+
+# --- The période de reconversion's training (RULES.md §2.12: REC-01, REC-03) ------------------------------------
+
+
+def _accord(dossier):
+    return AccordReconversion.du_dossier(dossier)
+
+
+# REC-01 (PROA-04): an RNCP certification, or blocs de compétences (of an RNCP certification, L6113-1), aimed at in
+# the Accord (« Qualification visée ») is named by its code RNCP, checked by CERT-01's rules above.
+VISE_LE_RNCP = (ObjetReconversion.RNCP, ObjetReconversion.BLOCS)
+obligatoire(
+    "formation",
+    "code_rncp",
+    code="FORMATION_REC01_CODE_RNCP_OBLIGATOIRE",
+    when=lambda d: _accord(d).objet in VISE_LE_RNCP,
+    exigences=("REC-01", "PROA-04"),
+    source="Code du travail, art. L6324-1 et L6314-1",
+    dispositifs=RECONVERSION,
+)
+
+
+@regle(
+    "FORMATION_REC03_DUREE_TOTALE_ACCORD",
+    "formation",
+    fields=["duree_totale_heures"],
+    reads=["duree_totale_heures"],
+    message="La durée totale de formation doit être celle de l'accord (onglet Accord, « Durée totale de la "
+    "formation »).",
+    source="Code du travail, art. L6324-4",
+    exigences=("REC-03",),
+    dispositifs=RECONVERSION,
+)
+def duree_totale_accord(dossier):
+    """REC-03 : la durée totale de la formation est celle que fixe l'accord écrit."""
+    heures = _accord(dossier).duree_formation_heures
+    return heures is not None and _formation(dossier).duree_totale_heures != heures
+
+
+@regle(
+    "FORMATION_REC03_HEURES_MODULES",
+    "formation",
+    fields=["modules"],
+    reads=["modules"],
+    message="La somme des durées des modules doit être égale à la durée totale de la formation de l'accord "
+    "(onglet Accord).",
+    source="Code du travail, art. L6324-4",
+    exigences=("REC-03",),
+    dispositifs=RECONVERSION,
+)
+def heures_modules(dossier):
+    """REC-03 : les heures des modules, toutes saisies, font la durée totale de la formation de l'accord."""
+    heures = _accord(dossier).duree_formation_heures
+    modules = _formation(dossier).liste_modules
+    if heures is None or any(m.heures is None for m in modules):
+        return False
+    return sum(m.heures for m in modules) != heures

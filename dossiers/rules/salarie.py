@@ -51,8 +51,19 @@ def travail_temporaire_ou_geiq(dossier) -> bool:
 
 # --- Mandatory fields, and those mandatory exactly when their condition holds ----------------------
 
-# The identity every dispositif needs (a période de reconversion's salarié too); the rest is the contrat pro's CERFA.
-_IDENTITE = {"nom_naissance", "prenom", "date_naissance", "sexe", "nir_temporaire", "diplome_plus_eleve"}
+# The identity and address every dispositif needs (a période de reconversion's salarié too); the rest is the
+# contrat pro's CERFA (its fields are not on another dispositif's form: ``salarie.formulaire.CHAMPS_ABSENTS``).
+_IDENTITE = {
+    "nom_naissance",
+    "prenom",
+    "date_naissance",
+    "sexe",
+    "nir_temporaire",
+    "diplome_plus_eleve",
+    "numero_voie",
+    "code_postal",
+    "commune",
+}
 for _name in [
     "nom_naissance",
     "prenom",
@@ -92,14 +103,16 @@ for _name in ["numero_france_travail", "duree_inscription_mois"]:
         source="CERFA 12434*05",
     )
 
-# TUT-01: a tutor in the employer's establishment for every contrat pro.
+# TUT-01: a tutor in the employer's establishment for every contrat pro. PROA-07 (D6324-2): the reconversion's
+# tutor is designated under the same articles D6325-6 to D6325-10: these tutor rules are shared (``PARTAGEE``).
 for _name in ["nom", "prenom", "emploi", "date_naissance", "est_employeur"]:
     obligatoire(
         "salarie",
         f"tuteur{Tuteur.Rang.EMPLOYEUR}_{_name}",
         code=f"SALARIE_TUTEUR1_{_name.upper()}_OBLIGATOIRE",
-        exigences=("TUT-01",),
+        exigences=("TUT-01", "PROA-07"),
         source="Code du travail, art. L6325-3-1 et D6325-6",
+        dispositifs=PARTAGEE,
     )
 # TUT-08: a second tutor in the user company, exactly for travail temporaire and GEIQ employers.
 for _name in ["nom", "prenom", "emploi", "date_naissance"]:
@@ -108,16 +121,18 @@ for _name in ["nom", "prenom", "emploi", "date_naissance"]:
         f"tuteur{Tuteur.Rang.UTILISATRICE}_{_name}",
         code=f"SALARIE_TUTEUR2_{_name.upper()}_OBLIGATOIRE",
         when=travail_temporaire_ou_geiq,
-        exigences=("TUT-08", "X-05", "ETT-04"),
+        exigences=("TUT-08", "X-05", "ETT-04", "PROA-07"),
         source="Code du travail, art. D6325-10 et D6325-22",
+        dispositifs=PARTAGEE,
     )
 # T8: the employer attests the tutor's load (TUT-04, TUT-05), which the portal also counts below.
 obligatoire(
     "salarie",
     "attestation_tuteur",
     coche=True,
-    exigences=("X-21", "TUT-04", "TUT-05"),
+    exigences=("X-21", "TUT-04", "TUT-05", "PROA-07"),
     source="CERFA 12434*05 (attestation du tuteur) ; Code du travail, art. D6325-9",
+    dispositifs=PARTAGEE,
 )
 # TUT-02 (TUT-03 for the employer-tutor, TUT-08 for ETT/GE): the tutor's qualification, volunteering and
 # experience are the company's internal data: the employer attests them.
@@ -125,8 +140,9 @@ obligatoire(
     "salarie",
     "attestation_tuteur_qualifie",
     coche=True,
-    exigences=("TUT-02",),
+    exigences=("TUT-02", "PROA-07"),
     source="Code du travail, art. D6325-6",
+    dispositifs=PARTAGEE,
 )
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from dossiers.enums import Diplome, MinimumSocial, PublicSpecifique, Sexe, SituationAvantContrat
+from dossiers import rules
+from dossiers.enums import CodeDispositif, Diplome, MinimumSocial, PublicSpecifique, Sexe, SituationAvantContrat
 from dossiers.models import AUTRES_ALTERNANTS_MAXIMUM, MESSAGE_AUTRES_ALTERNANTS, Salarie, Tuteur
 from dossiers.saisie.champs import MSG_ENTIER, ChoixSelect, DateFrField, NomField, OuiNonField
 from dossiers.saisie.onglets.base import OngletForm
@@ -47,6 +48,22 @@ CONDITIONS = [
 
 
 OUVERT_SANS_REPONSE = {"nir"}
+
+# The CERFA 12434's own fields (S9–S19: handicap, France Travail, situation before the contract, minimum social,
+# public spécifique): the contrat pro's. Another dispositif's Salarié tab keeps identity, NIR/NTT, diploma,
+# address and tutors: its form drops these, by the dossier's dispositif (one form, a field list per dispositif).
+CHAMPS_CERFA = (
+    "rqth",
+    "equivalence_jeunes",
+    "extension_boe",
+    "public_specifique",
+    "inscrit_france_travail",
+    "numero_france_travail",
+    "duree_inscription_mois",
+    "situation_avant_contrat",
+    "minimum_social",
+)
+CHAMPS_ABSENTS: dict[str, tuple[str, ...]] = {CodeDispositif.RECONVERSION: CHAMPS_CERFA}
 
 
 class SalarieForm(OngletForm):
@@ -155,6 +172,8 @@ class SalarieForm(OngletForm):
         self.dossier = self.instance.dossier
         if not self.dossier.employeur.travail_temporaire:
             del self.fields["public_specifique"]  # the guide: shown only for travail temporaire companies
+        for name in CHAMPS_ABSENTS.get(rules.code_dispositif(self.dossier), ()):
+            self.fields.pop(name, None)
         for rang in Tuteur.Rang.values:
             tuteur = self.dossier.tuteur(rang)
             for name in TUTEUR_CHAMPS:
@@ -177,7 +196,7 @@ class SalarieForm(OngletForm):
             "Choisissez la commune parmi celles du code postal saisi."
         )
         for field, _condition, _value in CONDITIONS:
-            if not self.enabled(field):
+            if field in self.fields and not self.enabled(field):
                 self.fields[field].widget.attrs["disabled"] = "disabled"  # greyed until the answer opens it
 
     def enabled(self, name: str) -> bool:
