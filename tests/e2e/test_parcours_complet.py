@@ -131,10 +131,11 @@ def remplir_employeur(page: Page) -> None:
     expect(bullet(page, "Employeur")).to_have_attribute("data-status", "valid")
 
 
-def remplir_salarie(page: Page, *, employeur: bool = True) -> None:
+def remplir_salarie(page: Page, *, employeur: bool = True, cerfa: bool = True) -> None:
     """22 years old, bac pro, not registered at France Travail, one tutor; the employer attests the tutor's load
     and qualification (a prestataire cannot: ``employeur=False`` leaves the attestations, and the tab, to the
-    adhérent)."""
+    adhérent). ``cerfa=False``: another dispositif's tab, without the CERFA 12434's fields (handicap, France
+    Travail, situation avant ce contrat)."""
     open_tab(page, "Salarié")
     page.get_by_label("Nom de naissance").fill("Martin")
     page.get_by_label("Prénom", exact=False).first.fill("Lucas")
@@ -145,11 +146,15 @@ def remplir_salarie(page: Page, *, employeur: bool = True) -> None:
     page.get_by_label("Commune de naissance").fill("Versailles")
     group(page, re.compile("Êtes-vous détenteur d'un NIR temporaire")).get_by_label("Non").check()
     page.get_by_label(re.compile(r"Numéro de sécurité sociale \(NIR\)")).fill(nir("1040578006084"))
-    group(page, re.compile("Qualité de travailleur handicapé")).get_by_label("Non").check()
-    group(page, re.compile("Équivalence jeunes")).get_by_label("Non").check()
-    group(page, re.compile("Extension BOE")).get_by_label("Non").check()
-    group(page, re.compile("Inscrit à France Travail")).get_by_label("Non").check()
-    page.get_by_label("Situation avant ce contrat").select_option("9")
+    if cerfa:
+        group(page, re.compile("Qualité de travailleur handicapé")).get_by_label("Non").check()
+        group(page, re.compile("Équivalence jeunes")).get_by_label("Non").check()
+        group(page, re.compile("Extension BOE")).get_by_label("Non").check()
+        group(page, re.compile("Inscrit à France Travail")).get_by_label("Non").check()
+        page.get_by_label("Situation avant ce contrat").select_option("9")
+    else:
+        expect(page.get_by_text("Inscrit à France Travail")).to_have_count(0)
+        expect(page.get_by_text("Situation avant ce contrat")).to_have_count(0)
     page.get_by_label("Diplôme ou titre le plus élevé obtenu").select_option("41")
     page.get_by_label("N° et voie").fill("3 rue de la République")
     page.get_by_label("Code postal").fill("69002")
@@ -192,18 +197,23 @@ def remplir_contrat(page: Page, debut: dt.date, fin: dt.date) -> None:
     expect(bullet(page, "Contrat")).to_have_attribute("data-status", "valid")
 
 
-def remplir_formation(page: Page, siret: str, debut: dt.date, fin: dt.date) -> None:
-    """An active RNCP fiche, 400 h, one external module."""
+def remplir_formation(page: Page, siret: str, debut: dt.date, fin: dt.date, *, cerfa: bool = True) -> None:
+    """An active RNCP fiche, 400 h, one external module. ``cerfa=False``: the CERFA 12434's own fields (diplôme
+    and type de qualification visés, apprentissage, enseignements théoriques) left empty, as another dispositif
+    may."""
     open_tab(page, "Formation")
-    page.get_by_label("Diplôme ou titre visé par le salarié(e)").select_option("31")
-    page.get_by_label("Type de qualification visée").select_option("1")
+    if cerfa:
+        page.get_by_label("Diplôme ou titre visé par le salarié(e)").select_option("31")
+        page.get_by_label("Type de qualification visée").select_option("1")
     page.get_by_label("Rechercher votre formation par :").fill("RNCP300")
     page.locator("#rncp-resultats [data-value='RNCP300']").click()
     expect(page.locator("#id_code_rncp")).to_have_value("RNCP300")
     settled(page)
-    group(page, "Apprentissage (OUI/NON)").get_by_label("Non").check()
+    if cerfa:
+        group(page, "Apprentissage (OUI/NON)").get_by_label("Non").check()
     fill(page, "Durée totale de formation", "400")
-    fill(page, "Durée des enseignements théoriques", "300")
+    if cerfa:
+        fill(page, "Durée des enseignements théoriques", "300")
     fill(page, "Date de début du cycle de formation", jj(debut))
     fill(page, "Date prévue de fin des épreuves ou examens", jj(fin))
     save_tab(page)

@@ -29,6 +29,7 @@ from tests.e2e.test_parcours_complet import (
     donnees,  # noqa: F401 (a fixture)
     open_tab,
     remplir_employeur,
+    remplir_formation,
     remplir_introduction,
     remplir_salarie,
     remplir_synthese,
@@ -70,6 +71,27 @@ def remplir_accord(page: Page, debut: dt.date) -> None:
     page.get_by_role("group", name=re.compile("hors temps de travail")).get_by_label("Non").check()
 
 
+def deposer_et_transmettre(page: Page, tmp_path, types: list[str]) -> None:
+    """Upload the sous-dispositif's mandatory documents, attest, fill the Synthèse and click *Transmettre*."""
+    open_tab(page, "Documents")
+    fichier = tmp_path / "accord.pdf"
+    fichier.write_bytes(PDF)
+    compteur = page.locator("#documents-compteur")
+    expect(compteur).to_contain_text(f"0/{len(types)} types de documents obligatoires à transmettre")
+    for code in types:
+        page.locator(f"#fichiers-{code}").set_input_files(str(fichier))
+        expect(page.locator(f"#type-{code}")).to_contain_text(fichier.name)
+        settled(page)
+    expect(compteur).to_contain_text(f"{len(types)}/{len(types)} types de documents obligatoires à transmettre")
+    page.get_by_label(re.compile("L'employeur atteste disposer de l'ensemble des pièces")).check()
+    save_tab(page)
+    remplir_synthese(page)
+    expect(page.get_by_role("link", name="Générer le récapitulatif")).to_be_visible()
+    expect(page.get_by_role("link", name="Générer le CERFA")).to_have_count(0)
+    page.get_by_role("button", name="Transmettre").click()
+    expect(page.get_by_role("dialog", name="Votre demande a été transmise à AKTO")).to_be_visible()
+
+
 def test_periode_de_reconversion_externe_creee_transmise_et_acceptee(
     page: Page,
     donnees,  # noqa: F811 (the fixture)
@@ -80,16 +102,17 @@ def test_periode_de_reconversion_externe_creee_transmise_et_acceptee(
     from dossiers.enums import DossierState
     from dossiers.models import Dossier
 
-    live, _ = donnees
+    live, siret = donnees
     login(page, live.url, MULTI.email)
     creer(page, "Période de reconversion externe")
     numero = page.get_by_text(re.compile(r"^CP\d{10}$")).inner_text().strip()
 
     remplir_introduction(page)
     remplir_employeur(page)
-    remplir_salarie(page)
+    remplir_salarie(page, cerfa=False)
 
-    remplir_accord(page, dt.date.today() + dt.timedelta(days=20))
+    debut = dt.date.today() + dt.timedelta(days=20)
+    remplir_accord(page, debut)
     page.get_by_label("SIRET de l'entreprise d'accueil").fill("79345128000015")
     page.get_by_label("Raison sociale de l'entreprise d'accueil").fill("NETTOYAGE DE L'OUEST")
     page.get_by_label("Nature du contrat dans l'entreprise d'accueil").select_option("cdd")
@@ -101,25 +124,9 @@ def test_periode_de_reconversion_externe_creee_transmise_et_acceptee(
     expect(bullet(page, "Accord")).to_have_attribute("data-status", "valid")
     expect(page.locator("#estimation")).to_contain_text("3\u202f660,00")  # 400 h × 9,15 €
     page.screenshot(path=str(screens_dir / "reconversion-accord.png"), full_page=True)
+    remplir_formation(page, siret, debut, debut + dt.timedelta(days=300), cerfa=False)
 
-    open_tab(page, "Documents")
-    fichier = tmp_path / "accord.pdf"
-    fichier.write_bytes(PDF)
-    compteur = page.locator("#documents-compteur")
-    expect(compteur).to_contain_text("0/3 types de documents obligatoires à transmettre")
-    for code in ["ACCORD_RECONVERSION", "CONVENTION_FORMATION", "CONTRAT_ACCUEIL"]:
-        page.locator(f"#fichiers-{code}").set_input_files(str(fichier))
-        expect(page.locator(f"#type-{code}")).to_contain_text(fichier.name)
-        settled(page)
-    expect(compteur).to_contain_text("3/3 types de documents obligatoires à transmettre")
-    page.get_by_label(re.compile("L'employeur atteste disposer de l'ensemble des pièces")).check()
-    save_tab(page)
-    remplir_synthese(page)
-    expect(page.get_by_role("link", name="Générer le récapitulatif")).to_be_visible()
-    expect(page.get_by_role("link", name="Générer le CERFA")).to_have_count(0)
-
-    page.get_by_role("button", name="Transmettre").click()
-    expect(page.get_by_role("dialog", name="Votre demande a été transmise à AKTO")).to_be_visible()
+    deposer_et_transmettre(page, tmp_path, ["ACCORD_RECONVERSION", "CONVENTION_FORMATION", "CONTRAT_ACCUEIL"])
     dossier = Dossier.objects.get(numero=numero)
     assert dossier.state == DossierState.TRANSMIS
 
@@ -178,4 +185,58 @@ def test_l_accord_et_ses_messages_sans_violation_grave(page: Page, donnees, rele
     save_tab(page)
     expect(page.locator("#field-duree_formation_heures")).to_contain_text("de 150 à 450 heures")
     releve(page, "Accord : messages")
+    releve.verifier()
+
+
+@pytest.mark.parametrize(
+    ("sous_dispositif", "types"),
+    [
+        ("Période de reconversion interne", ["ACCORD_RECONVERSION", "CONVENTION_FORMATION"]),
+        ("Pro-A (avenant conclu avant le 01/01/2026)", ["AVENANT_PROA", "CONVENTION_FORMATION"]),
+    ],
+)
+def test_interne_et_pro_a_jusqu_a_la_transmission(
+    page: Page,
+    donnees,  # noqa: F811 (the fixture)
+    tmp_path,
+    sous_dispositif,
+    types,
+):
+    """Every tab filled by its labels — the Salarié's without the CERFA's fields, the Formation's hours those of the
+    Accord (REC-03) — then *Transmettre*."""
+    from dossiers.enums import DossierState
+    from dossiers.models import Dossier
+
+    live, siret = donnees
+    login(page, live.url, MULTI.email)
+    creer(page, sous_dispositif)
+    numero = page.get_by_text(re.compile(r"^CP\d{10}$")).inner_text().strip()
+    expect(page.get_by_role("tabpanel")).to_contain_text("dans les 30 jours qui précèdent le début")
+    remplir_introduction(page)
+    remplir_employeur(page)
+    remplir_salarie(page, cerfa=False)
+    debut = dt.date.today() + dt.timedelta(days=20)
+    remplir_accord(page, debut)
+    if "Pro-A" in sous_dispositif:
+        page.get_by_role("group", name=re.compile("contrat à durée indéterminée")).get_by_label("Oui").check()
+        page.get_by_label("Date de conclusion de l'avenant").fill("15/12/2025")
+        page.get_by_label("Date de conclusion de l'avenant").press("Escape")
+    save_tab(page)
+    expect(bullet(page, "Accord")).to_have_attribute("data-status", "valid")
+    remplir_formation(page, siret, debut, debut + dt.timedelta(days=300), cerfa=False)
+    deposer_et_transmettre(page, tmp_path, types)
+    assert Dossier.objects.get(numero=numero).state == DossierState.TRANSMIS
+
+
+def test_l_introduction_et_le_salarie_d_une_reconversion_sans_violation_grave(page: Page, donnees, releve):  # noqa: F811
+    """axe on the reconversion's own Introduction text and on its Salarié tab without the CERFA's fields."""
+    live, _ = donnees
+    login(page, live.url, MULTI.email)
+    creer(page, "Période de reconversion interne")
+    open_tab(page, "Introduction")
+    expect(page.get_by_role("tabpanel")).to_contain_text("La reconversion ou promotion par alternance permet")
+    releve(page, "Introduction (reconversion)")
+    open_tab(page, "Salarié")
+    expect(page.get_by_label("Nom de naissance")).to_be_visible()
+    releve(page, "Salarié (reconversion)")
     releve.verifier()
