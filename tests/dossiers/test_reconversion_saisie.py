@@ -131,6 +131,7 @@ def test_rec_01_an_rncp_objective_needs_the_code_rncp(objet, obligatoire):
 
 def test_rec_01_the_code_rncp_given():
     dossier = reconversion("REC_INT", objet="rncp")
+    assert "FORMATION_REC01_CODE_RNCP_OBLIGATOIRE" in codes(dossier)
     dossier.formation.code_rncp = "RNCP300"
     dossier.formation.save()
     assert "FORMATION_REC01_CODE_RNCP_OBLIGATOIRE" not in codes(Dossier.objects.get(pk=dossier.pk))
@@ -159,10 +160,14 @@ def test_rec_03_the_modules_hours_make_the_agreements(modules, viole):
 
 
 def test_rec_03_silent_without_the_agreements_hours():
-    assert not {c for c in _avec_heures(None, 300, [100]) if c.startswith("FORMATION_REC03")}
+    rec_03 = {"FORMATION_REC03_DUREE_TOTALE_ACCORD", "FORMATION_REC03_HEURES_MODULES"}
+    assert not rec_03 & _avec_heures(None, 300, [100])
+    assert rec_03 <= _avec_heures(400, 300, [100])
 
 
 def test_an_agreement_is_read_even_before_its_first_save():
     dossier = DossierFactory(sous_dispositif=SousDispositif.objects.get(code="REC_INT"), type_contrat="")
     assert not AccordReconversion.objects.filter(dossier=dossier).exists()
-    assert "FORMATION_REC01_CODE_RNCP_OBLIGATOIRE" not in codes(dossier)
+    trouves = codes(dossier)
+    assert "FORMATION_REC01_CODE_RNCP_OBLIGATOIRE" not in trouves
+    assert "FORMATION_INTITULE_OBLIGATOIRE" in trouves  # the shared rules ran, the agreement unsaved
