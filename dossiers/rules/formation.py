@@ -500,7 +500,7 @@ def _accord(dossier):
     return AccordReconversion.du_dossier(dossier)
 
 
-# REC-01 (PROA-04): an RNCP certification, or blocs de compétences (of an RNCP certification, L6113-1), aimed at in
+# REC-01: an RNCP certification, or blocs de compétences (of an RNCP certification, L6113-1), aimed at in
 # the Accord (« Qualification visée ») is named by its code RNCP, checked by CERT-01's rules above.
 VISE_LE_RNCP = (ObjetReconversion.RNCP, ObjetReconversion.BLOCS)
 obligatoire(
@@ -508,7 +508,7 @@ obligatoire(
     "code_rncp",
     code="FORMATION_REC01_CODE_RNCP_OBLIGATOIRE",
     when=lambda d: _accord(d).objet in VISE_LE_RNCP,
-    exigences=("REC-01", "PROA-04"),
+    exigences=("REC-01",),
     source="Code du travail, art. L6324-1 et L6314-1",
     dispositifs=RECONVERSION,
 )
