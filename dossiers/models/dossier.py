@@ -162,6 +162,19 @@ class DossierQuerySet(models.QuerySet):
 PARTIE_DES_DATES = {CodeDispositif.CONTRAT_PRO: "contrat", CodeDispositif.RECONVERSION: "accord"}
 
 
+def colonnes_de_periode() -> dict[str, models.Expression]:
+    """``periode_debut``, ``periode_fin``: ``PARTIE_DES_DATES``'s dates as columns of a query (the CSV export)."""
+    return {
+        f"periode_{bout}": models.Case(
+            *[
+                models.When(dispositif__code=code, then=models.F(f"{partie}__date_{bout}"))
+                for code, partie in PARTIE_DES_DATES.items()
+            ]
+        )
+        for bout in ("debut", "fin")
+    }
+
+
 class Dossier(models.Model):
     numero = models.CharField("Numéro", max_length=20, unique=True, blank=True)
     state = models.CharField("Etat", max_length=30, choices=DossierState.choices, default=DossierState.BROUILLON)

@@ -3,6 +3,7 @@ the forfait in force), the lists show its agreement's dates, an Accord change af
 « Modifications depuis la dernière transmission », and its decision deadline (R6324-2: 20 days, no tacit
 acceptance) as data."""
 
+import csv
 import datetime as dt
 import html
 import io
@@ -18,8 +19,9 @@ from dossiers.calculs.financement import estimation
 from dossiers.enums import DossierState
 from dossiers.historique import historique_initial
 from dossiers.instruction import decisions as instruction
+from dossiers.instruction import export
 from dossiers.instruction.modifications import modifications
-from dossiers.models import AccordReconversion, Dossier, SousDispositif
+from dossiers.models import AccordReconversion, Contrat, Dossier, SousDispositif
 from dossiers.workflow import DEMANDER_COMPLEMENTS, PRENDRE_EN_INSTRUCTION, TRANSMETTRE, fire
 from notifications.events import Evenement
 from notifications.models import Notification
@@ -72,7 +74,7 @@ def test_a_contrat_pros_proposed_amount_is_unchanged():
 # -- the lists' dates -----------------------------------------------------------------------------------------
 
 
-def test_lists_show_the_agreements_dates(adherent, gestionnaire):
+def test_lists_and_export_show_the_agreements_dates(adherent, gestionnaire):
     etablissement = adherent.rattachements.get().etablissement
     dossier = DossierFactory(
         etablissement=etablissement,
@@ -85,6 +87,14 @@ def test_lists_show_the_agreements_dates(adherent, gestionnaire):
     AccordReconversion.objects.create(dossier=dossier, date_debut=dt.date(2026, 4, 7), date_fin=dt.date(2027, 1, 29))
     for page in (texte(client_for(adherent).get("/dossiers/")), texte(client_for(gestionnaire).get(LISTE))):
         assert "07/04/2026" in page and "29/01/2027" in page
+    cpro = DossierFactory(state=DossierState.TRANSMIS)
+    Contrat.objects.filter(dossier=cpro).update(date_debut=dt.date(2026, 9, 1), date_fin=dt.date(2027, 8, 31))
+    sortie = io.StringIO()
+    export.ecrire_csv(Dossier.objects.order_by("pk"), sortie)
+    entetes, *lignes = csv.reader(io.StringIO(sortie.getvalue().removeprefix("\ufeff")), delimiter=";")
+    rangs = [entetes.index(e) for e in ("Numéro", "Date de début du contrat", "Date de fin du contrat")]
+    dates = {ligne[rangs[0]]: (ligne[rangs[1]], ligne[rangs[2]]) for ligne in lignes}
+    assert dates == {dossier.numero: ("07/04/2026", "29/01/2027"), cpro.numero: ("01/09/2026", "31/08/2027")}
 
 
 # -- the Accord tab's history -----------------------------------------------------------------------------------
