@@ -201,3 +201,34 @@ def test_a_contrat_pro_is_still_accepted_tacitly_with_the_data_loaded(adherent, 
     assert instruction.acceptation_tacite(Dossier.objects.get(pk=draft.pk))
     assert veiller(21)["acceptes"] == 1
     assert Dossier.objects.get(pk=draft.pk).state == DossierState.ACCEPTE
+
+
+def test_the_agreements_dates_cost_no_query_per_row(adherent, gestionnaire):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    etablissement = adherent.rattachements.get().etablissement
+    client, back = client_for(adherent), client_for(gestionnaire)
+
+    def requetes(client, url) -> int:
+        client.get(url)  # the session and the caches warmed
+        with CaptureQueriesContext(connection) as capture:
+            assert client.get(url).status_code == 200
+        return len(capture)
+
+    def ajouter(n: int):
+        for _ in range(n):
+            dossier = DossierFactory(
+                etablissement=etablissement,
+                created_by=adherent,
+                sous_dispositif=SousDispositif.objects.get(code="REC_INT"),
+                type_contrat="",
+                state=DossierState.TRANSMIS,
+            )
+            Dossier.objects.filter(pk=dossier.pk).update(transmis_le=timezone.now())
+            AccordReconversion.objects.create(dossier=dossier, date_debut=dt.date(2026, 4, 7))
+
+    ajouter(1)
+    une = (requetes(client, "/dossiers/"), requetes(back, LISTE))
+    ajouter(4)
+    assert (requetes(client, "/dossiers/"), requetes(back, LISTE)) == une
