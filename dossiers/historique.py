@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from documents.models import DossierDocuments, PieceJointe
 from dossiers.models import (
+    AccordReconversion,
     Contrat,
     Dossier,
     Employeur,
@@ -31,6 +32,7 @@ MODELES_HISTORISES = (
     Salarie,
     Tuteur,
     Contrat,
+    AccordReconversion,
     Formation,
     ModuleFormation,
     Financement,

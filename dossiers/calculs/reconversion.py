@@ -32,6 +32,30 @@ class EstimationReconversion:
     def prise_en_charge_texte(self) -> str:
         return euros(self.prise_en_charge) if self.prise_en_charge is not None else "—"
 
+    # As the contrat pro's ``financement.Estimation`` (the back office's *Accepter* page shows either one).
+    date_reference_libelle = "date de début de la période de reconversion, à défaut la date du jour"
+
+    @property
+    def date_reference(self) -> dt.date:
+        return self.jour
+
+    @property
+    def total_aides(self) -> Decimal | None:
+        """The funding asked for: the training's prise en charge."""
+        return self.prise_en_charge
+
+    def lignes(self) -> list[tuple[str, str, str]]:
+        """The estimate's rows as shown: (libellé, montant, détail du calcul)."""
+        if self.prise_en_charge is not None:
+            detail = f"{self.heures} h de formation × {self.forfait_texte} ({self.origine})"
+        elif self.forfait is not None:
+            detail = (
+                f"{self.forfait_texte} ({self.origine}) × la durée totale de la formation, à saisir (onglet Accord)"
+            )
+        else:
+            detail = self.origine
+        return [("Prise en charge de la formation", euros(self.prise_en_charge) or "Non calculable", detail)]
+
 
 def estimation(accord, idcc: str | None) -> EstimationReconversion:
     jour = accord.date_debut or timezone.localdate()

@@ -35,6 +35,7 @@ from documents.models import AvisPiece, PieceJointe
 from dossiers import acces, rules
 from dossiers.acces import PERMISSION_INSTRUIRE
 from dossiers.calculs.financement import estimation, euros
+from dossiers.calculs.montants import estimation_du_dossier
 from dossiers.calculs.salaire import montant_fr
 from dossiers.enums import DossierState, EtatExport
 from dossiers.instruction import decisions as instruction
@@ -377,6 +378,7 @@ class DossierAdmin(LectureSeuleAdmin):
         "employeur",
         "salarie",
         "contrat",
+        "accord",
         "formation",
         "instruit_par",
     ]
@@ -443,8 +445,11 @@ class DossierAdmin(LectureSeuleAdmin):
 
     @admin.display(description="Début – fin", ordering="contrat__date_debut")
     def dates_col(self, obj):
+        periode = obj.periode  # the contract's dates, or the agreement's (Dossier.PARTIE_DES_DATES)
         return format_html(
-            '<span class="dates">{}<br>{}</span>', _date(obj.contrat.date_debut), _date(obj.contrat.date_fin)
+            '<span class="dates">{}<br>{}</span>',
+            _date(periode.date_debut if periode else None),
+            _date(periode.date_fin if periode else None),
         )
 
     @admin.display(description="Etat", ordering="state")
@@ -766,7 +771,7 @@ class DossierAdmin(LectureSeuleAdmin):
             "dossier": dossier,
             "transition": TRANSITIONS[transition],
             "form": form,
-            "estimation": estimation(dossier) if transition == ACCEPTER_DOSSIER else None,
+            "estimation": estimation_du_dossier(dossier) if transition == ACCEPTER_DOSSIER else None,
             "page_dossier": page,
         }
         request.current_app = self.admin_site.name

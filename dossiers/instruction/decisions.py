@@ -24,8 +24,8 @@ from django.utils import timezone
 
 from documents.models import AvisPiece, PieceJointe
 from dossiers import acces
-from dossiers.calculs.financement import estimation
-from dossiers.enums import DossierState, MotifRefus
+from dossiers.calculs.montants import montant_estime
+from dossiers.enums import CodeDispositif, DossierState, MotifRefus
 from dossiers.models import Dossier, DossierEvenement
 from dossiers.workflow import (
     ACCEPTER_DOSSIER,
@@ -43,6 +43,9 @@ DELAI_DECISION_JOURS = 20  # Code du travail, art. D6325-2
 DELAI_ALERTE_JOURS = 15  # from then on the list shows the dossier in orange and the assignee is warned
 PARAMETRE_DELAI = "D6325_2_DELAI_JOURS"
 PARAMETRE_ALERTE = "D6325_2_ALERTE_JOURS"
+# Whether the end of the deadline deems the funding accepted (1) or not (0), per dispositif: D6325-2 says so of the
+# contrat pro; R6324-2 (the période de reconversion) gives the OPCO 20 days but no tacit acceptance.
+PARAMETRE_TACITE = "D6325_2_ACCEPTATION_TACITE"
 
 
 # -- the decisions ----------------------------------------------------------------------------------------
@@ -103,8 +106,8 @@ def donner_avis(dossier: Dossier, piece: PieceJointe, user, avis: str, motif: st
 
 
 def montant_propose(dossier: Dossier) -> Decimal | None:
-    """The amount the *Accepter* form offers: the funding estimate's total (training + tutor aid once designated)."""
-    return estimation(dossier).total_aides
+    """The amount the *Accepter* form offers: the dispositif's estimate of the funding (``calculs/montants.py``)."""
+    return montant_estime(dossier)
 
 
 # -- the deadline -----------------------------------------------------------------------------------------
@@ -159,6 +162,17 @@ def seuils(dossier: Dossier) -> tuple[int, int]:
             return defaut
 
     return jours(PARAMETRE_ALERTE, DELAI_ALERTE_JOURS), jours(PARAMETRE_DELAI, DELAI_DECISION_JOURS)
+
+
+def acceptation_tacite(dossier: Dossier) -> bool:
+    """Whether ``dossier``'s dispositif deems the funding accepted at the end of the deadline (the dated parameter
+    in force on its transmission day, its dispositif's variant first; if none is recorded, the law's: yes for the
+    contrat pro (D6325-2) only)."""
+    jour = timezone.localdate(dossier.transmis_le) if dossier.transmis_le else timezone.localdate()
+    try:
+        return bool(parametre(PARAMETRE_TACITE, jour, variante=dossier.dispositif.code))
+    except ParametreIntrouvable:
+        return dossier.dispositif.code == CodeDispositif.CONTRAT_PRO
 
 
 def delai(dossier: Dossier, aujourdhui: dt.date | None = None) -> Delai | None:
@@ -248,7 +262,7 @@ def accepter_tacitement(dossier: Dossier, aujourdhui: dt.date | None = None) -> 
     with transaction.atomic():
         verrouille = Dossier.objects.select_for_update(of=("self",)).select_related("dispositif").get(pk=dossier.pk)
         compte = delai(verrouille, aujourdhui)
-        if compte is None or not compte.depasse:
+        if compte is None or not compte.depasse or not acceptation_tacite(verrouille):
             return None
         valeurs = {"montant_engage": montant_tacite(dossier)}
         systeme = acces.compte_systeme()
@@ -278,10 +292,16 @@ def alerter(dossier: Dossier, aujourdhui: dt.date | None = None) -> list:
         if deja.exists():
             return []
         echeance = timezone.localdate(verrouille.transmis_le) + dt.timedelta(days=compte.decision)
-        commentaire = (
-            f"J+{compte.jours} sur {compte.decision} jours : sans décision au plus tard le {echeance:%d/%m/%Y}, la "
-            "prise en charge sera réputée acceptée (article D6325-2)."
-        )
+        if acceptation_tacite(verrouille):
+            commentaire = (
+                f"J+{compte.jours} sur {compte.decision} jours : sans décision au plus tard le {echeance:%d/%m/%Y}, la "
+                "prise en charge sera réputée acceptée (article D6325-2)."
+            )
+        else:
+            commentaire = (
+                f"J+{compte.jours} sur {compte.decision} jours : la décision est attendue au plus tard le "
+                f"{echeance:%d/%m/%Y}."
+            )
         return notifier(Evenement.DELAI_ALERTE, verrouille, [verrouille.instruit_par], commentaire=commentaire)
 
 
@@ -312,7 +332,7 @@ def veiller_delais(aujourdhui: dt.date | None = None) -> dict[str, int]:
         compte = delai(dossier, aujourdhui)
         if compte is None:
             continue
-        if compte.depasse:
+        if compte.depasse:  # a dispositif without tacit acceptance stays « Délai dépassé » in the list
             faits["acceptes"] += accepter_tacitement(dossier, aujourdhui) is not None
         elif compte.en_alerte and not dossier.alerte_envoyee and dossier.instruit_par_id is not None:
             faits["alertes"] += bool(alerter(dossier, aujourdhui))
@@ -324,7 +344,7 @@ def valeurs_seuils() -> list[int]:
     from portal.tables import lignes
     from referentiels.models import ParametreRegle
 
-    codes = (PARAMETRE_ALERTE, PARAMETRE_DELAI)
+    codes = (PARAMETRE_ALERTE, PARAMETRE_DELAI)  # not PARAMETRE_TACITE: a yes/no
     return [int(r.valeur) for r in lignes(ParametreRegle) if r.code.split("__")[0] in codes]
 
 

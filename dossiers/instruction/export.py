@@ -38,6 +38,7 @@ from django.utils import timezone
 from dossiers.enums import DossierState, EtatExport, MotifRefus, TypeModule
 from dossiers.instruction.decisions import delai_de
 from dossiers.models import ExportDossiers, ModuleFormation
+from dossiers.models.dossier import colonnes_de_periode
 from dossiers.models.export import DUREE_CONSERVATION
 
 logger = logging.getLogger(__name__)
@@ -80,8 +81,8 @@ CHAMPS = [
     "formation__intitule",
     "formation__code_rncp",
     "organisme_principal",
-    "contrat__date_debut",
-    "contrat__date_fin",
+    "periode_debut",  # the contract's dates, or the agreement's (Dossier.PARTIE_DES_DATES)
+    "periode_fin",
     "state",
     "transmis_le",
     "decide_le",
@@ -137,7 +138,7 @@ def _colonnes(queryset: QuerySet) -> QuerySet:
         )
         .values("principal")[:1]
     )
-    return queryset.annotate(organisme_principal=Subquery(premier)).values_list(*CHAMPS)
+    return queryset.annotate(organisme_principal=Subquery(premier), **colonnes_de_periode()).values_list(*CHAMPS)
 
 
 def _ligne(row: tuple, aujourdhui: dt.date, tz) -> list[str]:

@@ -25,6 +25,7 @@ from dossiers.calculs.salaire import montant_fr
 from dossiers.enums import DossierState
 from dossiers.historique import MODELES_HISTORISES
 from dossiers.models import (
+    AccordReconversion,
     Contrat,
     Dossier,
     Employeur,
@@ -59,7 +60,16 @@ NON_AFFICHES = frozenset(
         "categorie_juridique",
     }
 )
-HEURES = frozenset({"duree_totale_heures", "duree_enseignements_heures", "heures", "heures_distance"})
+HEURES = frozenset(
+    {
+        "duree_formation_heures",
+        "cpf_heures",
+        "duree_totale_heures",
+        "duree_enseignements_heures",
+        "heures",
+        "heures_distance",
+    }
+)
 # How a part's history rows name their dossier (the others: ``dossier_id``).
 CLE_DU_DOSSIER = {Dossier: "id", ModuleFormation: "formation__dossier_id"}
 # Which tab shows a field of the dossier itself.
@@ -106,9 +116,12 @@ def modifications(dossier: Dossier, evenements) -> Modifications:
     depuis = reference(dossier, evenements)
     if depuis is None:
         return Modifications()
-    historiques = {
+    ses_onglets = onglets.du_dossier(dossier)
+    slugs = {o.slug for o in ses_onglets}
+    historiques = {  # the parts of the dossier's tabs only (no Accord for a contrat pro, no Contrat for a reconversion)
         model: model.history.filter(**{CLE_DU_DOSSIER.get(model, "dossier_id"): dossier.pk})
         for model in MODELES_HISTORISES
+        if FORMULAIRES_DES_MODELES.get(model, "") in slugs | {""}
     }
     lignes: dict[str, list[Modification]] = defaultdict(list)
     debut = None
@@ -128,9 +141,7 @@ def modifications(dossier: Dossier, evenements) -> Modifications:
         return Modifications(depuis=depuis, historique_posterieur=True)
     return Modifications(
         depuis=depuis,
-        onglets=[
-            OngletModifie(o.slug, o.label, lignes[o.slug]) for o in onglets.du_dossier(dossier) if lignes.get(o.slug)
-        ],
+        onglets=[OngletModifie(o.slug, o.label, lignes[o.slug]) for o in ses_onglets if lignes.get(o.slug)],
     )
 
 
@@ -208,6 +219,7 @@ FORMULAIRES_DES_MODELES = {
     Salarie: "salarie",
     Tuteur: "salarie",
     Contrat: "contrat",
+    AccordReconversion: "accord",
     Formation: "formation",
     ModuleFormation: "formation",
     Financement: "financement",

@@ -21,6 +21,7 @@ from django.db.models import Exists, FilteredRelation, OuterRef, Q
 from simple_history.signals import pre_create_historical_record
 
 from dossiers.enums import (
+    CodeDispositif,
     Diplome,
     DossierState,
     MinimumSocial,
@@ -140,7 +141,7 @@ class DossierQuerySet(models.QuerySet):
 
     def for_list(self):
         """Everything a list row shows (``templates/dossiers/liste.html``), in one query, and only that."""
-        return self.select_related("dispositif", "employeur", "salarie", "contrat", "formation").only(
+        return self.select_related("dispositif", "employeur", "salarie", "contrat", "accord", "formation").only(
             "numero",
             "state",
             "created_at",
@@ -148,10 +149,30 @@ class DossierQuerySet(models.QuerySet):
             "formation__intitule",
             "contrat__date_debut",
             "contrat__date_fin",
+            "accord__date_debut",
+            "accord__date_fin",
             "employeur__raison_sociale",
             "salarie__prenom",
             "salarie__nom_naissance",
         )
+
+
+# The part that holds a dossier's dates (the lists' « Début », « Fin »), per dispositif: the contract's, the
+# written agreement's.
+PARTIE_DES_DATES = {CodeDispositif.CONTRAT_PRO: "contrat", CodeDispositif.RECONVERSION: "accord"}
+
+
+def colonnes_de_periode() -> dict[str, models.Expression]:
+    """``periode_debut``, ``periode_fin``: ``PARTIE_DES_DATES``'s dates as columns of a query (the CSV export)."""
+    return {
+        f"periode_{bout}": models.Case(
+            *[
+                models.When(dispositif__code=code, then=models.F(f"{partie}__date_{bout}"))
+                for code, partie in PARTIE_DES_DATES.items()
+            ]
+        )
+        for bout in ("debut", "fin")
+    }
 
 
 class Dossier(models.Model):
@@ -278,6 +299,13 @@ class Dossier(models.Model):
                 self.indice_contrat,
             ),
         }
+
+    @property
+    def periode(self):
+        """The part whose ``date_debut`` / ``date_fin`` the lists show (``PARTIE_DES_DATES``), None before it is
+        entered."""
+        code = self.dispositif.code if self.dispositif_id else CodeDispositif.CONTRAT_PRO
+        return getattr(self, PARTIE_DES_DATES.get(code, "contrat"), None)  # a missing one-to-one: AttributeError
 
     @property
     def est_modifiable(self) -> bool:

@@ -10,6 +10,7 @@ from django.db import models
 
 from dossiers.enums import NatureContratAccueil, ObjetReconversion
 from dossiers.models.dossier import Dossier
+from portal.historique import HistoriqueSaisie
 
 __all__ = ["AccordReconversion"]
 
@@ -40,6 +41,8 @@ class AccordReconversion(models.Model):
     )
     accueil_duree_mois = models.PositiveSmallIntegerField("Durée du CDD (mois)", null=True, blank=True)
     date_avenant = models.DateField("Date de conclusion de l'avenant", null=True, blank=True)
+
+    history = HistoriqueSaisie()  # the field-level history (portal/historique.py)
 
     class Meta:
         verbose_name = "accord de période de reconversion"

@@ -139,7 +139,11 @@ def test_periode_de_reconversion_externe_creee_transmise_et_acceptee(
     expect(gestionnaire.locator("#onglet-accord")).to_contain_text("NETTOYAGE DE L'OUEST")
     decider(gestionnaire, "Prendre en instruction")
     gestionnaire.locator("#decisions").get_by_role("link", name="Accepter", exact=True).click()
-    gestionnaire.get_by_label("Montant de la prise en charge engagée (€)").fill("3 660,00")
+    # Its own estimate proposed (400 h × 9,15 €/h), not the contrat pro's.
+    expect(gestionnaire.locator("#estimation")).to_contain_text("400 h de formation")
+    expect(gestionnaire.get_by_label("Montant de la prise en charge engagée (€)")).to_have_value(
+        re.compile(r"^3\s?660,00$")
+    )
     gestionnaire.get_by_role("button", name="Confirmer : Accepter").click()
     expect(etat(gestionnaire)).to_have_text("Accepté")
     assert Dossier.objects.get(pk=dossier.pk).state == DossierState.ACCEPTE

@@ -36,6 +36,9 @@ CODES = {
     "FIN_TUTORAT_MOIS_MAX": "6",
     "D6325_2_DELAI_JOURS": "20",
     "D6325_2_ALERTE_JOURS": "15",
+    "D6325_2_DELAI_JOURS__PROA": "20",
+    "D6325_2_ACCEPTATION_TACITE": "1",
+    "D6325_2_ACCEPTATION_TACITE__PROA": "0",
 }
 
 
@@ -99,17 +102,18 @@ def test_data_file_rules_parameters_have_a_source_and_fit_the_columns():
 
 
 def test_load_parametres_is_idempotent_restores_the_file_and_keeps_admin_rows():
-    assert "paramètres des règles : 0 créés, 0 modifiés, 14 inchangés (14 en base)" in load()
+    n = len(CODES)
+    assert f"paramètres des règles : 0 créés, 0 modifiés, {n} inchangés ({n} en base)" in load()
     ParametreRegle.objects.filter(code="TP04_ESSAI_CDD_COURT_JOURS").update(valeur=Decimal("99"))
     nouvelle_valeur("TP04_ESSAI_CDD_COURT_JOURS", date(2027, 1, 1), 10)
-    assert "paramètres des règles : 0 créés, 1 modifiés, 13 inchangés (15 en base)" in load()
+    assert f"paramètres des règles : 0 créés, 1 modifiés, {n - 1} inchangés ({n + 1} en base)" in load()
     assert parametre("TP04_ESSAI_CDD_COURT_JOURS", date(2026, 12, 31)) == 14
     assert parametre("TP04_ESSAI_CDD_COURT_JOURS", date(2027, 1, 1)) == 10  # the admin's row is kept
 
 
 def test_load_parametres_creates_the_missing_rows():
     ParametreRegle.objects.all().delete()
-    assert "paramètres des règles : 14 créés, 0 modifiés, 0 inchangés (14 en base)" in load()
+    assert f"paramètres des règles : {len(CODES)} créés, 0 modifiés, 0 inchangés ({len(CODES)} en base)" in load()
 
 
 def test_one_value_per_code_and_date():
