@@ -29,6 +29,7 @@ SECTIONS = {
     "salarie": "salarie",
     "tuteurs": "salarie",
     "contrat": "contrat",
+    "accord": "accord",
     "formation": "formation",
 }
 # The document's own keys (the wizard's choices, the version): the tab each one belongs to.

@@ -38,6 +38,7 @@ from dossiers.saisie.assistant import etapes as assistant
 from dossiers.saisie.assistant.formulaire import ChoixForm
 from dossiers.saisie.champs import MontantFrField, OuiNonField
 from dossiers.saisie.chargement import pour_les_regles
+from dossiers.saisie.onglets.accord.formulaire import AccordForm
 from dossiers.saisie.onglets.contrat.formulaire import ContratForm, DureeHebdoField
 from dossiers.saisie.onglets.formation.formulaire import FormationForm, ModuleForm, TypeModuleForm
 from dossiers.saisie.onglets.introduction.formulaire import IntroductionForm
@@ -61,6 +62,7 @@ MSG_AUTEUR = (
 )
 MSG_ONGLET = "Cet onglet n'est pas saisi par l'organisme de formation."
 MSG_ONGLET_ABSENT = "Ce dispositif n'a pas cet onglet."
+MSG_SANS_TYPE_CONTRAT = "Ce dispositif n'a pas de type de contrat ou d'avenant."
 MSG_MODULES = f"Un dossier compte au plus {MAX_MODULES} modules de formation."
 
 # -- the schema, derived from the forms ----------------------------------------------------------------------------
@@ -143,6 +145,13 @@ TuteurSaisie = section(
     {name: SalarieForm.base_fields[f"tuteur1_{name}"] for name in TUTEUR_CHAMPS},
 )
 ContratSaisie = section("ContratSaisie", "L'onglet Contrat (CERFA C1–C14).", _champs(ContratForm, {"type_contrat"}))
+AccordSaisie = section(
+    "AccordSaisie",
+    "L'onglet Accord d'une période de reconversion (REC_INT, REC_EXT, PROA_AVT) : l'accord écrit (L6324-3). "
+    "L'entreprise d'accueil pour une reconversion externe seulement ; le CDI et la date de l'avenant pour une Pro-A "
+    "seulement.",
+    _champs(AccordForm),
+)
 ModuleSaisie = section(
     "ModuleSaisie",
     "Un module de formation (CERFA F1–F6).",
@@ -174,7 +183,8 @@ class _Sections(Section):
     tuteurs: list[TuteurSaisie] | None = Field(
         None, max_length=len(Tuteur.Rang.values), description="Les tuteurs, dans l'ordre (au plus deux)"
     )
-    contrat: ContratSaisie | None = None
+    contrat: ContratSaisie | None = Field(None, description="L'onglet Contrat (contrat de professionnalisation)")
+    accord: AccordSaisie | None = Field(None, description="L'onglet Accord (période de reconversion)")
     formation: FormationSaisie | None = None
 
 
@@ -182,8 +192,14 @@ class CreationDossier(_Sections):
     """Un dossier pré-saisi : l'établissement et les choix de l'assistant « Nouvelle demande », puis les onglets."""
 
     siret: str = Field(description="SIRET (14 chiffres) de l'établissement adhérent d'AKTO, l'employeur")
-    type_contrat: str = champ(_TYPE_CONTRAT, "type_contrat", ...)
-    sous_dispositif: str = Field("CPRO", description="Code du sous-dispositif (CPRO, CPRO_PRODIAT, CPRO_HOPE…)")
+    type_contrat: str | None = champ(_TYPE_CONTRAT, "type_contrat")
+    sous_dispositif: str = Field(
+        "CPRO",
+        description=(
+            "Code du sous-dispositif (CPRO, CPRO_PRODIAT, CPRO_HOPE… ; REC_INT, REC_EXT, PROA_AVT pour une "
+            "période de reconversion, sans `type_contrat`)"
+        ),
+    )
     type_public: str = Field(
         "",
         description="Type de public, pour une entreprise de travail temporaire seulement" + _liste(TypePublic.choices),
@@ -242,7 +258,7 @@ class Saisie:
         self.anomalies: list[dict] = []
         self.formulaires = []
         self.modules = None
-        sections = {slug: dict(donnees.get(slug) or {}) for slug in ("introduction", "salarie", "contrat")}
+        sections = {slug: dict(donnees.get(slug) or {}) for slug in ("introduction", "salarie", "contrat", "accord")}
         for rang, tuteur in enumerate(donnees.get("tuteurs") or [], 1):
             sections["salarie"].update({f"tuteur{rang}_{k}": v for k, v in tuteur.items()})
         if donnees.get("type_contrat") is not None:
@@ -406,17 +422,24 @@ def _choix(user, donnees: CreationDossier):
         etablissement = assistant.etablissement_choisi(user, data) if trouve else None
         if etablissement is None:
             anomalies.append(erreurs.anomalie("employeur", "siret", MSG_ETABLISSEMENT))
-    sous_dispositif = None
+    sous_dispositif = SousDispositif.objects.filter(code=donnees.sous_dispositif, ouvert=True).first()
     if etablissement is not None:
         data = {"etablissement": str(etablissement.pk)}
         if assistant.applies("public", user, data):
             if _choix_valide("public", user, data, donnees.type_public, "introduction", "type_public", anomalies):
                 data["public"] = donnees.type_public
-        sous_dispositif = SousDispositif.objects.filter(code=donnees.sous_dispositif, ouvert=True).first()
         offerts = {k for k, _ in assistant.choices("dispositif", user, data)}
         if sous_dispositif is None or str(sous_dispositif.dispositif_id) not in offerts:
             anomalies.append(erreurs.anomalie("introduction", "sous_dispositif", MSG_SOUS_DISPOSITIF))
-    _choix_valide("type_contrat", user, {}, donnees.type_contrat, "contrat", "type_contrat", anomalies)
+    # The wizard's type de contrat step is some dispositifs' only (a période de reconversion has none).
+    data = {"dispositif": str(sous_dispositif.dispositif_id)} if sous_dispositif else {}
+    if assistant.applies("type_contrat", user, data):
+        if not donnees.type_contrat:
+            anomalies.append(erreurs.anomalie("contrat", "type_contrat", erreurs.MESSAGE_OBLIGATOIRE, obligatoire=True))
+        else:
+            _choix_valide("type_contrat", user, {}, donnees.type_contrat, "contrat", "type_contrat", anomalies)
+    elif donnees.type_contrat:
+        anomalies.append(erreurs.anomalie("contrat", "type_contrat", MSG_SANS_TYPE_CONTRAT))
     if anomalies:
         raise Refuse(anomalies)
     return etablissement, sous_dispositif
@@ -434,7 +457,8 @@ def _sections(donnees: Schema, *en_plus: str) -> dict:
     summary="Créer un dossier pré-saisi",
     description=(
         "Crée un dossier pré-saisi par l'organisme (état « Brouillon prestataire ») pour un établissement adhérent "
-        "d'AKTO, avec les données des onglets Salarié (et ses tuteurs), Contrat et Formation (et ses modules), "
+        "d'AKTO, avec les données des onglets de son dispositif : Salarié (et ses tuteurs), Contrat (un contrat de "
+        "professionnalisation) ou Accord (une période de reconversion) et Formation (et ses modules), "
         "vérifiées comme dans le portail : une erreur de format et rien n'est créé (422, `anomalies`). La réponse "
         "donne les anomalies restantes (saisies obligatoires, règles de gestion) et la `version` du dossier."
     ),
@@ -460,7 +484,7 @@ def creer_dossier(request, donnees: CreationDossier):
             user=user,
             etablissement=etablissement,
             sous_dispositif=sous_dispositif,
-            type_contrat=donnees.type_contrat,
+            type_contrat=donnees.type_contrat or "",
             type_public=donnees.type_public,
             organisme=request.auth,
             completer=completer,

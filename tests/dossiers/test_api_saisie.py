@@ -266,12 +266,18 @@ def test_an_unknown_siret_an_unknown_field_or_a_missing_type_answer_422_naming_t
     doc = document(employeur, organisme_module)
     doc["salarie"]["nir_en_clair"] = NIR
     doc["salarie"]["attestation_tuteur"] = True
-    del doc["type_contrat"]
     status, body, texte = creer(cle, doc)
     assert status == 422 and Dossier.objects.count() == 0
     par_champ = {a["champ"]: a for a in body["anomalies"]}
     assert par_champ["nir_en_clair"]["message"] == "Champ inconnu : « nir_en_clair »."
     assert par_champ["attestation_tuteur"]["message"].startswith("Attestation réservée à l'employeur")
+    assert NIR not in texte
+    # The type de contrat is the contrat pro's wizard step (a période de reconversion has none): required for it.
+    doc = document(employeur, organisme_module)
+    del doc["type_contrat"]
+    status, body, texte = creer(cle, doc)
+    assert status == 422 and Dossier.objects.count() == 0
+    par_champ = {a["champ"]: a for a in body["anomalies"]}
     assert par_champ["type_contrat"]["type"] == "saisie_obligatoire"
     assert par_champ["type_contrat"]["code"] == "CONTRAT_TYPE_CONTRAT_OBLIGATOIRE"
     assert NIR not in texte
