@@ -14,6 +14,7 @@ from dossiers.api.erreurs import MSG_NON_APPLICABLE
 from dossiers.api.saisie import MSG_ONGLET_ABSENT, MSG_SANS_TYPE_CONTRAT, MSG_SOUS_DISPOSITIF
 from dossiers.enums import CodeDispositif, DossierState
 from dossiers.models import AccordReconversion, Dossier
+from dossiers.saisie.onglets.salarie.formulaire import CHAMPS_CERFA
 from dossiers.workflow import ACCEPTER_REPRISE
 from tests.complet import referentiels
 from tests.conftest import client_for
@@ -50,6 +51,8 @@ def reconversion(etablissement, sous_dispositif="REC_INT") -> dict:
     doc = document(etablissement, SANS_MODULE)
     debut = dt.date.today() + dt.timedelta(days=20)
     del doc["type_contrat"], doc["contrat"], doc["formation"]["modules"]
+    for champ in CHAMPS_CERFA:  # the CERFA 12434's own fields: the reconversion's Salarié has none
+        doc["salarie"].pop(champ, None)
     return {**doc, "sous_dispositif": sous_dispositif, "accord": accord(debut)}
 
 

@@ -69,11 +69,11 @@ def test_reconversion_presaisie_par_le_prestataire_reprise_et_transmise(browser:
     tab(prestataire, "Employeur").click()
     expect(prestataire.get_by_text("complété par l'adhérent")).to_be_visible()
     expect(prestataire.get_by_role("button", name="Enregistrer", exact=True)).to_have_count(0)
-    remplir_salarie(prestataire, employeur=False)
+    remplir_salarie(prestataire, employeur=False, cerfa=False)
     remplir_accord(prestataire, debut)
     save_tab(prestataire)
     expect(bullet(prestataire, "Accord")).to_have_attribute("data-status", "valid")
-    remplir_formation(prestataire, siret, debut, debut + dt.timedelta(days=300))
+    remplir_formation(prestataire, siret, debut, debut + dt.timedelta(days=300), cerfa=False)
     open_tab(prestataire, "Documents")
     fichier = tmp_path / "accord.pdf"
     fichier.write_bytes(PDF)
