@@ -162,6 +162,12 @@ class DossierQuerySet(models.QuerySet):
 PARTIE_DES_DATES = {CodeDispositif.CONTRAT_PRO: "contrat", CodeDispositif.RECONVERSION: "accord"}
 
 
+def parties_des_dates() -> list[str]:
+    """The parts that may hold a dossier's « Début » / « Fin » (``PARTIE_DES_DATES``'s, once each): a dossier has
+    dates in only one of them, its dispositif's (the others' stay NULL), so the first non-NULL one is its date."""
+    return list(dict.fromkeys(PARTIE_DES_DATES.values()))
+
+
 def colonnes_de_periode() -> dict[str, models.Expression]:
     """``periode_debut``, ``periode_fin``: ``PARTIE_DES_DATES``'s dates as columns of a query (the CSV export)."""
     return {

@@ -21,11 +21,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from dossiers import acces, rules
 from dossiers.enums import DossierState, OngletDossier
 from dossiers.models import Dossier, DossierEvenement
+from dossiers.models.dossier import parties_des_dates
 from dossiers.rules.contrat import JOURS_TRANSMISSION
 from dossiers.saisie.chargement import pour_les_regles
 from dossiers.workflow import DEMANDER_COMPLEMENTS
@@ -52,7 +54,9 @@ def _lignes(queryset):
 def _brouillons(user, visibles, states) -> list[Brouillon]:
     jour = timezone.localdate()
     urgents = pour_les_regles(visibles.filter(state__in=states)).order_by(
-        F("contrat__date_debut").asc(nulls_last=True), "-updated_at", "-pk"
+        Coalesce(*[F(f"{partie}__date_debut") for partie in parties_des_dates()]).asc(nulls_last=True),
+        "-updated_at",
+        "-pk",
     )[:URGENTS]
     libelles = dict(OngletDossier.choices)
     lignes = []

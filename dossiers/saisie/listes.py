@@ -7,10 +7,12 @@ from urllib.parse import parse_qsl, urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
 
 from dossiers.enums import DossierState
 from dossiers.models import Dossier
+from dossiers.models.dossier import parties_des_dates
 from dossiers.recherche import filtrer_dossiers
 from portal.htmx import render_page_or_partial
 
@@ -21,8 +23,8 @@ TRIS = {
     "numero": "numero",
     "dep": "dispositif__code",
     "formation": "formation__intitule",
-    "debut": "contrat__date_debut",
-    "fin": "contrat__date_fin",
+    "debut": "periode__date_debut",  # the contract's or the agreement's (PERIODE)
+    "fin": "periode__date_fin",
     "entreprise": "employeur__raison_sociale",
     "beneficiaire": "salarie__nom_naissance",
     "etat": "state",
@@ -44,19 +46,32 @@ PAGES = {
 }
 
 
+# « Début » / « Fin »: the dates of the part the dossier's dispositif shows (``Dossier.periode``: the contract's, the
+# agreement's), read from whichever of those parts has them.
+PERIODE = "periode"
+
+
+def _colonne_de_partie(partie: str, colonne: str):
+    relation = Dossier._meta.get_field(partie)
+    return Subquery(relation.related_model.objects.filter(dossier=OuterRef("pk")).values(colonne)[:1])
+
+
 def cle_de_tri(champ: str):
-    """The ORDER BY of one sort field when choosing a page's ids.
+    """The ORDER BY of one sort field (the page's ids, then its rows).
 
     A column of a part (``salarie__nom_naissance``) is read per visible dossier from the part's (dossier, column)
     index, as a scalar subquery: a join let PostgreSQL hash the whole part table for a user who sees a few
-    thousand dossiers. Same values (NULL when the part is missing), so the same order as the join gives.
+    thousand dossiers. Same values (NULL when the part is missing), so the same order as the join gives. The
+    period's dates (``periode__date_debut``) are the first non-NULL of the parts that may hold them.
     """
     descendant = champ.startswith("-")
     nom = champ.removeprefix("-")
     partie, _, colonne = nom.partition("__")
-    relation = Dossier._meta.get_field(partie) if colonne else None
-    if relation is not None and relation.one_to_one and relation.auto_created:
-        cle = Subquery(relation.related_model.objects.filter(dossier=OuterRef("pk")).values(colonne)[:1])
+    relation = Dossier._meta.get_field(partie) if colonne and partie != PERIODE else None
+    if partie == PERIODE:
+        cle = Coalesce(*[_colonne_de_partie(p, colonne) for p in parties_des_dates()])
+    elif relation is not None and relation.one_to_one and relation.auto_created:
+        cle = _colonne_de_partie(partie, colonne)
     else:
         cle = F(nom)
     return cle.desc() if descendant else cle.asc()
@@ -110,7 +125,9 @@ def liste(request, page):
     # rows with what the table shows: a deep page no longer joins every dossier before it.
     cles = queryset.order_by(*[cle_de_tri(champ) for champ in ordre]).values("pk")
     page_obj = Paginator(cles, PAR_PAGE).get_page(request.GET.get("page"))
-    page_obj.object_list = Dossier.objects.filter(pk__in=page_obj.object_list).for_list().order_by(*ordre)
+    page_obj.object_list = (
+        Dossier.objects.filter(pk__in=page_obj.object_list).for_list().order_by(*[cle_de_tri(c) for c in ordre])
+    )
     context = {
         "page_name": page,
         "titre": config["titre"],
