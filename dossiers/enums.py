@@ -29,6 +29,15 @@ class CodeDispositif(models.TextChoices):
     RECONVERSION = "PROA", "Reconversion ou promotion par alternance"
 
 
+class SousDispositifReconversion(models.TextChoices):
+    """The sous-dispositifs of the reconversion (``SousDispositif.code``, data) whose Accord and rules differ: the
+    host company is an externe's, the avenant's date and the CDI a Pro-A's (the interne has neither)."""
+
+    INTERNE = "REC_INT", "Période de reconversion interne"
+    EXTERNE = "REC_EXT", "Période de reconversion externe"
+    PRO_A = "PROA_AVT", "Pro-A (avenant conclu avant le 01/01/2026)"
+
+
 class DossierState(models.TextChoices):
     BROUILLON_PRESTATAIRE = "brouillon_prestataire", "Brouillon prestataire"
     A_REPRENDRE = "a_reprendre", "A reprendre par l'adhérent"

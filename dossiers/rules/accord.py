@@ -8,6 +8,7 @@ from fractions import Fraction
 
 from django.utils import timezone
 
+from dossiers.enums import SousDispositifReconversion
 from dossiers.models import AccordReconversion
 from dossiers.rules import RECONVERSION, obligatoire, regle, source
 from dossiers.rules.contrat import ajoute_mois
@@ -31,11 +32,11 @@ def _sous(dossier) -> str:
 
 
 def _externe(dossier) -> bool:
-    return _sous(dossier) == "REC_EXT"
+    return _sous(dossier) == SousDispositifReconversion.EXTERNE
 
 
 def _pro_a(dossier) -> bool:
-    return _sous(dossier) == "PROA_AVT"
+    return _sous(dossier) == SousDispositifReconversion.PRO_A
 
 
 for _name in ("date_debut", "date_fin", "duree_formation_heures", "objet", "intitule_qualification"):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django import forms
 
 from dossiers.calculs import reconversion
-from dossiers.enums import NatureContratAccueil, ObjetReconversion
+from dossiers.enums import NatureContratAccueil, ObjetReconversion, SousDispositifReconversion
 from dossiers.models import AccordReconversion
 from dossiers.saisie.champs import ChoixSelect, DateFrField, MontantFrField, OuiNonField
 from dossiers.saisie.onglets.base import OngletForm
@@ -80,9 +80,10 @@ class AccordForm(OngletForm):
         super().__init__(*args, **kwargs)
         code = self.instance.dossier.sous_dispositif.code
         # The host company is an external reconversion's; the avenant's date and the CDI a Pro-A's.
-        for name in (*self.EXTERNE * (code != "REC_EXT"), *self.PRO_A * (code != "PROA_AVT")):
+        externe, pro_a = code == SousDispositifReconversion.EXTERNE, code == SousDispositifReconversion.PRO_A
+        for name in (*self.EXTERNE * (not externe), *self.PRO_A * (not pro_a)):
             del self.fields[name]
-        if code == "PROA_AVT":
+        if pro_a:
             del self.fields["accord_collectif"]
 
     @property
